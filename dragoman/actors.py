@@ -1,0 +1,19 @@
+"""Stage: actors (placeholder until its owner replaces it; keeps the pipeline runnable)."""
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+def find_actors(doc: Doc, published: date | None = None) -> list:
+    return []
+
+
+@Language.factory("dragoman_actors")
+def make_actors_component(nlp: Language, name: str):
+    def component(doc: Doc) -> Doc:
+        doc._.actors = find_actors(doc, published=doc._.published)
+        return doc
+    return component

