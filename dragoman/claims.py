@@ -1,18 +1,877 @@
-"""Stage: claims (placeholder until its owner replaces it; keeps the pipeline runnable)."""
+"""Stage: claims - who asserted what, through whom, with what stance.
+
+A claim is an attribution in the PARC/PolNeAR sense: a *source* (the speaker),
+a *cue* (the reporting verb or phrase) and a *content* (the proposition). This
+stage finds them from the dependency parse:
+
+- the cue is a reporting verb ("said", "told", "denied", "ruled out") or a
+  prepositional phrase ("according to X"), listed with its stance in
+  ``data/claims/cues.yaml``;
+- the speaker is the cue's subject (or the object of "according to", the agent
+  of a passive, the subject inherited by "..., adding that"), resolved to the
+  actor the actors stage found there, else named by its own noun phrase;
+- the content is the cue's clausal complement, its quotation, the clause it
+  is attached to ("..., the ministry said"), or for verbs like "deny" its object;
+- the stance starts from the cue and is changed by negation, hedges and
+  modal verbs (``data/claims/stance.yaml``);
+- "citing X", "told X" and "reported from X" add X to the claim's ``via`` chain.
+
+Claims about the same proposition are then linked: ``corroborates`` when the
+stances agree, ``contradicts`` when one asserts what the other denies.
+"""
 from __future__ import annotations
 
-from datetime import date
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
 
+import yaml
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+from dragoman.model import ActorMention, ActorRef, Claim
+
+DATA_DIR = Path(__file__).parent / "data" / "claims"
+STANCES = ("asserted", "denied", "speculated", "unconfirmed")
+
+# Dependency labels (spaCy English, ClearNLP style) the rules read.
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis"}
+NAME_PART_DEPS = {"compound", "amod", "nmod", "flat", "nummod", "poss", "npadvmod"}
+SPEAKER_PREPS = {"of", "from", "for", "in", "at", "with", "on"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+QUOTE_PAIRS = {"\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
+MAX_QUOTE_CHARS = 2000          # an unbalanced quotation mark must not swallow the article
+PRONOUN_LOOKBACK_SENTS = 3      # how far back a pronoun speaker is looked for
+CONTENT_LEMMA_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+LINK_MIN_LEMMAS = 3
+LINK_MIN_OVERLAP = 0.5
 
 
-def extract_claims(doc: Doc) -> list:
-    return []
+# ---------------------------------------------------------------- lexicon
+
+@dataclass(frozen=True)
+class Cue:
+    stance: str
+    object_content: bool = False
+    recipient_is_via: bool = False
+    only_with_quote: bool = False
+    inverts: bool = False
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, Cue]
+    phrasal: dict[tuple[str, str], Cue]
+    prepositional: dict[tuple[str, str], Cue]
+    citing_verbs: frozenset[str]
+    cue_negations: frozenset[str]
+    content_modals: frozenset[str]
+    hedge_adverbs: frozenset[str]
+    hedge_predicates: frozenset[str]
+    unconfirmed: list[re.Pattern]
+    content_negations: frozenset[str]
+    source_nouns: frozenset[str]
+    document_nouns: frozenset[str]
+    sector_modifiers: dict[str, Optional[str]]
+    sector_heads: dict[str, str]
+    outlets: frozenset[str]
+    audiences: frozenset[str]
+    person_pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+
+
+def _load_yaml(name: str) -> dict:
+    path = DATA_DIR / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise ValueError(f"{path}: expected a mapping with 'version: 1'")
+    return data
+
+
+def _cue(entry: dict, where: str) -> Cue:
+    if not isinstance(entry, dict) or entry.get("stance") not in STANCES:
+        raise ValueError(f"{where}: a cue needs 'stance' in {STANCES}, got {entry!r}")
+    unknown = set(entry) - {"stance", "object_content", "recipient_is_via", "only_with_quote", "inverts"}
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    return Cue(entry["stance"], bool(entry.get("object_content")), bool(entry.get("recipient_is_via")),
+               bool(entry.get("only_with_quote")), bool(entry.get("inverts")))
+
+
+def _words(data: dict, key: str, path: str) -> frozenset[str]:
+    values = data.get(key)
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{path}: '{key}' must be a list of strings")
+    return frozenset(v.lower() for v in values)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The claim lexicons from data/claims/*.yaml, loaded and checked once per process."""
+    cues, stance, sources = _load_yaml("cues.yaml"), _load_yaml("stance.yaml"), _load_yaml("sources.yaml")
+
+    def pairs(section: str) -> dict[tuple[str, str], Cue]:
+        out = {}
+        for phrase, entry in (cues.get(section) or {}).items():
+            words = phrase.lower().split()
+            if len(words) != 2:
+                raise ValueError(f"cues.yaml {section}: '{phrase}' must be two words")
+            out[(words[0], words[1])] = _cue(entry, f"cues.yaml {section}.{phrase}")
+        return out
+
+    sector_modifiers = sources.get("sector_modifiers") or {}
+    sector_heads = sources.get("sector_heads") or {}
+    return Lexicon(
+        verbs={lemma.lower(): _cue(e, f"cues.yaml verbs.{lemma}") for lemma, e in cues["verbs"].items()},
+        phrasal=pairs("phrasal"),
+        prepositional=pairs("prepositional"),
+        citing_verbs=_words(cues, "citing_verbs", "cues.yaml"),
+        cue_negations=_words(cues, "negation_words", "cues.yaml"),
+        content_modals=_words(stance, "content_modals", "stance.yaml"),
+        hedge_adverbs=_words(stance, "hedge_adverbs", "stance.yaml"),
+        hedge_predicates=_words(stance, "hedge_predicates", "stance.yaml"),
+        unconfirmed=[re.compile(p, re.I) for p in stance.get("unconfirmed_patterns") or []],
+        content_negations=_words(stance, "negation_words", "stance.yaml"),
+        source_nouns=_words(sources, "source_nouns", "sources.yaml"),
+        document_nouns=_words(sources, "document_nouns", "sources.yaml"),
+        sector_modifiers={k.lower(): v for k, v in sector_modifiers.items()},
+        sector_heads={k.lower(): v for k, v in sector_heads.items()},
+        outlets=frozenset(o.lower() for o in sources["outlets"]),
+        audiences=_words(sources, "audiences", "sources.yaml"),
+        person_pronouns=_words(sources, "person_pronouns", "sources.yaml"),
+        group_pronouns=_words(sources, "group_pronouns", "sources.yaml"),
+    )
+
+
+# ---------------------------------------------------------------- helpers over the doc
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every quotation, marks included: curly pairs, and straight
+    double quotes paired within a paragraph."""
+    regions = []
+    # doubled apostrophes ('' ... '') are a double quotation in some newsroom styles;
+    # blank the second one so that offsets stay those of the text
+    text = re.sub(r"''", '" ', text)
+    for paragraph in re.finditer(r"[^\n]+", text):
+        para, base = paragraph.group(), paragraph.start()
+        opened: Optional[tuple[int, str]] = None
+        straight: Optional[int] = None
+        for i, ch in enumerate(para):
+            if ch in QUOTE_PAIRS and opened is None and straight is None:
+                # an apostrophe-like left single quote inside a word is not a quotation
+                if ch == "\u2018" and i and para[i - 1].isalnum():
+                    continue
+                opened = (i, QUOTE_PAIRS[ch])
+            elif opened is not None and ch == opened[1]:
+                if ch == "\u2019" and i + 1 < len(para) and para[i + 1].isalnum():
+                    continue  # "Turkey’s": an apostrophe
+                if i - opened[0] <= MAX_QUOTE_CHARS:
+                    regions.append((base + opened[0], base + i + 1))
+                opened = None
+            elif ch == '"' and opened is None:
+                if straight is None:
+                    straight = i
+                else:
+                    if i - straight <= MAX_QUOTE_CHARS:
+                        regions.append((base + straight, base + i + 1))
+                    straight = None
+    return sorted(regions)
+
+
+class ActorIndex:
+    """The actors stage's mentions, findable by character offset."""
+
+    def __init__(self, mentions: Iterable) -> None:
+        items = []
+        for m in mentions or []:
+            if isinstance(m, dict):
+                m = ActorMention(**m)
+            items.append(m)
+        self.mentions = sorted(items, key=lambda m: (m.start, -(m.end - m.start)))
+        self.starts = [m.start for m in self.mentions]
+
+    def covering(self, start: int, end: int) -> Optional[ActorMention]:
+        """The longest mention that covers [start, end)."""
+        i = bisect.bisect_right(self.starts, start)
+        best = None
+        for m in self.mentions[max(0, i - 12):i]:
+            if m.start <= start and end <= m.end and (best is None or m.end - m.start > best.end - best.start):
+                best = m
+        return best
+
+
+def _text(doc: Doc, tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return doc.text[start:end]
+
+
+def _clean_phrase(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"^(?:the|a|an|this|that|these|those)\s+", "", text, flags=re.I)
+    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    return text.strip(" ,;:-\"\u201c\u201d")
+
+
+def _is_negated(tok: Token, negations: frozenset[str]) -> bool:
+    return any(c.dep_ == "neg" or (c.lower_ in negations and c.dep_ in ("advmod", "neg", "preconj", "det"))
+               for c in tok.children)
+
+
+def _content_root(tokens: list[Token]) -> Optional[Token]:
+    """The token of a content whose head lies outside it (the clause's main verb)."""
+    if not tokens:
+        return None
+    ids = {t.i for t in tokens}
+    for t in tokens:
+        if t.head.i not in ids or t.head == t:
+            return t
+    return tokens[0]
+
+
+# ---------------------------------------------------------------- speaker
+
+@dataclass
+class Speaker:
+    head: Token
+    tokens: list[Token]
+    ref: ActorRef
+    co_speakers: list[ActorRef] = field(default_factory=list)
+
+
+def speaker_tokens(head: Token) -> list[Token]:
+    """The noun phrase that names a speaker: the head with its name parts and, for a
+    common noun ("an official from the region"), its short prepositional modifiers;
+    never its appositions, relative clauses or conjuncts."""
+    keep = {head.i}
+
+    def left(tok: Token) -> None:
+        for c in tok.lefts:
+            if c.dep_ in NAME_PART_DEPS and c.dep_ != "poss" or (c.dep_ == "poss" and c.pos_ == "PROPN"):
+                keep.update(t.i for t in c.subtree if t.dep_ != "case" or True)
+            elif c.dep_ == "poss" and c.pos_ != "PRON":
+                keep.update(t.i for t in c.subtree)
+
+    left(head)
+    if head.pos_ != "PROPN" or head.lower_ in lexicon().source_nouns:
+        for c in head.rights:
+            if c.dep_ == "prep" and c.lower_ in SPEAKER_PREPS:
+                sub = list(c.subtree)
+                if len(sub) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in sub):
+                    keep.update(t.i for t in sub)
+            elif c.dep_ in ("compound", "flat", "nummod"):
+                keep.update(t.i for t in c.subtree)
+            else:
+                break
+    elif head.pos_ == "PROPN":
+        for c in head.rights:
+            if c.dep_ in ("compound", "flat") or (c.dep_ == "prep" and c.lower_ == "of" and c.i == head.i + 1):
+                keep.update(t.i for t in c.subtree)
+            else:
+                break
+    lo, hi = min(keep), max(keep)
+    doc = head.doc
+    toks = [doc[i] for i in range(lo, hi + 1)]
+    while toks and (toks[0].pos_ in ("DET", "PUNCT") or toks[0].lower_ in ("the", "a", "an")):
+        toks = toks[1:]
+    while toks and toks[-1].pos_ == "PUNCT" or (toks and toks[-1].dep_ == "case"):
+        toks = toks[:-1]
+    return toks or [head]
+
+
+def _anonymous_sector(tokens: list[Token], lex: Lexicon) -> Optional[str]:
+    words = [t.lower_ for t in tokens]
+    for w in words:
+        if w in lex.sector_modifiers and lex.sector_modifiers[w]:
+            return lex.sector_modifiers[w]
+    return lex.sector_heads.get(words[-1]) if words else None
+
+
+class SpeakerResolver:
+    """Turns a speaker's head token into an ActorRef, resolving pronouns."""
+
+    def __init__(self, doc: Doc, actors: ActorIndex, lex: Lexicon) -> None:
+        self.doc, self.actors, self.lex = doc, actors, lex
+        self.previous: list[tuple[int, Speaker]] = []  # (sentence start token, speaker), in text order
+
+    def ref_for(self, head: Token, nested: bool = False) -> Optional[Speaker]:
+        """nested: called while resolving another speaker - no pronouns, no conjuncts."""
+        doc, lex = self.doc, self.lex
+        if head.lower_ in RELATIVE_PRONOUNS and head.dep_ != "relcl" and head.head.dep_ == "relcl":
+            head = head.head.head
+        if head.pos_ == "PRON" or head.lower_ in lex.person_pronouns | lex.group_pronouns:
+            return None if nested else self._pronoun(head)
+        if head.pos_ not in ("NOUN", "PROPN", "NUM", "X"):
+            return None
+        if not nested and head.lower_ in lex.document_nouns and not any(
+                c.pos_ == "PROPN" or c.dep_ == "poss" for c in head.children):
+            # "the statement added": said by whoever issued the statement
+            for start, speaker in reversed(self.previous):
+                if start >= head.sent.start - 40 and speaker.head.i < head.i:
+                    return Speaker(head, [head], speaker.ref)
+                break
+        tokens = speaker_tokens(head)
+        surface = _clean_phrase(_text(doc, tokens))
+        if not surface or not any(c.isalpha() for c in surface):
+            return None
+        mention = self.actors.covering(head.idx, head.idx + len(head.text))
+        if mention is not None:
+            ref = mention.ref()
+            # The text's own name is what a reader matches; the knowledge base's name
+            # replaces it only where the text merely describes the actor (a role or a
+            # coreferent phrase), so the claim still says who it is.
+            if mention.method not in ("role", "coref"):
+                ref = ref.model_copy(update={"name": surface})
+        else:
+            ref = ActorRef(name=surface, sector=_anonymous_sector(tokens, lex))
+        co = []
+        for conj in head.conjuncts if not nested else ():
+            if conj.i > head.i:
+                sub = self.ref_for(conj, nested=True)
+                if sub is not None:
+                    co.append(sub.ref)
+        return Speaker(head, tokens, ref, co)
+
+    def _pronoun(self, pron: Token) -> Optional[Speaker]:
+        lex = self.lex
+        mention = self.actors.covering(pron.idx, pron.idx + len(pron.text))
+        if mention is not None and mention.name.lower() != pron.lower_:
+            return Speaker(pron, [pron], mention.ref())
+        person = pron.lower_ in lex.person_pronouns
+        sent_start = pron.sent.start
+        window_start = sent_start
+        for _ in range(PRONOUN_LOOKBACK_SENTS):
+            if window_start == 0:
+                break
+            window_start = self.doc[window_start - 1].sent.start
+        # a speaker of an earlier claim nearby is the likeliest referent ("It also said ...")
+        for start, speaker in reversed(self.previous):
+            if start < window_start:
+                break
+            if speaker.head.i < pron.i and self._is_person(speaker) == person:
+                return Speaker(pron, [pron], speaker.ref)
+        labels = ("PERSON",) if person else ("ORG", "GPE", "NORP")
+        for ent in reversed([e for e in self.doc.ents if window_start <= e.start and e.end <= pron.i]):
+            if ent.label_ in labels:
+                sp = self.ref_for(ent.root, nested=True)
+                if sp is not None:
+                    return Speaker(pron, [pron], sp.ref)
+        return None
+
+    def _is_person(self, speaker: Speaker) -> bool:
+        head = speaker.head
+        if head.ent_type_ == "PERSON":
+            return True
+        mention = self.actors.covering(head.idx, head.idx + len(head.text))
+        if mention is not None and mention.kind:
+            return mention.kind == "person"
+        return head.pos_ == "NOUN" and head.lower_ in self.lex.sector_heads and not head.lower_.endswith("y")
+
+    def remember(self, speaker: Speaker) -> None:
+        if speaker.head.pos_ != "PRON":
+            self.previous.append((speaker.head.sent.start, speaker))
+
+
+# ---------------------------------------------------------------- cue detection
+
+@dataclass
+class Found:
+    cue_tokens: list[Token]
+    cue: Cue
+    speaker_head: Token
+    content: list[Token]
+    content_span: tuple[int, int]  # char offsets
+    quote: Optional[tuple[int, int]] = None
+    via_heads: list[Token] = field(default_factory=list)
+    by_object: bool = False
+
+
+def _subject(verb: Token) -> Optional[Token]:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj") and c.lower_ not in ("there",):
+            return c
+    return None
+
+
+def _inherited_subject(verb: Token) -> Optional[Token]:
+    """'X said ... and added', 'X said ..., adding that': the subject of the verb it hangs on."""
+    tok = verb
+    for _ in range(3):
+        if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head != tok:
+            tok = tok.head
+            subj = _subject(tok)
+            if subj is not None:
+                return subj
+        else:
+            break
+    return None
+
+
+def _adjacent_speaker(verb: Token) -> Optional[Token]:
+    """When the parse gives the cue no subject (unpunctuated text, inversion), the
+    noun phrase right before it ("... the Observatory said") or right after it
+    ("..., said the minister")."""
+    doc, sent = verb.doc, verb.sent
+    i = verb.i - 1
+    while i >= sent.start and doc[i].pos_ in ("ADV", "AUX", "PART") and doc[i].dep_ != "neg":
+        i -= 1
+    if i >= sent.start and doc[i].pos_ in ("NOUN", "PROPN") and doc[i].dep_ not in ("pobj",):
+        return doc[i] if doc[i].dep_ not in ("compound",) else doc[i]
+    if i >= sent.start and doc[i].pos_ == "PRON" and doc[i].lower_ in lexicon().person_pronouns | lexicon().group_pronouns:
+        return doc[i]
+    j = verb.i + 1
+    if j < sent.end and doc[j].pos_ in ("DET", "PROPN", "NOUN", "ADJ", "PRON"):
+        k = j
+        while k < sent.end and doc[k].pos_ in ("DET", "ADJ", "PROPN", "NOUN", "NUM", "PART") and not doc[k].is_punct:
+            k += 1
+        heads = [doc[x] for x in range(j, k) if doc[x].pos_ in ("NOUN", "PROPN", "PRON")]
+        if heads and verb.dep_ not in ("amod", "acl"):
+            return heads[-1] if heads[-1].pos_ != "PRON" else heads[0]
+    return None
+
+
+def _inverted_speaker(verb: Token, sent: Span) -> Optional[Token]:
+    """'..., said the Observatory, a war monitor': a noun phrase right after a reporting
+    verb that follows its content is the speaker, whatever the parse made of it."""
+    doc = verb.doc
+    if verb.i - sent.start < 3:
+        return None
+    j = verb.i + 1
+    while j < sent.end and doc[j].pos_ in ("ADV",) or (j < sent.end and doc[j].pos_ == "ADP" and j == verb.i + 1
+                                                       and doc[j].lower_ in ("on", "in") and False):
+        j += 1
+    if j >= sent.end or doc[j].pos_ not in ("DET", "PROPN", "NOUN", "ADJ"):
+        return None
+    if doc[j].lower_ in ("this", "that", "these", "those", "it", "nothing", "something", "so"):
+        return None
+    k = j
+    while k < sent.end and doc[k].pos_ in ("DET", "ADJ", "PROPN", "NOUN", "NUM", "PART") and doc[k].dep_ != "punct":
+        if k > j and doc[k].pos_ == "DET":
+            break
+        k += 1
+    nouns = [doc[x] for x in range(j, k) if doc[x].pos_ in ("NOUN", "PROPN")]
+    if not nouns:
+        return None
+    if k < sent.end and doc[k].pos_ in ("VERB", "AUX") and doc[k].tag_ not in ("VBG",):
+        return None  # "said the attack was ...": the phrase opens the content
+    if doc[j].pos_ == "NOUN" and doc[j].lower_ in ("week", "month", "year", "day", "time"):
+        return None
+    # the phrase's last noun heads it ("the Syrian Observatory for Human Rights" heads on "Observatory")
+    head = nouns[-1]
+    for n in nouns:
+        if n.head.i >= k or n.head.i < j:
+            head = n
+            break
+    before = [t for t in sent if t.i < verb.i and not t.is_punct]
+    if not any(t.pos_ in ("VERB", "AUX") for t in before):
+        return None
+    return head
+
+
+def _speaker_root(tok: Token) -> Token:
+    """From any token of a noun phrase up to its head noun."""
+    while tok.dep_ in ("compound", "amod", "flat") and tok.head != tok and tok.head.i > tok.i:
+        tok = tok.head
+    return tok
+
+
+def _exclude(tokens: Iterable[Token], *removed: Iterable[Token]) -> list[Token]:
+    drop = set()
+    for group in removed:
+        drop.update(t.i for t in group)
+    return [t for t in tokens if t.i not in drop]
+
+
+def _content_from_tokens(tokens: list[Token]) -> tuple[list[Token], tuple[int, int]]:
+    tokens = sorted(tokens, key=lambda t: t.i)
+    while tokens and (tokens[0].is_punct or tokens[0].lower_ in ("that",) and tokens[0].dep_ in ("mark", "dobj")):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in ("\u201d", '"'):
+        tokens = tokens[:-1]
+    if not tokens:
+        return [], (0, 0)
+    return tokens, (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+
+
+def _nearby_quote(regions: list[tuple[int, int]], sent: Span, cue: Token, speaker_start: int) -> Optional[tuple[int, int]]:
+    """The quotation this cue introduces or closes: the one ending just before the speaker
+    or cue (possibly in an earlier sentence), else the one starting after the cue."""
+    before = [r for r in regions if r[1] <= min(speaker_start, cue.idx) and r[1] >= sent.start_char - 3]
+    if before:
+        r = before[-1]
+        gap = sent.doc.text[r[1]:min(speaker_start, cue.idx)]
+        if len(gap.strip(" ,.;:-\u2013\u2014\n")) <= 2:
+            return r
+    after = [r for r in regions if cue.idx < r[0] < sent.end_char]
+    if after:
+        gap = sent.doc.text[cue.idx + len(cue.text):after[0][0]]
+        if len(gap) < 60:
+            return after[0]
+    return None
+
+
+def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[Found]:
+    found: list[Found] = []
+    doc = sent.doc
+    for tok in sent:
+        # "according to X"
+        nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
+        if nxt is not None and (tok.lower_, nxt.lower_) in lex.prepositional:
+            f = _according_to(tok, nxt, lex.prepositional[(tok.lower_, nxt.lower_)], sent)
+            if f:
+                found.append(f)
+            continue
+        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_ in ("VBZ", "VBD")):
+            continue
+        cue, cue_tokens = None, [tok]
+        for c in tok.children:
+            if c.dep_ == "prt" and (tok.lemma_.lower(), c.lower_) in lex.phrasal:
+                cue, cue_tokens = lex.phrasal[(tok.lemma_.lower(), c.lower_)], [tok, c]
+        if cue is None and nxt is not None and (tok.lemma_.lower(), nxt.lower_) in lex.phrasal and nxt.dep_ in ("prt", "prep"):
+            cue, cue_tokens = lex.phrasal[(tok.lemma_.lower(), nxt.lower_)], [tok, nxt]
+        if cue is None:
+            cue = lex.verbs.get(tok.lemma_.lower())
+        if cue is None or tok.dep_ in ("amod", "acl", "relcl") and _subject(tok) is None:
+            continue
+        f = _verb_cue(tok, cue_tokens, cue, sent, lex, regions)
+        if f:
+            found.append(f)
+    return found
+
+
+def _according_to(acc: Token, to: Token, cue: Cue, sent: Span) -> Optional[Found]:
+    objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in acc.children if c.dep_ == "pobj"]
+    if not objs:
+        nxt = [t for t in sent if t.i > to.i and t.pos_ in ("NOUN", "PROPN")]
+        if not nxt:
+            return None
+        objs = [_speaker_root(nxt[0])]
+    phrase = set(acc.subtree) | set(to.subtree) | {acc, to}
+    content = _exclude(sent, phrase)
+    content, span = _content_from_tokens([t for t in content if not t.is_space])
+    if len(content) < 3:
+        return None
+    return Found([acc, to], cue, objs[0], content, span)
+
+
+def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: Lexicon,
+              regions: list[tuple[int, int]]) -> Optional[Found]:
+    doc = verb.doc
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    speaker = None
+    if passive:
+        agents = [c for c in verb.children if c.dep_ == "agent"]
+        pobjs = [g for a in agents for g in a.children if g.dep_ == "pobj"]
+        if not pobjs:
+            return None  # "is said to", "was reported": no speaker to attribute to
+        speaker = pobjs[0]
+    inverted = _inverted_speaker(verb, sent) if cue.inverts and not passive else None
+    speaker = speaker or inverted or _subject(verb) or _inherited_subject(verb) or _adjacent_speaker(verb)
+    if speaker is None:
+        return None
+    speaker = _speaker_root(speaker)
+    speaker_sub = list(speaker.subtree) if speaker.head == verb or speaker.dep_ == "pobj" else [speaker]
+
+    content: list[Token] = []
+    by_object = False
+    clauses = [c for c in verb.children if c.dep_ in CLAUSE_DEPS]
+    if clauses:
+        content = [t for c in clauses for t in c.subtree]
+    quote = _nearby_quote(regions, sent, verb, speaker_sub[0].idx if speaker_sub else verb.idx)
+    if not content and inverted is not None:
+        content = [t for t in sent if t.i < verb.i and t.i not in {x.i for x in speaker_sub}]
+    if not content and cue.inverts and (
+            verb.dep_ in ("ccomp", "parataxis", "advcl") and verb.head.i < verb.i and verb.head.sent == sent
+            or verb.dep_ == "ROOT" and speaker.i < verb.i and speaker_sub[0].i > sent.start + 2
+            and any(t.pos_ in ("VERB", "AUX") for t in sent if t.i < speaker_sub[0].i)):
+        # "..., the ministry said": the content is the clause the cue hangs on, or
+        # whatever precedes the speaker when the parse lost the structure
+        if verb.dep_ == "ROOT":
+            content = [t for t in sent if t.i < speaker_sub[0].i]
+        else:
+            content = _exclude(verb.head.subtree, verb.subtree)
+    if not content and quote is not None:
+        content = [t for t in doc if quote[0] <= t.idx < quote[1]]
+    if not content and cue.object_content:
+        # "denied the allegations", "blamed it on rebels", "disagreed with the report"
+        objs = [c for c in verb.rights if c.dep_ in ("dobj", "dative", "oprd", "attr")]
+        if objs:
+            objs += [c for c in verb.rights if c.dep_ == "prep" and c.i > objs[0].i]
+        else:  # "disagreed with the report" - but not "confirmed on January 10"
+            objs = [c for c in verb.rights if c.dep_ == "prep" and not any(
+                t.ent_type_ in ("DATE", "TIME") for t in c.subtree)][:1]
+        if objs:
+            content, by_object = [t for c in objs for t in c.subtree], True
+    if not content and not cue.object_content:
+        # a complement clause the parse attached as an object ("added a command post ... had been destroyed")
+        rights = [t for c in verb.rights if c.dep_ in ("dobj", "npadvmod", "attr", "advcl") for t in c.subtree]
+        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rights):
+            content = rights
+    if not content:
+        return None
+    if cue.only_with_quote and quote is None:
+        return None
+    content, span = _content_from_tokens(_exclude(content, speaker_sub, cue_tokens))
+    if len([t for t in content if not t.is_punct]) < 2:
+        return None
+    via = []
+    if cue.recipient_is_via:
+        for c in verb.children:
+            if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "to"):
+                obj = c if c.dep_ != "prep" else next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None and obj.pos_ == "PROPN" and obj.lower_ not in lex.audiences:
+                    via.append(obj)
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            via.extend(g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"))
+        if c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in lex.citing_verbs:
+            via.extend(g for g in c.children if g.dep_ == "dobj")
+    return Found(cue_tokens, cue, speaker, content, span, quote, via, by_object)
+
+
+# ---------------------------------------------------------------- stance, date
+
+def stance_of(found: Found, sent: Span, lex: Lexicon) -> str:
+    verb = found.cue_tokens[0]
+    stance = found.cue.stance
+    negated_cue = verb.pos_ in ("VERB", "AUX") and _is_negated(verb, lex.cue_negations)
+    text = sent.text
+    for pattern in lex.unconfirmed:
+        for m in pattern.finditer(text):
+            if m.start() <= verb.idx - sent.start_char < m.end() + 2:
+                return "unconfirmed"
+    if negated_cue:
+        return "unconfirmed" if stance in ("asserted", "denied") else stance
+    if any(c.lower_ in lex.hedge_adverbs for c in verb.children if c.dep_ == "advmod"):
+        return "speculated"
+    if stance != "asserted" or found.by_object:
+        return stance
+    root = _content_root(found.content)
+    if root is None:
+        return stance
+    if any(c.dep_ == "aux" and c.lower_ in lex.content_modals for c in root.children):
+        return "speculated"
+    if any(c.dep_ == "advmod" and c.lower_ in lex.hedge_adverbs for c in root.children):
+        return "speculated"
+    if root.lower_ in lex.hedge_predicates and root.tag_ in ("VBN", "JJ"):
+        return "speculated"
+    if _denies_event(root, lex):
+        return "denied"
+    return stance
+
+
+def _denies_event(root: Token, lex: Lexicon) -> bool:
+    """A negated happening ("its planes had not carried out strikes", "the army has not used
+    them") denies an event; a negated opinion, state or prediction ("this is not right",
+    "it would not affect") is an assertion of its own."""
+    if root.pos_ != "VERB" or root.lemma_ in ("be", "have", "think", "mean", "make", "see", "want", "know"):
+        return False
+    if not _is_negated(root, lex.content_negations):
+        return False
+    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ == "MD" for a in auxes):
+        return False
+    return root.tag_ in ("VBD", "VBN") or any(a.lemma_ in ("do", "have") and a.tag_ in ("VBD", "VBZ", "VBP")
+                                              for a in auxes) and root.tag_ in ("VB", "VBN")
+
+
+def date_of(found: Found, sent: Span, dates: list) -> Optional[str]:
+    """The date of the statement: a date mention in the cue's own clause, outside the content."""
+    verb = found.cue_tokens[0]
+    lo, hi = found.content_span
+    clause = {t.idx for t in verb.subtree}
+    best, best_dist = None, None
+    for d in dates or []:
+        start = d["start"] if isinstance(d, dict) else d.start
+        value = d.get("value") if isinstance(d, dict) else d.value
+        if not value or not (sent.start_char <= start < sent.end_char) or lo <= start < hi:
+            continue
+        tok = sent.doc.char_span(start, start + 1, alignment_mode="expand")
+        if tok is None or tok[0].idx not in clause and tok[0].head != verb:
+            continue
+        dist = abs(start - verb.idx)
+        if best_dist is None or dist < best_dist:
+            best, best_dist = value, dist
+    return best
+
+
+# ---------------------------------------------------------------- linking
+
+def _content_lemmas(doc: Doc, claim: Claim) -> set[str]:
+    words = set()
+    for tok in doc.char_span(*_claim_content_offsets(doc, claim), alignment_mode="expand") or []:
+        if tok.pos_ in CONTENT_LEMMA_POS and not tok.is_stop and tok.is_alpha:
+            words.add(tok.lemma_.lower())
+    return words
+
+
+def _claim_content_offsets(doc: Doc, claim: Claim) -> tuple[int, int]:
+    i = doc.text.find(claim.content, claim.start)
+    return (i, i + len(claim.content)) if i >= 0 else (claim.start, claim.end)
+
+
+def link_claims(doc: Doc, claims: list[Claim]) -> None:
+    """Fill corroborates/contradicts: claims whose contents share most content lemmas."""
+    lemmas = [_content_lemmas(doc, c) for c in claims]
+    for i in range(len(claims)):
+        for j in range(i + 1, len(claims)):
+            a, b = lemmas[i], lemmas[j]
+            if len(a) < LINK_MIN_LEMMAS or len(b) < LINK_MIN_LEMMAS:
+                continue
+            if claims[i].start == claims[j].start and claims[i].speaker.name == claims[j].speaker.name:
+                continue  # two cues of one attribution, not two voices
+            if len(a & b) / min(len(a), len(b)) < LINK_MIN_OVERLAP:
+                continue
+            si, sj = claims[i].stance, claims[j].stance
+            if {si, sj} == {"asserted", "denied"}:
+                claims[i].contradicts.append(j)
+                claims[j].contradicts.append(i)
+            elif si == sj:
+                claims[i].corroborates.append(j)
+                claims[j].corroborates.append(i)
+
+
+# ---------------------------------------------------------------- the stage
+
+def extract_claims(doc: Doc) -> list[Claim]:
+    """Every attributed statement of the parsed article, in text order, linked to each other."""
+    lex = lexicon()
+    actors = ActorIndex(getattr(doc._, "actors", None) or [])
+    dates = getattr(doc._, "dates", None) or []
+    regions = quote_regions(doc.text)
+    resolver = SpeakerResolver(doc, actors, lex)
+    claims: list[Claim] = []
+    seen: set[tuple] = set()
+    for sent in doc.sents:
+        for found in find_cues(sent, lex, regions):
+            speaker = resolver.ref_for(found.speaker_head)
+            if speaker is None:
+                continue
+            # a speaker inside its own content is a parse error ("X said" read backwards)
+            if found.content_span[0] <= speaker.head.idx < found.content_span[1] and found.quote is None:
+                continue
+            resolver.remember(speaker)
+            start, end = sent.start_char, sent.end_char
+            if found.quote is not None:
+                start, end = min(start, found.quote[0]), max(end, found.quote[1])
+            start, end = min(start, found.content_span[0]), max(end, found.content_span[1])
+            # evidence is whole sentences: widen to the sentences the quotation touches
+            first = doc.char_span(start, start + 1, alignment_mode="expand")
+            last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+            if first is not None and len(first):
+                start = min(start, first[0].sent.start_char)
+            if last is not None and len(last):
+                end = max(end, last[-1].sent.end_char)
+            evidence = doc.text[start:end].strip()
+            lead = len(doc.text[start:end]) - len(doc.text[start:end].lstrip())
+            start += lead
+            end = start + len(evidence)
+            via = []
+            for v in found.via_heads:
+                sp = resolver.ref_for(_speaker_root(v), nested=True)
+                if sp is not None and sp.ref.name != speaker.ref.name:
+                    via.append(sp.ref)
+            via.extend(r for r in speaker.co_speakers if r.name != speaker.ref.name)
+            content = doc.text[found.content_span[0]:found.content_span[1]]
+            key = (speaker.ref.name, found.content_span)
+            if key in seen:
+                continue
+            seen.add(key)
+            claims.append(Claim(
+                speaker=speaker.ref, via=via, stance=stance_of(found, sent, lex),
+                date=date_of(found, sent, dates), content=content, evidence=evidence,
+                start=start, end=end, cue=" ".join(t.text for t in found.cue_tokens),
+            ))
+    claims.extend(continued_quotes(doc, claims, regions))
+    claims.extend(headline_claims(doc, actors, lex))
+    claims.sort(key=lambda c: (c.start, c.end))
+    link_claims(doc, claims)
+    return claims
+
+
+def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    first = doc.char_span(start, min(end, start + 1), alignment_mode="expand")
+    last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+    if first is not None and len(first):
+        start = min(start, first[0].sent.start_char)
+    if last is not None and len(last):
+        end = max(end, last[-1].sent.end_char)
+    return start, end
+
+
+def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int]]) -> list[Claim]:
+    """A quotation that follows an attributed one with nothing but white space between
+    ('"...," he said. "And more."') continues the same speaker's words."""
+    extra: list[Claim] = []
+    ordered = sorted(claims, key=lambda c: c.end)
+    ends = [c.end for c in ordered]
+    for q_start, q_end in regions:
+        i = bisect.bisect_right(ends, q_start) - 1
+        if i < 0:
+            continue
+        before = ordered[i]
+        if any(c.start <= q_start < c.end for c in claims + extra):
+            continue
+        gap = doc.text[before.end:q_start]
+        if len(gap) > 3 or any(ch.isalnum() for ch in gap):
+            continue
+        start, end = _sentence_bounds(doc, q_start, q_end)
+        if any(c.start < end and start < c.end for c in claims):
+            continue  # the quotation's sentences carry their own attribution
+        content = doc.text[q_start:q_end].strip("\"“”' ")
+        if len(content.split()) < 3:
+            continue
+        claim = before.model_copy(deep=True, update={
+            "content": content, "evidence": doc.text[start:end], "start": start, "end": end,
+            "corroborates": [], "contradicts": []})
+        extra.append(claim)
+        ordered.insert(i + 1, claim)
+        ends.insert(i + 1, claim.end)
+    return extra
+
+
+HEADLINE = re.compile(r"^(?P<left>[^\n:|]{2,160}?)\s*:\s+(?P<right>[^\n:|]{2,200}?)\s*(?:\||$)", re.M)
+MAX_HEADLINE_SPEAKER_WORDS = 5
+
+
+def headline_claims(doc: Doc, actors: ActorIndex, lex: Lexicon) -> list[Claim]:
+    """'Russian Defense Ministry: 100 fighters killed' and 'Regime to blame: EU's chief' -
+    headlines attribute with a colon. Only lines without a final full stop are headlines."""
+    out = []
+    for m in HEADLINE.finditer(doc.text):
+        line = m.group(0).rstrip("| ")
+        if line.endswith(".") or len(line.split()) > 30:
+            continue
+        left, right = m.group("left").strip(), m.group("right").strip()
+        for name, said, name_at in ((left, right, m.start("left")), (right, left, m.start("right"))):
+            words = name.split()
+            if not (1 <= len(words) <= MAX_HEADLINE_SPEAKER_WORDS) or len(said.split()) < 3:
+                continue
+            if not all(w[0].isupper() or not w[0].isalpha() for w in words):
+                continue
+            span = doc.char_span(name_at, name_at + len(name), alignment_mode="expand")
+            if span is None or not any(t.pos_ == "PROPN" for t in span):
+                continue
+            mention = actors.covering(span.root.idx, span.root.idx + len(span.root.text))
+            ref = mention.ref() if mention is not None else ActorRef(name=_clean_phrase(name))
+            if mention is not None and mention.method not in ("role", "coref"):
+                ref = ref.model_copy(update={"name": _clean_phrase(name)})
+            start, end = m.start(), m.start() + len(line)
+            out.append(Claim(speaker=ref, stance="asserted", content=said, evidence=doc.text[start:end],
+                             start=start, end=end, cue=":"))
+            break
+    return out
 
 
 @Language.factory("dragoman_claims")
 def make_claims_component(nlp: Language, name: str):
+    lexicon()  # fail at pipeline build, not mid-article, if a data file is broken
+
     def component(doc: Doc) -> Doc:
         doc._.claims = extract_claims(doc)
         return doc

@@ -1,18 +1,817 @@
-"""Stage: events (placeholder until its owner replaces it; keeps the pipeline runnable)."""
+"""Stage: events. Code PLOVER events (type, mode, source, target, date, place, status) from the parse.
+
+A trigger (a verb, a phrasal verb, a verb whose sense its object decides, or a
+nominalisation) comes from the lexicon in data/plover/ (README-plover.md). Its
+source and target come from the dependency parse (subject / agent / object /
+prepositional counterpart, possessor or adjective of a nominal event), mapped
+to the actors the actors stage resolved (`doc._.actors`). Its status comes from
+modals, negation and the verbs it depends on; its date and place from the
+DateMention / PlaceMention attached to it. Events reporting the same happening
+are merged by `dragoman.merge.merge_events`.
+"""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
 
+import yaml
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
+
+from dragoman.merge import actor_key, merge_events
+from dragoman.model import PLOVER_TYPES, ActorMention, ActorRef, Event, PlaceMention, PlaceRef
+
+DATA_DIR = Path(__file__).parent / "data" / "plover"
+STATUS_ORDER = ("denied", "hypothetical", "rumored", "planned", "reported", "ongoing", "occurred")
+# Types whose acts are carried out by a state's armed forces: a state source is its military.
+FORCE_TYPES = {"ASSAULT", "MOBILIZE"}
+# Clause links that end an argument phrase: material below them is another clause.
+CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "conj", "cc", "punct", "mark"}
+# Verbs whose object (not their subject) is the subject of their xcomp ("urged X to ...").
+OBJECT_CONTROL = {"urge", "ask", "order", "call", "invite", "force", "allow", "help", "persuade", "tell",
+                  "press", "encourage", "require", "compel", "authorize", "authorise", "permit", "push"}
+RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
+VIOLENT_PLACE_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "RETREAT"}
 
 
-def code_events(doc: Doc) -> list:
+@dataclass(frozen=True)
+class Sense:
+    type: str
+    mode: Optional[str]
+    contexts: tuple[str, ...] = ()
+    via_object: bool = False   # the verb's object named the event ("imposed sanctions on X")
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, Sense]
+    phrasal: dict[str, dict[str, Sense]]      # verb lemma -> "particle[ object]" -> sense
+    nouns: dict[str, Sense]
+    multi_nouns: dict[str, list[tuple[tuple[str, ...], Sense]]]   # last lemma -> (preceding lemmas, sense)
+    object_senses: dict[str, list[tuple[frozenset, bool, Sense]]]
+    assault_modes: dict[str, str]             # word -> mode
+    light_verbs: frozenset
+    symmetric_types: frozenset
+    symmetric_triggers: frozenset
+    target_preps: frozenset
+    place_preps: frozenset
+    status: dict[str, frozenset]
+    crowd_nouns: frozenset
+    threat_heads: frozenset
+    planned_to_agree: frozenset
+    of_is_source: frozenset
+    deontic_modals: frozenset
+    noun_qualifiers: dict[str, frozenset] = field(default_factory=dict)
+
+
+def _sense(value, where: str) -> Sense:
+    if not (isinstance(value, list) and 2 <= len(value) <= 3):
+        raise ValueError(f"{where}: expected [TYPE, mode, [contexts]], got {value!r}")
+    kind, mode = value[0], value[1]
+    if kind not in PLOVER_TYPES:
+        raise ValueError(f"{where}: unknown PLOVER type {kind!r}")
+    if mode is not None and not isinstance(mode, str):
+        raise ValueError(f"{where}: mode must be a string or null")
+    contexts = tuple(value[2]) if len(value) == 3 else ()
+    return Sense(kind, mode, contexts)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load and validate the PLOVER lexicon once per process."""
+    triggers = yaml.safe_load((DATA_DIR / "triggers.yaml").read_text(encoding="utf-8"))
+    cues = yaml.safe_load((DATA_DIR / "cues.yaml").read_text(encoding="utf-8"))
+    if triggers.get("version") != 1 or cues.get("version") != 1:
+        raise ValueError("data/plover: unsupported lexicon version")
+    verbs, phrasal = {}, {}
+    for key, value in triggers["verbs"].items():
+        sense = _sense(value, f"triggers.yaml verbs.{key}")
+        words = key.lower().split()
+        if len(words) == 1:
+            verbs[words[0]] = sense
+        else:
+            phrasal.setdefault(words[0], {})[" ".join(words[1:])] = sense
+    nouns, multi = {}, {}
+    for key, value in triggers["nouns"].items():
+        sense = _sense(value, f"triggers.yaml nouns.{key}")
+        words = key.lower().split()
+        if len(words) == 1:
+            nouns[words[0]] = sense
+        else:
+            multi.setdefault(words[-1], []).append((tuple(words[:-1]), sense))
+    assault_modes = {}
+    for mode, words in triggers.get("assault_modes", {}).items():
+        for w in words:
+            assault_modes[str(w).lower()] = mode
+    object_senses = {}
+    for verb, options in cues["object_senses"].items():
+        rows = []
+        for i, opt in enumerate(options):
+            sense = _sense([opt["type"], opt.get("mode")], f"cues.yaml object_senses.{verb}[{i}]")
+            actor_object = bool(opt.get("actor_object"))
+            if not actor_object:
+                sense = Sense(sense.type, sense.mode, sense.contexts, via_object=True)
+            rows.append((frozenset(opt.get("objects") or ()), actor_object, sense))
+        object_senses[verb] = rows
+    status = {k: frozenset(v) for k, v in cues["status"].items()}
+    for needed in ("planned_modals", "hypothetical_modals", "planned_heads", "ongoing_heads", "denied_heads",
+                   "rumored_heads", "rumored_adverbs", "reporting_verbs", "hypothetical_nouns", "planned_nouns",
+                   "hypothetical_adjectives", "planned_adjectives", "rumored_adjectives"):
+        if needed not in status:
+            raise ValueError(f"cues.yaml status: missing {needed}")
+    return Lexicon(
+        verbs=verbs, phrasal=phrasal, nouns=nouns, multi_nouns=multi, object_senses=object_senses,
+        assault_modes=assault_modes, light_verbs=frozenset(cues["light_verbs"]),
+        symmetric_types=frozenset(cues["symmetric_types"]), symmetric_triggers=frozenset(cues["symmetric_triggers"]),
+        target_preps=frozenset(cues["target_preps"]), place_preps=frozenset(cues["place_preps"]),
+        status=status, crowd_nouns=frozenset(cues["crowd_nouns"]),
+        threat_heads=frozenset(cues["threat_heads"]), planned_to_agree=frozenset(cues["planned_to_agree"]),
+        of_is_source=frozenset(cues["of_is_source"]), deontic_modals=frozenset(cues["deontic_modals"]),
+        noun_qualifiers={k: frozenset(v) for k, v in (triggers.get("noun_qualifiers") or {}).items()},
+    )
+
+
+# ---------------------------------------------------------------- doc index
+
+@dataclass
+class Endpoint:
+    """One resolved event participant."""
+    ref: ActorRef
+    kind: Optional[str] = None
+    from_place: Optional[PlaceMention] = None
+
+
+class DocIndex:
+    """Token-level lookups of what the earlier stages found."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        n = len(doc)
+        self.actor_at: list[Optional[ActorMention]] = [None] * n
+        self.place_at: list[Optional[PlaceMention]] = [None] * n
+        self.date_spans = []   # (first token, last token, DateMention)
+        for m in doc._.actors or []:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for t in span:
+                cur = self.actor_at[t.i]
+                if cur is None or (cur.end - cur.start) < (m.end - m.start):
+                    self.actor_at[t.i] = m
+        for p in doc._.places or []:
+            span = doc.char_span(p.start, p.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for t in span:
+                if self.place_at[t.i] is None:
+                    self.place_at[t.i] = p
+        for d in doc._.dates or []:
+            if not getattr(d, "value", None) or getattr(d, "kind", "date") not in ("date", "vague"):
+                continue
+            span = doc.char_span(d.start, d.end, alignment_mode="expand")
+            if span is not None:
+                self.date_spans.append((span.start, span.end - 1, d))
+        self.has_actors = bool(doc._.actors)
+
+
+def _country_name(code: str) -> str:
+    try:
+        import pycountry
+        c = pycountry.countries.get(alpha_3=code)
+        return getattr(c, "common_name", None) or c.name if c else code
+    except Exception:  # pycountry missing or odd code: the code names it well enough
+        return code
+
+
+def _state_of_place(place: PlaceMention) -> Optional[Endpoint]:
+    if not place.country:
+        return None
+    name = place.name if place.kind == "country" else _country_name(place.country)
+    return Endpoint(ActorRef(name=name, country=place.country, sector="GOV"), kind="state", from_place=place)
+
+
+# ---------------------------------------------------------------- triggers
+
+def _lemma(t: Token) -> str:
+    return t.lemma_.lower()
+
+
+def _object_of(verb: Token) -> Optional[Token]:
+    for c in verb.children:
+        if c.dep_ in ("dobj", "nsubjpass"):
+            return c
+    return None
+
+
+def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
+    """The PLOVER sense this token triggers, or None."""
+    lemma = _lemma(t)
+    if t.pos_ == "VERB" or (t.tag_.startswith("VB") and t.pos_ != "AUX"):
+        # phrasal verbs: particle / preposition / fixed object among the children
+        options = lex.phrasal.get(lemma)
+        if options:
+            for c in t.children:
+                if c.dep_ in ("prt", "prep", "dobj", "acomp", "oprd", "dative"):
+                    key = _lemma(c)
+                    if key in options:
+                        return options[key]
+                    for g in c.children:
+                        if g.dep_ == "pobj" and f"{key} {_lemma(g)}" in options:
+                            return options[f"{key} {_lemma(g)}"]
+        rows = lex.object_senses.get(lemma)
+        if rows:
+            obj = _object_of(t)
+            if obj is not None:
+                words = {_lemma(obj)} | {_lemma(c) for c in obj.children if c.dep_ in ("compound", "amod")}
+                for objects, actor_object, sense in rows:
+                    if objects & words:
+                        return sense
+                    if actor_object and idx.actor_at[obj.i] is not None and not any(
+                            c.dep_ in ("prt", "prep") and _lemma(c) in ("on", "for", "upon", "off") for c in t.children):
+                        return sense
+        if lemma in lex.verbs:
+            # "call", "receive" ... live only in object_senses; here only plain verbs
+            return lex.verbs[lemma]
+        return None
+    if t.pos_ in ("NOUN", "PROPN") or t.tag_.startswith("NN"):
+        for prefix, sense in lex.multi_nouns.get(lemma, ()):
+            n = len(prefix)
+            if t.i - n >= 0 and tuple(_lemma(x) for x in t.doc[t.i - n:t.i]) == prefix:
+                return sense
+        sense = lex.nouns.get(lemma)
+        if sense is None:
+            return None
+        if lemma == "strike" and t.dep_ == "pobj" and t.head.lower_ == "on":
+            return Sense("PROTEST", "strike", ())   # "went on strike"
+        qualifiers = lex.noun_qualifiers.get(lemma)
+        if qualifiers is not None and not any(_lemma(c) in qualifiers for c in t.children
+                                              if c.dep_ in ("amod", "compound", "nmod")):
+            return None
+        return sense
+    return None
+
+
+# ---------------------------------------------------------------- actors of a phrase
+
+def _phrase_heads(t: Token) -> list[Token]:
+    """The head and its coordinated heads: 'Russia and Syria' -> [Russia, Syria]."""
+    out, todo = [], [t]
+    while todo:
+        x = todo.pop(0)
+        if x in out:
+            continue
+        out.append(x)
+        todo.extend(c for c in x.children if c.dep_ == "conj")
+    return out
+
+
+def _modifier_tokens(t: Token, preps=frozenset()):
+    """Tokens of t's own phrase: modifiers and appositions, and complements of `preps`; no clauses."""
+    for c in t.children:
+        if c.dep_ in CLAUSE_DEPS and not (c.dep_ == "conj" and t.dep_ in ("amod", "compound", "nmod")):
+            continue
+        if c.dep_ == "prep" and _lemma(c) not in preps:
+            continue
+        yield c
+        yield from _modifier_tokens(c, preps)
+
+
+# Complements that name who a generic head stands for ("the government in Damascus",
+# "officials from Syria", "the head of the army"): looked at when the modifiers name no one.
+OWNER_PREPS = frozenset({"of", "from", "in", "for", "by"})
+
+
+def endpoints(t: Optional[Token], idx: DocIndex, lex: Lexicon) -> list[Endpoint]:
+    """The actors a phrase headed by t refers to (one per coordinated head)."""
+    if t is None:
+        return []
+    out: list[Endpoint] = []
+    for h in _phrase_heads(t):
+        out.extend(_head_endpoints(h, idx))
+    seen, uniq = set(), []
+    for ep in out:
+        k = actor_key(ep.ref)
+        if k not in seen:
+            seen.add(k)
+            uniq.append(ep)
+    return uniq
+
+
+def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
+    m = idx.actor_at[h.i]
+    if m is not None:
+        return [Endpoint(m.ref(), m.kind)]
+    p = idx.place_at[h.i]
+    if p is not None:
+        ep = _state_of_place(p)
+        return [ep] if ep else []
+    for preps in (frozenset(), OWNER_PREPS):
+        tokens = sorted(_modifier_tokens(h, preps), key=lambda x: x.i)
+        found = []
+        for x in tokens:
+            m = idx.actor_at[x.i]
+            if m is not None and all(m is not f for f in found):
+                found.append(m)
+        # the phrase's own modifiers ("Russian and Syrian warplanes") name its actors
+        if found:
+            return [Endpoint(m.ref(), m.kind) for m in found]
+        places = []
+        for x in tokens:
+            p = idx.place_at[x.i]
+            if p is not None and all(p is not f for f in places):
+                places.append(p)
+        if places:   # "the Damascus government": the state of the place
+            return [ep for ep in (_state_of_place(p) for p in places[:1]) if ep]
+    if not idx.has_actors and h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        # minimal fallback while no actor is resolved in the document: the named entity, stateless
+        ent = next((e for e in h.doc.ents if e.start <= h.i < e.end), None)
+        if ent is not None:
+            return [Endpoint(ActorRef(name=ent.text), None)]
     return []
+
+
+# ---------------------------------------------------------------- arguments
+
+def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token], bool]:
+    """(agents, patients-from-subject, passive) for a verb, following control and coordination."""
+    subj = [c for c in v.children if c.dep_ in ("nsubj", "csubj", "expl")]
+    passive_subj = [c for c in v.children if c.dep_ == "nsubjpass"]
+    agents = [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if passive_subj:
+        return agents, passive_subj, True
+    if subj:
+        s = subj[0]
+        if s.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
+            return [v.head], [], False
+        return [s], [], False
+    if depth > 3:
+        return [], [], False
+    if v.dep_ == "relcl":
+        return [v.head], [], False
+    if v.dep_ == "acl":
+        if v.tag_ == "VBN":
+            return agents, [v.head], True
+        return [v.head], [], False
+    if v.dep_ == "xcomp":
+        head = v.head
+        if _lemma(head) in OBJECT_CONTROL:
+            obj = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+            if obj:
+                return obj, [], False
+        return _subject_tokens(head, depth + 1)
+    if v.dep_ in ("conj", "advcl") and v.head.pos_ in ("VERB", "AUX"):
+        a, p, passive = _subject_tokens(v.head, depth + 1)
+        return (a, [], False) if not passive else (a, [], False) if a else ([], [], False)
+    return agents, [], bool(agents)
+
+
+def _prep_objects(t: Token, lex: Lexicon, allowed=None) -> list[Token]:
+    out = []
+    for c in t.children:
+        if c.dep_ in ("prep", "prt") and _lemma(c) in (allowed or lex.target_preps):
+            out.extend(g for g in c.children if g.dep_ == "pobj")
+            if _lemma(c) == "between":
+                out.extend(g for g in c.children if g.dep_ == "pobj")
+    return out
+
+
+def _verb_targets(v: Token, lex: Lexicon) -> list[Token]:
+    objs = [c for c in v.children if c.dep_ in ("dobj", "dative", "attr", "oprd")]
+    objs += _prep_objects(v, lex)
+    return objs
+
+
+def _pobjs(t: Token, preps) -> list[Token]:
+    return [g for c in t.children if c.dep_ in ("prep", "prt") and _lemma(c) in preps
+            for g in c.children if g.dep_ == "pobj"]
+
+
+def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tuple[list[list[Token]], list[Token]]:
+    """(candidate source groups, best first; target tokens) of a nominal event."""
+    of_source = sense.type in lex.of_is_source
+    own_preps = lex.target_preps - {"of", "from"}
+    groups: list[list[Token]] = []
+    groups.append([c for c in n.children if c.dep_ in ("poss", "nmod", "compound", "amod", "npadvmod")]
+                  + _pobjs(n, {"by"}))
+    if of_source:
+        groups.append(_pobjs(n, {"of"}))
+    targets = _pobjs(n, own_preps) + ([] if of_source else _pobjs(n, {"of"}))
+    # a trigger that modifies a plain noun ("threat messages") acts through that noun's role
+    role = n
+    if n.dep_ == "compound" and idx.actor_at[n.head.i] is None and n.head.pos_ in ("NOUN", "PROPN"):
+        role = n.head
+    head = role.head
+    if role.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX") and (
+            _lemma(head) in lex.light_verbs or _lemma(head) in lex.threat_heads):
+        groups.append(_subject_tokens(head)[0])
+        targets += _pobjs(head, own_preps)
+    elif role.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX") \
+            and (_lemma(head.head) in lex.light_verbs or _lemma(head.head) in lex.threat_heads):
+        groups.append(_subject_tokens(head.head)[0])
+    elif role.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        targets += _pobjs(head, {"against", "on", "with"})
+        groups.append(_pobjs(head, {"between"}))
+    groups.append(_pobjs(n, {"between"}))
+    if not targets:
+        # "intention to elevate relations with X": the complement clause's counterpart
+        for c in n.children:
+            if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+                targets = _verb_targets(c, lex)
+                if targets:
+                    break
+    return groups, targets
+
+
+# ---------------------------------------------------------------- status, date, place
+
+def _anchor(t: Token) -> Token:
+    """The verb a trigger's status hangs on: itself for a verb, the governing verb for a noun."""
+    x, hops = t, 0
+    while x.pos_ not in ("VERB", "AUX") and x.head is not x and hops < 4:
+        x = x.head
+        hops += 1
+    return x if x.pos_ in ("VERB", "AUX") else t
+
+
+def _own_cues(v: Token, lex: Lexicon) -> Optional[str]:
+    st = lex.status
+    kids = list(v.children)
+    if any(c.dep_ == "neg" for c in kids):
+        return "denied"
+    for c in kids:
+        if c.dep_ in ("aux", "auxpass"):
+            w = c.lower_
+            if w in st["hypothetical_modals"]:
+                return "hypothetical"
+            if w in st["planned_modals"]:
+                return "planned"
+        if c.dep_ == "advmod" and c.lower_ in st["rumored_adverbs"]:
+            return "rumored"
+    if v.tag_ == "VBG" and any(c.dep_ == "aux" and _lemma(c) == "be" for c in kids):
+        return "ongoing"
+    if any(c.dep_ == "aux" and c.lower_ == "going" for c in kids):
+        return "planned"
+    return None
+
+
+def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocIndex) -> str:
+    st = lex.status
+    node = t
+    # a nominal event under a planning noun ("intention to visit", "possibility of talks")
+    if t.pos_ in ("NOUN", "PROPN"):
+        h = t.head
+        for _ in range(3):
+            if _lemma(h) in st["hypothetical_nouns"]:
+                return "hypothetical"
+            if _lemma(h) in st["planned_nouns"]:
+                return "planned"
+            if h.head is h:
+                break
+            h = h.head
+        for c in t.children:
+            if c.dep_ in ("amod", "advmod"):
+                w = c.lower_
+                if w in st["hypothetical_adjectives"]:
+                    return "hypothetical"
+                if w in st["planned_adjectives"]:
+                    return "planned"
+                if w in st["rumored_adjectives"]:
+                    return "rumored"
+    node = _anchor(t)
+    found = _own_cues(node, lex)
+    if found == "hypothetical" and node.dep_ == "ccomp" and _lemma(node.head) in st["reporting_verbs"] \
+            and any(c.lower_ in ("would", "'d") for c in node.children):
+        return "planned"   # "X said it would ...": the future of a past statement
+    if found:
+        return found
+    hops = 0
+    while node.dep_ in ("xcomp", "ccomp", "pcomp", "acl", "conj", "pobj", "prep", "dobj", "advcl") and hops < 5:
+        head = node.head
+        hops += 1
+        lemma = _lemma(head)
+        if node.dep_ in ("xcomp", "ccomp", "pcomp", "acl", "pobj", "prep", "dobj"):
+            if lemma in st["planned_nouns"]:
+                return "planned"
+            if lemma in st["hypothetical_nouns"]:
+                return "hypothetical"
+            if lemma in st["denied_heads"] or (lemma == "rule" and any(_lemma(c) == "out" for c in head.children)):
+                return "denied"
+            if lemma in st["rumored_heads"]:
+                return "rumored"
+            if lemma in st["planned_heads"] and node.dep_ in ("xcomp", "ccomp", "acl", "pcomp"):
+                return _own_cues(head, lex) or "planned"
+            if lemma in st["ongoing_heads"]:
+                return _own_cues(head, lex) or "ongoing"
+            if lemma in st["reporting_verbs"] and node.dep_ == "ccomp":
+                speaker = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+                speakers = endpoints(speaker[0], idx, lex) if speaker else []
+                if not (source and any(actor_key(s.ref) == actor_key(source) for s in speakers)):
+                    return _own_cues(head, lex) if _own_cues(head, lex) == "denied" else "reported"
+        cue = _own_cues(head, lex)
+        if cue in ("denied", "hypothetical", "rumored"):
+            return cue
+        node = head
+    sent = t.sent
+    if any(x.lower_ == "according" and x.i + 1 < sent.end and x.nbor().lower_ == "to" for x in sent):
+        return "reported"
+    return "occurred"
+
+
+def _attached(x: Token, anchors: set, hops: int = 4) -> bool:
+    for _ in range(hops):
+        if x in anchors:
+            return True
+        if x.head is x:
+            return False
+        x = x.head
+    return x in anchors
+
+
+def event_date(t: Token, idx: DocIndex):
+    sent = t.sent
+    cands = [(a, b, d) for a, b, d in idx.date_spans if sent.start <= a < sent.end]
+    if not cands:
+        return None
+    anchors = {t, _anchor(t)}
+    attached = [c for c in cands if _attached(t.doc[c[0]], anchors) or _attached(t.doc[c[1]], anchors)]
+    pool = attached or cands
+    best = min(pool, key=lambda c: min(abs(c[0] - t.i), abs(c[1] - t.i)))
+    return best[2]
+
+
+def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon, used: set) -> Optional[PlaceMention]:
+    sent = t.sent
+    anchors = {t, _anchor(t)}
+    best = None
+    for x in sent:
+        p = idx.place_at[x.i]
+        if p is None or x.i in used or idx.actor_at[x.i] is not None and idx.actor_at[x.i].kind not in (None, "state", "place"):
+            continue
+        # attached through a locative preposition, or as the object of a movement/violence trigger
+        h = x
+        while h.dep_ in ("compound", "amod", "nmod", "appos", "conj") and h.head is not h:
+            h = h.head
+        if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and _attached(h.head, anchors, 5):
+            best = p
+            break
+        if h.dep_ in ("dobj", "nsubjpass") and h.head in anchors:
+            best = p
+            break
+    if best is None and sense.type in VIOLENT_PLACE_TYPES:
+        for x in sent:
+            p = idx.place_at[x.i]
+            if p is not None and idx.actor_at[x.i] is None:
+                return p
+    return best
+
+
+# ---------------------------------------------------------------- coding
+
+def _governed(t: Token, senses: dict, lex: Lexicon) -> bool:
+    """True when a trigger is the complement of another trigger ('agreed to cooperate',
+    'condemned the attack'): the governing trigger codes the happening."""
+    x, hops = t, 0
+    while hops < 4 and x.head is not x:
+        purpose = x.dep_ in ("advcl", "conj")   # "demonstrated ..., calling for X": part of the protest
+        if x.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "acl", "attr",
+                          "oprd", "compound", "amod", "npadvmod") and not purpose:
+            return False
+        x = x.head
+        hops += 1
+        s = senses.get(x.i)
+        if s is not None and (s.type == "PROTEST" or not purpose) and _lemma(x) not in lex.light_verbs:
+            return True
+        if purpose and s is None:
+            # a protest expressed by a noun under a light verb ("staged rallies ..., demanding")
+            if not any(senses.get(c.i) is not None and senses[c.i].type == "PROTEST"
+                       for c in x.children if c.dep_ in ("dobj", "attr")):
+                return False
+            return True
+    return False
+
+
+def _deontic(v: Token, lex: Lexicon) -> bool:
+    """'X must / should do Y': an obligation, not a happening."""
+    return any(c.dep_ == "aux" and c.lower_ in lex.deontic_modals for c in v.children) and \
+        not any(c.dep_ == "aux" and c.lower_ in ("have", "has", "had") and v.tag_ != "VB" for c in v.children)
+
+
+def _assault_mode(t: Token, sense: Sense, lex: Lexicon) -> Optional[str]:
+    if sense.type != "ASSAULT":
+        return sense.mode
+    words = [t] + [c for c in t.children if c.dep_ in ("compound", "amod", "dobj", "nmod")]
+    words += [g for c in t.children if c.dep_ == "prep" and _lemma(c) in ("with", "by") for g in c.children]
+    if t.dep_ in ("dobj", "nsubj", "pobj"):
+        words.append(t.head)
+    for w in words:
+        mode = lex.assault_modes.get(_lemma(w)) or lex.assault_modes.get(w.lower_)
+        if mode:
+            return mode
+    if t.i > 0:
+        mode = lex.assault_modes.get(_lemma(t.doc[t.i - 1]))
+        if mode:
+            return mode
+    return sense.mode
+
+
+def _normalise(ep: Endpoint, etype: str, role: str) -> ActorRef:
+    ref = ep.ref
+    if ref.country and ref.sector in (None, "GOV") and role == "source" and etype in FORCE_TYPES:
+        return ref.model_copy(update={"sector": "MIL"})
+    if ref.country and ref.sector is None and ep.kind in (None, "state"):
+        return ref.model_copy(update={"sector": "GOV"})
+    return ref
+
+
+def _crowd_source(t: Token, subj: list[Token], lex: Lexicon, place: Optional[PlaceMention]) -> list[Endpoint]:
+    """A protest by an unnamed crowd ('workers held a protest in X') is the public of X's country."""
+    if not subj or place is None or not place.country:
+        return []
+    if _lemma(subj[0]) in lex.crowd_nouns or any(_lemma(c) in lex.crowd_nouns for c in subj[0].children
+                                                  if c.dep_ == "pobj" or c.dep_ == "prep"):
+        return [Endpoint(ActorRef(name=f"Protesters ({_country_name(place.country)})", country=place.country,
+                                  sector="CVL"), kind="group")]
+    return []
+
+
+def code_events(doc: Doc) -> list[Event]:
+    """Every PLOVER event of the document, one record per happening."""
+    lex = lexicon()
+    idx = DocIndex(doc)
+    senses = {}
+    for t in doc:
+        s = trigger_sense(t, lex, idx)
+        if s is not None:
+            senses[t.i] = s
+    raw: list[Event] = []
+    obligations = set()
+    for t in doc:
+        if t.pos_ in ("VERB", "AUX") and _deontic(t, lex):
+            obligations.add(t.i)
+            if t.dep_ == "ccomp" and _lemma(t.head) in lex.status["reporting_verbs"]:
+                raw.extend(_code_obligation(t, lex, idx))
+    for i, sense in senses.items():
+        t = doc[i]
+        if _governed(t, senses, lex) or _anchor(t).i in obligations:
+            continue
+        raw.extend(_code_trigger(t, sense, lex, idx, senses))
+    return merge_events(raw)
+
+
+def _code_obligation(v: Token, lex: Lexicon, idx: DocIndex) -> list[Event]:
+    """'A said X must do Y' is A's demand on X (REQUEST)."""
+    speaker = [c for c in v.head.children if c.dep_ == "nsubj"]
+    subject = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+    sources = endpoints(speaker[0], idx, lex) if speaker else []
+    targets = endpoints(subject[0], idx, lex) if subject else []
+    if not sources:
+        return []
+    sense = Sense("REQUEST", None, ())
+    return _events_for(v.head, sense, "REQUEST", None, [(s, tg) for s in sources for tg in (targets or [None])],
+                       None, lex, idx)
+
+
+def _complement_targets(v: Token, lex: Lexicon, depth: int = 0) -> list[Token]:
+    """Targets inside a verb's complement: 'agreed to provide aid to X', 'threatened to cut off X'."""
+    for c in v.children:
+        if c.dep_ in ("xcomp", "ccomp", "advcl") and c.pos_ in ("VERB", "AUX"):
+            found = _verb_targets(c, lex) if c.dep_ != "ccomp" else []
+            if c.dep_ == "ccomp":
+                found = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")] or _verb_targets(c, lex)
+            if found:
+                return found
+            if depth < 2:
+                found = _complement_targets(c, lex, depth + 1)
+                if found:
+                    return found
+    return []
+
+
+REQUEST_LIKE = {"REQUEST", "THREATEN", "ACCUSE", "REJECT", "SUPPORT", "AGREE"}
+
+
+def _protest_targets(t: Token, lex: Lexicon) -> list[Token]:
+    """What a protest is against: its purpose clause ('to demand X's resignation', 'calling for ...',
+    'in protest against X')."""
+    anchor = _anchor(t)
+    out = []
+    for node in {t, anchor}:
+        out += _pobjs(node, {"against", "over"})
+        for c in node.children:
+            if c.dep_ in ("advcl", "xcomp", "acl", "relcl") and c.pos_ == "VERB":
+                out += _verb_targets(c, lex) + [g for g in c.children if g.dep_ == "ccomp"]
+            if c.dep_ == "prep" and _lemma(c) == "in":
+                for g in c.children:
+                    if g.dep_ == "pobj" and _lemma(g) == "protest":
+                        out += _pobjs(g, {"against", "of", "at", "over"})
+    return out
+
+
+def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: dict) -> list[Event]:
+    is_verb = t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")
+    if is_verb:
+        agent_toks, patient_toks, passive = _subject_tokens(t)
+        groups = [agent_toks]
+        if sense.via_object:
+            obj = _object_of(t)
+            target_toks = _pobjs(t, lex.target_preps - {"of"}) + (_pobjs(obj, lex.target_preps - {"from"})
+                                                                   if obj is not None else [])
+        else:
+            target_toks = patient_toks + ([] if passive else _verb_targets(t, lex))
+        if not target_toks:
+            target_toks = _complement_targets(t, lex)
+    else:
+        groups, target_toks = _noun_arguments(t, sense, lex, idx)
+        agent_toks = next((g for g in groups if g), [])
+    sources = []
+    for group in groups:
+        sources = [ep for tok in group for ep in endpoints(tok, idx, lex)]
+        if sources:
+            break
+    targets = [ep for tok in target_toks for ep in endpoints(tok, idx, lex)]
+    if sense.type == "PROTEST":
+        source_keys = {actor_key(s.ref) for s in sources}
+        if not [tg for tg in targets if actor_key(tg.ref) not in source_keys]:
+            targets = [ep for tok in _protest_targets(t, lex) for ep in endpoints_deep(tok, idx, lex)]
+    place = event_place(t, sense, idx, lex, set())
+    if not sources and sense.type == "PROTEST":
+        sources = _crowd_source(t, agent_toks, lex, place)
+    if not sources:
+        return []
+    source_keys = {actor_key(s.ref) for s in sources}
+    if len(sources) >= 2 and not targets and (sense.type in lex.symmetric_types or _lemma(t) in lex.symmetric_triggers):
+        pairs = [(sources[0], sources[1])]
+    else:
+        targets = [tg for tg in targets if actor_key(tg.ref) not in source_keys] or [None]
+        pairs = [(s, tg) for s in sources for tg in targets]
+    etype, mode = sense.type, _assault_mode(t, sense, lex)
+    if _threat_head(t, lex):
+        etype, mode = "THREATEN", "violence"
+    return _events_for(t, sense, etype, mode, pairs, place, lex, idx)
+
+
+def endpoints_deep(t: Token, idx: DocIndex, lex: Lexicon) -> list[Endpoint]:
+    """Actors anywhere in a phrase or clause, when its head names none ('the resignation of X')."""
+    found = endpoints(t, idx, lex)
+    if found:
+        return found
+    for x in t.subtree:
+        m = idx.actor_at[x.i]
+        if m is not None:
+            return [Endpoint(m.ref(), m.kind)]
+    return []
+
+
+def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, place, lex: Lexicon,
+                idx: DocIndex) -> list[Event]:
+    date = event_date(t, idx)
+    published = t.doc._.published
+    sent = t.sent
+    out = []
+    for src, tgt in pairs:
+        src_ref = _normalise(src, etype, "source")
+        tgt_ref = _normalise(tgt, etype, "target") if tgt else None
+        ev_place = place
+        if ev_place is None and tgt is not None and tgt.from_place is not None and \
+                (sense.mode == "visit" or etype in VIOLENT_PLACE_TYPES):
+            ev_place = tgt.from_place
+        if tgt_ref is None and etype == "COERCE" and "territory" in sense.contexts and place is not None \
+                and place.country and place.country != src_ref.country:
+            ep = _state_of_place(place)   # occupying land in X is coercing X
+            tgt_ref = ep.ref if ep else None
+        status = event_status(t, src_ref, lex, idx)
+        ev_type = "AGREE" if status == "planned" and etype in lex.planned_to_agree else etype
+        out.append(Event(
+            type=ev_type, mode=mode if ev_type == etype else None, source=src_ref, target=tgt_ref,
+            date=date.value if date is not None else (published.isoformat() if published else None),
+            date_inferred=date is None and published is not None,
+            place=ev_place.ref() if ev_place is not None else None,
+            status=status, contexts=list(sense.contexts), trigger=t.text,
+            evidence=[sent.text.strip()], spans=[(sent.start_char, sent.end_char)],
+        ))
+    return out
+
+
+def _threat_head(t: Token, lex: Lexicon) -> bool:
+    """A violent event some actor only alludes to: 'alluding to potential military operations'."""
+    x = t
+    for _ in range(4):
+        if x.head is x:
+            return False
+        x = x.head
+        if _lemma(x) in lex.threat_heads:
+            return True
+        if x.pos_ == "VERB" and x.dep_ not in ("xcomp", "ccomp", "pcomp", "prep", "pobj"):
+            return False
+    return False
 
 
 @Language.factory("dragoman_events")
 def make_events_component(nlp: Language, name: str):
+    lexicon()   # load and validate the lexicon when the pipeline is built, not on the first document
+
     def component(doc: Doc) -> Doc:
         doc._.events = code_events(doc)
         return doc

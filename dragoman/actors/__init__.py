@@ -1,0 +1,55 @@
+"""Stage: actors. Finds every mention of an actor and resolves it against a dated knowledge base.
+
+    find_actors(doc, published=None, kb=None) -> list[ActorMention]   (sorted by start offset)
+    nlp.add_pipe("dragoman_actors")  sets doc._.actors
+
+The knowledge base (people with dated offices, organisations, states, the role
+lexicon) is data: dragoman/data/actors/*.yaml, described in dragoman/data/README-actors.md.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from dragoman.actors.kb import Actor, ActorKB, Office, State
+from dragoman.model import ActorMention
+
+__all__ = ["find_actors", "ActorKB", "Actor", "Office", "State", "make_actors_component"]
+
+
+def find_actors(doc: Doc, published: date | None = None, kb: ActorKB | None = None) -> list[ActorMention]:
+    """Every actor mention in a parsed Doc, resolved as of the publication date."""
+    from dragoman.actors.coref import nominal_coref, pronoun_coref, surname_coref
+    from dragoman.actors.finder import Finder
+
+    finder = Finder(doc, published, kb or ActorKB.load())
+    finder.kb_mentions()
+    finder.role_phrases()
+    finder.states()
+    finder.entities()
+    surname_coref(finder)
+    pronoun_coref(finder)
+    nominal_coref(finder)
+    mentions = []
+    for c in sorted(finder.cands, key=lambda c: (c.start, c.end, c.country or "")):
+        span = doc[c.start:c.end]
+        mentions.append(ActorMention(
+            mention=span.text, start=span.start_char, end=span.end_char, name=c.name, country=c.country,
+            sector=c.sector, role=c.role, actor_id=c.actor_id, kind=c.kind, method=c.method))
+    return mentions
+
+
+@Language.factory("dragoman_actors")
+def make_actors_component(nlp: Language, name: str):
+    if not Doc.has_extension("actors"):
+        Doc.set_extension("actors", default=None)
+    if not Doc.has_extension("published"):
+        Doc.set_extension("published", default=None)
+    kb = ActorKB.load()
+
+    def component(doc: Doc) -> Doc:
+        doc._.actors = find_actors(doc, published=doc._.published, kb=kb)
+        return doc
+    return component

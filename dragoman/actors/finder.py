@@ -1,0 +1,703 @@
+"""Find actor mentions in a parsed Doc and resolve them against the knowledge base.
+
+Sources of mentions, in order of trust:
+1. names and aliases from the KB (PhraseMatcher; acronyms and single words case-sensitively);
+2. role phrases: a demonym or country, modifiers and a role noun, office title or
+   ministry ("Turkish Foreign Minister", "a Syrian security official",
+   "Israeli occupation forces", "the Russian Defence Ministry"), with the name
+   that follows them ("... Hakan Fidan"); an office without a name resolves to
+   whoever held it on the publication date;
+3. states and seats of government when they act ("Ankara insists", "Turkey's
+   support"), plural demonyms ("the Russians");
+4. spaCy's PERSON / ORG entities, matched fuzzily against the KB or kept as
+   unknown actors;
+5. coreference (see coref.py): surnames, pronouns, "the minister", "the agency".
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Optional
+
+from rapidfuzz import fuzz, process
+from spacy.lang.en import English
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from dragoman.actors.kb import Actor, ActorKB, alias_variants, fold
+
+POSSESSIVE = {"'s", "’s", "'", "’"}
+# Prepositions after which a country or capital is a place, not an actor.
+LOCATIVE_PREPS = {"in", "into", "inside", "within", "throughout", "across", "at", "near", "from", "to", "toward",
+                  "towards", "through", "over", "around", "outside", "of", "on", "onto", "beyond", "along",
+                  "via", "out", "off", "under", "above", "between_places"}
+# Syntactic roles in which a state or capital acts.
+ACTOR_DEPS = {"nsubj", "nsubjpass", "agent", "poss", "csubj"}
+# Prepositions whose object is a participant, not a location.
+PARTICIPANT_PREPS = {"with", "between", "against", "by", "for", "among", "alongside", "versus", "like"}
+# Verbs whose direct object is a destination, not a participant ("visited Turkey").
+MOTION_VERBS = {"visit", "enter", "leave", "reach", "cross", "tour", "flee", "return", "travel", "invade",
+                "divide", "rebuild", "exit", "quit"}
+# Words that may precede a demonym inside the mention ("senior Turkish officials").
+LEAD_MODIFIERS = {"senior", "top", "former", "new", "several", "two", "three", "many", "some", "high-ranking",
+                  "local", "other", "unnamed", "anonymous"}
+BACKED = {"backed", "led", "allied", "funded", "supported", "aligned", "affiliated", "sponsored", "run", "controlled"}
+DEPUTY = {"deputy", "vice", "former", "ex", "assistant", "acting", "late", "first", "undersecretary"}
+FEMALE = {"she", "her"}
+PRONOUNS = {"he", "she", "his", "her"}
+# Role nouns that, with no country in the text, belong to the country the article is about.
+FOCUS_NOUNS = {"regime", "army", "government forces", "regime forces", "rebels", "rebel groups", "rebel factions",
+               "civil defence", "civil defense", "Red Crescent", "military", "armed forces", "opposition",
+               "opposition factions"}
+KIND_OF_SECTOR = {"MED": "media"}
+
+
+@dataclass
+class Cand:
+    start: int  # token offsets
+    end: int
+    name: str
+    country: Optional[str]
+    sector: Optional[str]
+    kind: str
+    method: str
+    role: Optional[str] = None
+    actor_id: Optional[str] = None
+    office: Optional[str] = None  # office key held (for counterparts)
+    deputy: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Tables:
+    """Per-vocab matchers and token tables built once from the KB."""
+    alias_orth: PhraseMatcher
+    alias_lower: PhraseMatcher
+    states: PhraseMatcher
+    offices: dict
+    roles: dict
+    ministry_words: dict
+    ministry_fields: dict
+    ministry_abbr: dict
+    titles: dict
+    anaphors: dict
+    modifiers: set
+    maxlen: int
+    person_aliases: list  # (folded alias, actor id) for fuzzy matching
+    person_alias_keys: list
+
+
+_TOKENIZER = None
+
+
+def _words(text: str) -> list[str]:
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        _TOKENIZER = English().tokenizer
+    return [t.text for t in _TOKENIZER(text)]
+
+
+def _table(items: dict, lower: bool = True) -> dict:
+    out = {}
+    for text, value in items.items():
+        words = _words(text)
+        key = tuple(w.lower() for w in words) if lower else tuple(words)
+        out[key] = value
+    return out
+
+
+def _case_sensitive(alias: str) -> bool:
+    """Acronyms and single words match with their case; longer names case-insensitively."""
+    words = alias.split()
+    return len(words) == 1 or alias.isupper() or len(alias) <= 5
+
+
+def tables(kb: ActorKB, vocab) -> Tables:
+    cached = kb.matcher_cache.get(id(vocab))
+    if cached is not None:
+        return cached
+    alias_orth = PhraseMatcher(vocab, attr="ORTH")
+    alias_lower = PhraseMatcher(vocab, attr="LOWER")
+    person_aliases = []
+    for actor in kb.actors.values():
+        if actor.kind == "state":
+            continue
+        for weak, aliases in ((False, [actor.name, *actor.aliases]), (True, actor.weak_aliases)):
+            key = f"{'W' if weak else 'A'}|{actor.id}"
+            orth, low = set(), set()
+            for alias in aliases:
+                for variant in alias_variants(alias):
+                    forms = {variant}
+                    last = variant.split()[-1] if variant.split() else variant
+                    if len(last) >= 4 and not last.endswith("s") and last[0].isupper():
+                        forms.add(variant + "s")  # possessive written without its apostrophe
+                    for form in forms:
+                        (orth if _case_sensitive(form) and not weak else low).add(form)
+                    if actor.kind == "person" and not weak and len(fold(variant)) >= 6:
+                        person_aliases.append((fold(variant), actor.id))
+            if orth:
+                alias_orth.add(key, [Doc(vocab, words=_words(a)) for a in sorted(orth)])
+            if low:
+                alias_lower.add(key, [Doc(vocab, words=_words(a)) for a in sorted(low)])
+    states = PhraseMatcher(vocab, attr="ORTH")
+    for state in kb.states.values():
+        groups = {"name": [state.name, *state.aliases], "demonym": state.demonyms, "seat": state.seats}
+        for kind, words in groups.items():
+            forms = set()
+            for word in words:
+                forms |= alias_variants(word)
+            if kind == "name":  # "Syrias forces": a possessive whose apostrophe was lost
+                forms |= {f + "s" for f in list(forms) if not f.endswith("s") and len(f) > 3}
+            if forms:
+                states.add(f"{kind}|{state.code}", [Doc(vocab, words=_words(f)) for f in sorted(forms)])
+    lex = kb.lexicon
+    offices = {}
+    for key, office in lex.offices.items():
+        for title in office.titles:
+            offices[title] = (key, False)
+            if not title.endswith("s"):
+                offices[title + "s"] = (key, True)  # "the Turkish and Syrian presidents"
+    roles = {k: v for k, v in lex.role_nouns.items()}
+    ministry_words = {w: True for w in lex.ministries.words} if lex.ministries else {}
+    ministry_fields = {}
+    ministry_abbr = {}
+    if lex.ministries:
+        for fkey, fdef in lex.ministries.fields.items():
+            for w in fdef.words:
+                ministry_fields[w] = fkey
+        ministry_abbr = {k: v for k, v in lex.ministries.abbreviations.items()}
+    t = Tables(
+        alias_orth=alias_orth, alias_lower=alias_lower, states=states,
+        offices=_table(offices), roles=_table(roles), ministry_words=_table(ministry_words),
+        ministry_fields=_table(ministry_fields), ministry_abbr=_table(ministry_abbr, lower=False),
+        titles=_table({t: True for t in lex.titles}), anaphors=_table(dict(lex.anaphors)),
+        modifiers={m.lower() for m in lex.role_modifiers}, maxlen=6,
+        person_aliases=person_aliases, person_alias_keys=[a for a, _ in person_aliases],
+    )
+    kb.matcher_cache[id(vocab)] = t
+    return t
+
+
+def longest(lower: list[str], i: int, table: dict, maxlen: int = 6):
+    """Longest key of `table` (a tuple of lowercased words) starting at token i."""
+    for size in range(min(maxlen, len(lower) - i), 0, -1):
+        value = table.get(tuple(lower[i:i + size]))
+        if value is not None:
+            return size, value
+    return 0, None
+
+
+class Finder:
+    def __init__(self, doc: Doc, published: Optional[date], kb: ActorKB):
+        self.doc, self.published, self.kb = doc, published, kb
+        self.t = tables(kb, doc.vocab)
+        self.n = len(doc)
+        self.lower = [tok.lower_ for tok in doc]
+        self.text = [tok.text for tok in doc]
+        self.cands: list[Cand] = []
+        self.taken = [False] * self.n
+        self.registry: dict[tuple[str, Optional[str]], Cand] = {}  # (office, country) -> named holder in this doc
+        self._match()
+
+    # ---------- matching ----------
+
+    def _match(self):
+        doc = self.doc
+        strong: list[tuple[int, int, str]] = []
+        weak: list[tuple[int, int, str]] = []
+        for matcher in (self.t.alias_orth, self.t.alias_lower):
+            for key, s, e in matcher(doc):
+                label = doc.vocab.strings[key]
+                kind, actor_id = label.split("|", 1)
+                (strong if kind == "A" else weak).append((s, e, actor_id))
+        self.alias_spans = _non_overlapping(strong)
+        self.weak_spans = weak
+        self.alias_at = {s: (s, e, a) for s, e, a in self.alias_spans}
+        self.alias_cover = [None] * self.n
+        for s, e, a in self.alias_spans:
+            for k in range(s, e):
+                self.alias_cover[k] = (s, e, a)
+        self.state_at: dict[int, tuple[int, str, str]] = {}
+        spans = []
+        for key, s, e in self.t.states(doc):
+            kind, code = doc.vocab.strings[key].split("|")
+            spans.append((s, e, (kind, code)))
+        for s, e, (kind, code) in _non_overlapping(spans):
+            if self.alias_cover[s] is None:
+                self.state_at[s] = (e, kind, code)
+        self.ents_at = {ent.start: ent for ent in doc.ents}
+        counts = Counter(code for _, _, code in self.state_at.values())
+        self.focus = counts.most_common(1)[0][0] if counts else None
+
+    # ---------- helpers ----------
+
+    def add(self, cand: Cand):
+        if cand.start >= cand.end or any(self.taken[cand.start:cand.end]):
+            return False
+        self.cands.append(cand)
+        for k in range(cand.start, cand.end):
+            self.taken[k] = True
+        return True
+
+    def state_name(self, code: Optional[str]) -> str:
+        state = self.kb.state(code)
+        return state.name if state else (code or "")
+
+    def demonym(self, code: Optional[str]) -> str:
+        state = self.kb.state(code)
+        if state and state.demonyms:
+            return state.demonyms[0]
+        return self.state_name(code)
+
+    def from_actor(self, actor: Actor, s: int, e: int, method: str, role: Optional[str] = None,
+                   office: Optional[str] = None) -> Cand:
+        country, sector = actor.country_sector_on(self.published)
+        held = actor.office_on(self.published) if self.published else None
+        if held is not None and role is None:
+            role = self.kb.role_string(held.office, held.country, held.org if not held.country else None)
+            office = office or held.office
+        kind = actor.kind
+        return Cand(s, e, actor.name, country, sector, kind, method, role=role, actor_id=actor.id,
+                    office=office or (held.office if held else None))
+
+    def strip_titles(self, s: int, e: int) -> int:
+        while s < e:
+            size, _ = longest(self.lower, s, self.t.titles)
+            if not size or s + size >= e:
+                break
+            s += size
+        return s
+
+    def person_span_at(self, i: int) -> Optional[tuple[int, int, Optional[str]]]:
+        """A person's name starting at token i (after titles): (start, end, KB id or None)."""
+        j = i
+        while j < self.n:
+            size, _ = longest(self.lower, j, self.t.titles)
+            if not size:
+                break
+            j += size
+        if j < self.n and self.text[j] in (",",) and j == i:
+            return None
+        if j in self.alias_at:
+            s, e, actor_id = self.alias_at[j]
+            if self.kb.actors[actor_id].kind == "person":
+                return s, e, actor_id
+            return None
+        ent = self.ents_at.get(j)
+        if ent is not None and ent.label_ == "PERSON":
+            e = ent.end
+            while e > j and self.lower[e - 1] in POSSESSIVE:
+                e -= 1
+            return j, e, None
+        # a run of capitalised proper nouns ("Tay yip Eroding")
+        e = j
+        while e < self.n and (self.doc[e].pos_ == "PROPN" or (self.text[e][:1].isupper() and self.doc[e].is_alpha)) \
+                and self.text[e][:1].isupper() and e not in self.state_at and self.alias_cover[e] is None:
+            e += 1
+        if e - j >= 2 and e - j <= 4:
+            return j, e, None
+        return None
+
+    def resolve_person_name(self, s: int, e: int, holder: Optional[Actor]) -> Optional[Actor]:
+        """KB person for an unknown name: the office holder if the name resembles theirs, else a fuzzy match."""
+        key = fold(self.doc[s:e].text)
+        if not key:
+            return None
+        found = self.kb.lookup(self.doc[s:e].text)
+        if found:
+            return found[0]
+        if holder is not None:
+            squeezed = key.replace(" ", "")
+            best = max(fuzz.ratio(squeezed, fold(a).replace(" ", "")) for a in [holder.name, *holder.aliases])
+            if best >= 70:
+                return holder
+        if len(key) >= 8:
+            hit = process.extractOne(key, self.t.person_alias_keys, scorer=fuzz.ratio, score_cutoff=88)
+            if hit is not None:
+                return self.kb.actors[self.t.person_aliases[hit[2]][1]]
+        return None
+
+    # ---------- 1. KB aliases ----------
+
+    def kb_mentions(self):
+        for s, e, actor_id in self.alias_spans:
+            actor = self.kb.actors[actor_id]
+            self.add(self.from_actor(actor, s, e, "alias"))
+        strong_ids = {c.actor_id for c in self.cands}
+        for s, e, actor_id in _non_overlapping(self.weak_spans):
+            if actor_id in strong_ids:
+                self.add(self.from_actor(self.kb.actors[actor_id], s, e, "alias"))
+
+    # ---------- 2. role phrases ----------
+
+    def role_phrases(self):
+        i = 0
+        while i < self.n:
+            end = self.role_phrase_at(i)
+            i = end if end and end > i else i + 1
+
+    def _countries(self, j: int):
+        """Demonyms / countries / seats from token j: ([(code, start, end)], next index, backers)."""
+        found, backers = [], []
+        while j < self.n:
+            hit = self.state_at.get(j)
+            if hit is None:
+                # "anti-Assad rebels": the opponent tells whose rebels they are
+                if self.lower[j] in ("anti", "pro") and j + 2 < self.n and self.text[j + 1] == "-":
+                    k = j + 2
+                    if k in self.alias_at:
+                        s, e, actor_id = self.alias_at[k]
+                        backers.append((self.kb.actors[actor_id].country, "anti"))
+                        j = e
+                        continue
+                    if k in self.state_at:
+                        backers.append((self.state_at[k][2], "anti"))
+                        j = self.state_at[k][0]
+                        continue
+                break
+            e, kind, code = hit
+            if e + 1 < self.n and self.text[e] == "-" and self.lower[e + 1] in BACKED:
+                backers.append((code, "backed"))
+                j = e + 2
+                continue
+            found.append((code, j, e, kind))
+            j = e
+            if j < self.n and self.lower[j] in POSSESSIVE:
+                j += 1
+            if j + 1 < self.n and self.lower[j] in ("and", ",", "&") and (j + 1) in self.state_at:
+                j += 1
+                continue
+            if j + 2 < self.n and self.lower[j] == "," and self.lower[j + 1] == "and" and (j + 2) in self.state_at:
+                j += 2
+                continue
+            if j + 1 < self.n and self.text[j] in ("-", "–") and (j + 1) in self.state_at:  # "Turkish-Syrian"
+                j += 1
+                continue
+            break
+        return found, j, backers
+
+    def _head_at(self, p: int):
+        """Ministry, office title or role noun starting at token p: (kind, size, value)."""
+        # ministries: "<field> Ministry", "Ministry of <field>", "MoD"
+        size, fkey = longest(self.lower, p, self.t.ministry_fields)
+        if size:
+            msize, _ = longest(self.lower, p + size, self.t.ministry_words)
+            if msize:
+                return "ministry", size + msize, fkey
+        msize, _ = longest(self.lower, p, self.t.ministry_words)
+        if msize and p + msize < self.n and self.lower[p + msize] in ("of", "for"):
+            k = p + msize + 1
+            if k < self.n and self.lower[k] == "the":
+                k += 1
+            size, fkey = longest(self.lower, k, self.t.ministry_fields)
+            if size:
+                return "ministry", k + size - p, fkey
+        size, fkey = longest(self.text, p, self.t.ministry_abbr)
+        if size:
+            return "ministry", size, fkey
+        osize, office = longest(self.lower, p, self.t.offices)
+        rsize, role = longest(self.lower, p, self.t.roles)
+        if osize and osize >= rsize:
+            return "office", osize, office
+        if rsize:
+            return "role", rsize, role
+        return None, 0, None
+
+    def role_phrase_at(self, i: int) -> Optional[int]:
+        if self.taken[i] or self.alias_cover[i] is not None:
+            return None
+        j = i
+        while j < self.n and self.lower[j] in LEAD_MODIFIERS:
+            j += 1
+        countries, j, backers = self._countries(j)
+        if not countries and not backers:
+            return self.bare_role_at(i)
+        # modifiers then the head
+        p, deputy = j, False
+        kind = size = value = None
+        for _ in range(5):
+            if p >= self.n:
+                break
+            kind, size, value = self._head_at(p)
+            if kind:
+                break
+            if self.lower[p] in self.t.modifiers or (self.doc[p].pos_ == "ADJ" and self.text[p].islower()):
+                deputy = deputy or self.lower[p] in DEPUTY
+                p += 1
+                continue
+            break
+        if not kind:
+            return None
+        e = p + size
+        if e < self.n and self.doc[e].pos_ in ("NOUN",) and self.lower[e] not in self.t.modifiers \
+                and kind == "role" and longest(self.lower, e, self.t.roles)[0] == 0:
+            return None  # "Turkish military bases": the role word only modifies another noun
+        codes = [c for c, *_ in countries] or [c for c, how in backers if how == "anti" and c]
+        if not codes:
+            return None
+        start = i
+        if start > 0 and self.lower[start - 1] in ("his", "her", "its", "their") and value is not None \
+                and kind == "role" and self.lower[e - 1].startswith("counterpart"):
+            start -= 1
+        words = self.doc[j:e].text if countries else self.doc[p:e].text
+        for n, code in enumerate(codes):
+            cand = self.build_role(kind, value, code, start, e, words, deputy, p)
+            if cand is None:
+                continue
+            if n == 0:
+                self.attach_name(cand, e)
+            else:  # another country in the same phrase: a second mention on the same words
+                self.cands.append(cand)
+        return e
+
+    def build_role(self, kind, value, code, s, e, words, deputy, head) -> Optional[Cand]:
+        if kind == "ministry":
+            fdef = self.kb.lexicon.ministries.fields[value]
+            return Cand(s, e, f"Ministry of {fdef.name} ({self.state_name(code)})", code, fdef.sector or "GOV",
+                        "organisation", "role", extra={"ministry": value})
+        if kind == "office":
+            office_key, plural = value
+            odef = self.kb.lexicon.offices[office_key]
+            role = self.kb.role_string(office_key, code)
+            if deputy:
+                return Cand(s, e, f"{self.demonym(code)} {words}", code, odef.sector or "GOV", "person", "role",
+                            role=f"{words} of {self.state_name(code)}", deputy=True)
+            return Cand(s, e, role, code, odef.sector or "GOV", "person", "role", role=role, office=office_key,
+                        extra={"unresolved_office": True})
+        noun = value  # a lexicon RoleNoun
+        head_word = self.lower[e - 1]
+        if head_word.startswith("counterpart"):
+            return Cand(s, e, f"{self.demonym(code)} counterpart", code, "GOV", "person", "role",
+                        extra={"counterpart": True})
+        name = f"{self.demonym(code)} {words}".strip()
+        return Cand(s, e, name, code, noun.sector, noun.kind, "role", extra={"person_noun": noun.person})
+
+    def attach_name(self, cand: Cand, e: int):
+        """A role phrase followed by a name: the name is the mention; else the phrase is."""
+        person = None
+        if cand.kind == "person" or cand.extra.get("person_noun") or cand.extra.get("ministry"):
+            nxt = e
+            # "Russian Defense Ministry spokesman Maj. Gen. X": a person noun after a ministry
+            if cand.extra.get("ministry") and nxt < self.n:
+                size, role = longest(self.lower, nxt, self.t.roles)
+                if size and role.person:
+                    nxt += size
+                    cand = replace(cand, kind="person", extra={**cand.extra, "of_ministry": True})
+            if nxt < self.n and (cand.kind == "person"):
+                person = self.person_span_at(nxt)
+        if person is None:
+            self.finish_unnamed(cand)
+            return
+        s, pe, actor_id = person
+        holder = None
+        if cand.office and not cand.deputy:
+            holder = self.kb.office_holder(cand.office, cand.country, self.published)
+        actor = self.kb.actors[actor_id] if actor_id else self.resolve_person_name(s, pe, holder)
+        if actor is not None:
+            role = cand.role if cand.office and not cand.deputy else None
+            named = self.from_actor(actor, s, pe, "alias" if actor_id else "fuzzy")
+            if cand.role and named.role is None:
+                named.role = cand.role
+            if role and actor.country is None and named.country is None:
+                named.country = cand.country
+        else:
+            name = self.doc[s:pe].text
+            named = Cand(s, pe, name, cand.country, cand.sector, "person", "role", role=cand.role,
+                         office=None if cand.deputy else cand.office, extra={"named": True})
+        if cand.office and not cand.deputy:
+            self.registry[(cand.office, cand.country)] = named
+        for k in range(cand.start, s):  # the role words belong to the person's mention, not to another actor
+            self.taken[k] = True
+        if named.actor_id and self.alias_cover[s] is not None:
+            # already emitted from the alias pass: enrich it instead
+            for c in self.cands:
+                if c.start == s and c.end == pe:
+                    c.role = c.role or named.role
+                    return
+        self.add(named)
+
+    def finish_unnamed(self, cand: Cand):
+        if cand.extra.get("counterpart"):
+            resolved = self.counterpart(cand)
+            if resolved is not None:
+                cand = resolved
+        elif cand.office and not cand.deputy:
+            holder = self.registry.get((cand.office, cand.country))
+            if holder is not None:
+                cand = replace(holder, start=cand.start, end=cand.end, method="role")
+            else:
+                actor = self.kb.office_holder(cand.office, cand.country, self.published)
+                if actor is not None:
+                    role = cand.role
+                    cand = self.from_actor(actor, cand.start, cand.end, "role", office=cand.office)
+                    cand.role = role
+        self.add(cand)
+
+    def counterpart(self, cand: Cand) -> Optional[Cand]:
+        """'his Turkish counterpart': the holder, in that country, of the office of the person just named."""
+        office = None
+        for prev in reversed(self.cands):
+            if prev.start < cand.start and prev.kind == "person" and prev.office:
+                office = prev.office
+                break
+        for key in ([office] if office else []) + ["president"]:
+            holder = self.registry.get((key, cand.country))
+            if holder is not None:
+                return replace(holder, start=cand.start, end=cand.end, method="role")
+            actor = self.kb.office_holder(key, cand.country, self.published)
+            if actor is not None:
+                out = self.from_actor(actor, cand.start, cand.end, "role", office=key)
+                out.role = self.kb.role_string(key, cand.country)
+                return out
+            if office:
+                break
+        return None
+
+    def bare_role_at(self, i: int) -> Optional[int]:
+        """Role phrases with no country: a title before a name ('Military analyst Captain X Y'),
+        or an institution of the article's country ('government forces', 'the regime')."""
+        p, mods = i, 0
+        while p < self.n and mods < 3:
+            kind, size, value = self._head_at(p)
+            if kind:
+                break
+            if self.lower[p] in self.t.modifiers or (self.doc[p].pos_ == "ADJ" and mods < 2):
+                p += 1
+                mods += 1
+                continue
+            return None
+        else:
+            return None
+        if not kind:
+            return None
+        e = p + size
+        if kind in ("role", "office") and (kind == "office" or value.person):
+            person = self.person_span_at(e)
+            if person is not None:
+                s, pe, actor_id = person
+                if actor_id is not None:
+                    return pe  # the KB name carries its own country and sector
+                sector = value.sector if kind == "role" else self.kb.lexicon.offices[value[0]].sector
+                actor = self.resolve_person_name(s, pe, None)
+                if actor is not None:
+                    self.add(self.from_actor(actor, s, pe, "fuzzy"))
+                else:
+                    role = self.doc[i:e].text
+                    self.add(Cand(s, pe, self.doc[s:pe].text, None, sector, "person", "role", role=role,
+                                  extra={"named": True}))
+                return pe
+        words = self.doc[i:e].text
+        key = words if words in FOCUS_NOUNS else self.lower[e - 1] if e - i == 1 else words.lower()
+        if kind == "ministry":
+            code = self._ministry_place(e)
+            if code:
+                fdef = self.kb.lexicon.ministries.fields[value]
+                self.add(Cand(i, e, f"Ministry of {fdef.name} ({self.state_name(code)})", code,
+                              fdef.sector or "GOV", "organisation", "role", extra={"ministry": value}))
+            return e
+        if kind == "role" and (key in FOCUS_NOUNS or self.doc[p:e].text in FOCUS_NOUNS) and self.focus:
+            if e < self.n and self.doc[e].pos_ == "NOUN" and longest(self.lower, e, self.t.roles)[0] == 0:
+                return None
+            if self.doc[p:e].text.lower() in ("military", "opposition") and (e >= self.n or self.doc[e].pos_ != "VERB"):
+                return None
+            name = f"{self.demonym(self.focus)} {self.doc[p:e].text.lower()}"
+            self.add(Cand(i, e, name, self.focus, value.sector, value.kind, "role-default"))
+            return e
+        return None
+
+    def _ministry_place(self, e: int) -> Optional[str]:
+        """'the defence ministry in Moscow' / 'of Syria'."""
+        if e + 1 < self.n and self.lower[e] in ("in", "of") and (e + 1) in self.state_at:
+            return self.state_at[e + 1][2]
+        return None
+
+    # ---------- 3. states, seats, demonyms ----------
+
+    def states(self):
+        for s, (e, kind, code) in sorted(self.state_at.items()):
+            if any(self.taken[s:e]):
+                continue
+            tok = self.doc[s]
+            glued = kind == "name" and self.text[e - 1].endswith("s") and not self.kb.state(code).name.endswith("s") \
+                and self.text[e - 1] not in {w for w in self.kb.state(code).aliases}
+            poss = glued or (e < self.n and self.lower[e] in POSSESSIVE)
+            if kind == "demonym":
+                if not (tok.tag_ in ("NNPS", "NNS") or self.text[e - 1].endswith("s")) or tok.dep_ in ("amod", "compound"):
+                    continue
+                if self.lower[e - 1] in ("us", "u.s."):
+                    continue
+                method = "demonym"
+            elif not (poss or self.acts(self.doc[e - 1], seat=kind == "seat")):
+                continue
+            else:
+                method = "metonym" if kind == "seat" else "state"
+            actor = self.kb.state_actor(code)
+            self.add(Cand(s, e, actor.name, code, "GOV", "state", method, actor_id=actor.id))
+
+    def acts(self, tok, seat: bool) -> bool:
+        """Is a country or capital name an actor here (not a location)?"""
+        seen = 0
+        while tok.dep_ == "conj" and seen < 4:  # "between Syria and Turkey": the first conjunct decides
+            tok = tok.head
+            seen += 1
+        dep = tok.dep_
+        if dep in ACTOR_DEPS:
+            return True
+        if dep == "pobj":
+            prep = tok.head.lower_
+            return prep in PARTICIPANT_PREPS
+        if dep == "dobj" and not seat:
+            return tok.head.lemma_ not in MOTION_VERBS
+        if dep == "appos" and not seat:
+            return False
+        return False
+
+    # ---------- 4. NER leftovers ----------
+
+    def entities(self):
+        for ent in self.doc.ents:
+            if ent.label_ not in ("PERSON", "ORG"):
+                continue
+            s, e = ent.start, ent.end
+            while s < e and self.lower[s] in ("the", "a", "an"):
+                s += 1
+            while e > s and self.lower[e - 1] in POSSESSIVE:
+                e -= 1
+            if ent.label_ == "PERSON":
+                s = self.strip_titles(s, e)
+            if s >= e or any(self.taken[s:e]):
+                continue
+            text = self.doc[s:e].text
+            if not any(ch.isupper() for ch in text) or not any(ch.isalpha() for ch in text):
+                continue
+            if ent.label_ == "PERSON":
+                actor = self.resolve_person_name(s, e, None)
+                if actor is not None:
+                    self.add(self.from_actor(actor, s, e, "fuzzy"))
+                    continue
+                if e - s == 1 and len(text) < 3:
+                    continue
+                self.add(Cand(s, e, text, None, None, "person", "ner"))
+            else:
+                found = self.kb.lookup(text)
+                if found:
+                    self.add(self.from_actor(found[0], s, e, "alias"))
+                    continue
+                if e - s == 1 and not text.isupper():
+                    continue  # a single capitalised word tagged ORG is too often noise
+                codes = [self.state_at[k][2] for k in range(s, e) if k in self.state_at]
+                country = codes[0] if codes else None
+                self.add(Cand(s, e, text, country, None, "organisation", "ner"))
+
+
+def _non_overlapping(spans):
+    """Longest-first selection of non-overlapping (start, end, payload) spans."""
+    chosen, used = [], set()
+    for s, e, payload in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if any(k in used for k in range(s, e)):
+            continue
+        chosen.append((s, e, payload))
+        used.update(range(s, e))
+    return sorted(chosen)

@@ -1,0 +1,566 @@
+"""Ingest: turn what a user feeds dragoman into clean `Article`s.
+
+Plain functions over plain data, the first step of
+`ingest → nlp → actors / places / dates → events / claims → store`:
+
+- `article_from_text(text, doc, ...)`: text as pasted from a news site. Image lines and
+  repeated photo captions become `captions` (each once), a byline near the top becomes
+  `outlet` / `author`, trailing site furniture (correction boxes, share and subscribe
+  prompts, related-article lists) is dropped; every other line is kept verbatim and the
+  result is `Article.text`, into which all later offsets point.
+- `article_from_html(html, doc, ...)`: a saved web page, through trafilatura (main text and
+  metadata) and htmldate (publication date). Nothing is fetched: only the given HTML is read.
+- `read_inputs(paths, published)`: files (`.txt`, `.html`/`.htm`, `.jsonl`), folders of
+  them, or `-` for standard input, as a stream of `Article | IngestError`, so that one bad
+  record is reported and skipped while the others go on.
+
+Bad input (empty, binary, oversized, malformed, an unparseable date, not English) raises
+or yields `IngestError(input_name, message)`, whose text is one line naming the input.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Iterator
+
+import yaml
+
+from dragoman.model import Article
+
+# A document larger than this is refused: news articles are a few dozen kilobytes, and a
+# multi-megabyte "article" is almost always the wrong file. Configurable per call
+# (`max_bytes=`) and on the command line (`dragoman analyze --max-bytes`).
+DEFAULT_MAX_BYTES = 2_000_000
+# Saved web pages carry scripts and markup around the text: they may weigh this many
+# times the text limit before they are refused.
+HTML_SIZE_FACTOR = 5
+# Below this share of English stop words among a text's words, the text is not English.
+# English news prose runs at 35-50 %; other Latin-script languages score under 10 %.
+MIN_ENGLISH_STOPWORD_SHARE = 0.18
+# The language check needs this many words to mean something; shorter texts pass.
+MIN_WORDS_FOR_LANGUAGE_CHECK = 12
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSONL_FIELDS = {"id", "text", "published", "url", "outlet", "title", "author"}
+
+BOILERPLATE_FILE = Path(__file__).parent / "data" / "boilerplate.yaml"
+
+
+class IngestError(Exception):
+    """One input that could not be read as an article: which input, and what was wrong."""
+
+    def __init__(self, input_name: str, message: str):
+        super().__init__(f"{input_name}: {message}")
+        self.input_name = input_name
+        self.message = message
+
+
+# --- site furniture: data in dragoman/data/boilerplate.yaml ---------------------------
+
+@dataclass(frozen=True)
+class Boilerplate:
+    trailing_lines: tuple[re.Pattern, ...]
+    trailing_headers: tuple[re.Pattern, ...]
+    trailing_inline: tuple[re.Pattern, ...]
+
+
+@lru_cache(maxsize=1)
+def load_boilerplate(path: Path = BOILERPLATE_FILE) -> Boilerplate:
+    """Load and validate the boilerplate patterns once per process."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    groups = {}
+    for key in ("trailing_lines", "trailing_headers", "trailing_inline"):
+        patterns = data.get(key)
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise ValueError(f"{path}: '{key}' must be a list of regular expressions")
+        try:
+            if key == "trailing_inline":
+                # glued furniture only counts after a sentence end, at the very end of the text
+                compiled = tuple(re.compile(r"(?<=[.!?\"”’)])" + p, re.IGNORECASE) for p in patterns)
+            else:
+                compiled = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+        except re.error as err:
+            raise ValueError(f"{path}: bad pattern in '{key}': {err}") from err
+        groups[key] = compiled
+    return Boilerplate(**groups)
+
+
+# --- the pieces of a pasted page ------------------------------------------------------
+
+MARKDOWN_IMAGE = re.compile(r"^\s*!\[(?P<caption>[^\]]*)\]\((?P<src>[^)]*)\)\s*$")
+
+# A word of a name: capitalised (Erdoğan, O'Neil, Al-Monitor), an Arabic article prefix
+# (al-Mahmoud), or a lowercase particle inside a name (bin, de, van).
+_NAME_WORD = r"(?:[A-Z][\w'’.&-]*|(?:al|el|ad|ar|as|ash|at|az|an)-\w+|bin|ibn|bint|abu|de|da|del|della|di|du|van|von|der|den|la|le)"
+_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}"
+_AUTHORS = rf"{_NAME}(?:(?:\s*,\s*|\s+and\s+){_NAME}){{0,3}}"
+# "Enab Baladi – Hussam al-Mahmoud", "Outlet - Author", "Outlet | Author"
+BYLINE_OUTLET_AUTHOR = re.compile(rf"^(?P<outlet>{_NAME})\s+[–—|-]\s+(?P<author>{_AUTHORS})$")
+# "By Jane Doe", "By Jane Doe, Outlet", "By Jane Doe | Outlet"
+BYLINE_BY = re.compile(rf"^[Bb][Yy]:?\s+(?P<author>{_AUTHORS})(?:\s*[,|–—-]\s*(?P<outlet>{_NAME}))?$")
+# How many non-empty lines from the top a byline may sit at (after captions).
+BYLINE_SEARCH_LINES = 4
+MAX_BYLINE_CHARS = 100
+# A repeated line needs this many words to count as a photo caption.
+MIN_CAPTION_WORDS = 3
+# A first line this short, without a closing full stop and followed by a blank line, is a headline.
+MAX_TITLE_CHARS = 200
+# Lines after a "Related articles" header shorter than this are headlines of other articles.
+MAX_LISTED_HEADLINE_CHARS = 200
+
+
+def _norm(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _split_captions(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Drop markdown image lines and repeated caption lines; return (kept lines, captions)."""
+    captions: list[str] = []
+
+    def add_caption(key: str) -> None:
+        if key and key not in captions:
+            captions.append(key)
+
+    # Markdown images: the line goes, its alt text is a caption.
+    image_free: list[str] = []
+    for line in lines:
+        match = MARKDOWN_IMAGE.match(line)
+        if match:
+            add_caption(_norm(match.group("caption")))
+        else:
+            image_free.append(line)
+
+    # Pasted pages print a photo caption two or three times in a row (alt text, figure
+    # caption, lightbox title): such a line (blank lines between allowed) is a caption,
+    # and so is a line equal to an image's alt text. Short repeats ("Advertisement") are not.
+    keys = [_norm(line) for line in image_free]
+    nonblank = [key for key in keys if key]
+    repeated = {a for a, b in zip(nonblank, nonblank[1:]) if a == b and len(a.split()) >= MIN_CAPTION_WORDS}
+    caption_keys = set(captions) | repeated
+    kept: list[str] = []
+    for line, key in zip(image_free, keys):
+        if key and key in caption_keys:
+            add_caption(key)
+        else:
+            kept.append(line)
+    return kept, captions
+
+
+def _find_byline(lines: list[str]) -> tuple[int | None, str | None, str | None]:
+    """Index, outlet and author of a byline among the first non-empty lines, if any."""
+    checked = 0
+    for index, line in enumerate(lines):
+        text = _norm(line)
+        if not text:
+            continue
+        checked += 1
+        if checked > BYLINE_SEARCH_LINES:
+            break
+        if len(text) > MAX_BYLINE_CHARS:
+            continue
+        match = BYLINE_BY.match(text)
+        if match:
+            return index, match.group("outlet"), match.group("author")
+        match = BYLINE_OUTLET_AUTHOR.match(text)
+        if match:
+            return index, match.group("outlet"), match.group("author")
+    return None, None, None
+
+
+def _find_title(lines: list[str]) -> str | None:
+    """A headline: a short first line without a closing full stop, followed by a blank line."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if len(nonblank) < 2:
+        return None
+    first = nonblank[0]
+    text = _norm(lines[first])
+    followed_by_blank = first + 1 < len(lines) and not lines[first + 1].strip()
+    if followed_by_blank and len(text) <= MAX_TITLE_CHARS and not text.endswith((".", "!", "?")):
+        return text
+    return None
+
+
+# "Headline | Outlet", as page titles are printed
+TITLE_WITH_OUTLET = re.compile(rf"^(?P<headline>.+?)\s+\|\s+(?P<outlet>{_NAME})$")
+
+
+def _split_title_outlet(title: str | None) -> tuple[str | None, str | None]:
+    if not title:
+        return title, None
+    match = TITLE_WITH_OUTLET.match(title)
+    if match:
+        return match.group("headline"), match.group("outlet")
+    return title, None
+
+
+def _strip_trailing_furniture(lines: list[str]) -> list[str]:
+    rules = load_boilerplate()
+    lines = list(lines)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    # A header that opens a list of other articles, with only short lines after it.
+    for index in range(len(lines) - 1, max(-1, len(lines) - 40), -1):
+        text = _norm(lines[index])
+        if text and any(p.match(text) for p in rules.trailing_headers):
+            rest = lines[index + 1:]
+            if all(len(_norm(line)) <= MAX_LISTED_HEADLINE_CHARS for line in rest) and index > 0:
+                lines = lines[:index]
+            break
+    # Single furniture lines at the end, upwards.
+    while lines:
+        text = _norm(lines[-1])
+        if not text or any(p.match(text) for p in rules.trailing_lines):
+            lines.pop()
+        else:
+            break
+    # Furniture glued to the end of the last paragraph.
+    if lines:
+        last = lines[-1]
+        changed = True
+        while changed:
+            changed = False
+            for pattern in rules.trailing_inline:
+                match = pattern.search(last)
+                if match and match.start() > 0:
+                    last = last[:match.start()]
+                    changed = True
+        lines[-1] = last
+    return lines
+
+
+# --- checks -----------------------------------------------------------------------------
+
+def normalize_published(value, input_name: str) -> str | None:
+    """YYYY-MM-DD from a date, a datetime or an ISO 8601 string; IngestError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    match = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", text)
+    if match:
+        try:
+            return date.fromisoformat(match.group(1)).isoformat()
+        except ValueError:
+            pass
+    raise IngestError(input_name, f"unparseable published date {text!r} (expected YYYY-MM-DD)")
+
+
+@lru_cache(maxsize=1)
+def _english_stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+    return frozenset(STOP_WORDS)
+
+
+def check_english(text: str, input_name: str) -> None:
+    """Refuse text that is not English: the pipeline's models and lexicons are English only."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        raise IngestError(input_name, "no words in the text")
+    latin = sum(1 for ch in letters if ch < "\u0250")
+    if latin / len(letters) < 0.5:
+        raise IngestError(input_name, "not English (the text is mostly in a non-Latin script)")
+    words = re.findall(r"[a-z]+(?:['’][a-z]+)?", text.lower())
+    if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        return
+    stop_words = _english_stop_words()
+    share = sum(1 for w in words if w.replace("’", "'") in stop_words) / len(words)
+    if share < MIN_ENGLISH_STOPWORD_SHARE:
+        raise IngestError(input_name, f"not English (only {share:.0%} English function words)")
+
+
+def _check_size(size: int, limit: int, input_name: str) -> None:
+    if size > limit:
+        raise IngestError(input_name, f"too large ({size:,} bytes; the limit is {limit:,}, see --max-bytes)")
+
+
+def decode_bytes(data: bytes, input_name: str) -> str:
+    """UTF-8 text from bytes; IngestError for binary or undecodable data."""
+    if b"\x00" in data[:65536] or b"\x00" in data:
+        raise IngestError(input_name, "binary data, not text (NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise IngestError(input_name, f"not UTF-8 text (undecodable byte at offset {err.start})") from None
+    return text
+
+
+def _infer_published(text: str) -> str | None:
+    """The publication date as the text gives it (a dateline), if the dates stage can tell."""
+    try:
+        from dragoman.dates import infer_published
+    except (ImportError, AttributeError):
+        return None
+    try:
+        value = infer_published(text)
+    except Exception:  # a heuristic that fails must not lose the article
+        return None
+    try:
+        return normalize_published(value, "inferred date")
+    except IngestError:
+        return None
+
+
+# --- public API -------------------------------------------------------------------------
+
+def article_from_text(text: str, doc: str, published: str | None = None, outlet: str | None = None,
+                      title: str | None = None, url: str | None = None, author: str | None = None,
+                      max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """An Article from text pasted from a news page.
+
+    >>> a = article_from_text("By Jane Roe\\n\\nThe minister met his counterpart in Rome on Monday "
+    ...                       "and the two sides signed an agreement on defence.", doc="x")
+    >>> a.author, a.text[:12]
+    ('Jane Roe', 'The minister')
+    """
+    _check_size(len(text.encode("utf-8", errors="replace")), max_bytes, doc)
+    if "\x00" in text:
+        raise IngestError(doc, "binary data, not text (NUL bytes)")
+    published = normalize_published(published, doc)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+
+    lines, captions = _split_captions(lines)
+    byline_index, found_outlet, found_author = _find_byline(lines)
+    if byline_index is not None:
+        del lines[byline_index]
+    lines = _strip_trailing_furniture(lines)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    body = "\n".join(lines).strip()
+    if not body:
+        raise IngestError(doc, "empty: no article text")
+    check_english(body, doc)
+
+    inferred = False
+    if published is None:
+        published = _infer_published(body)
+        inferred = published is not None
+    found_title, title_outlet = _split_title_outlet(_find_title(lines))
+    return Article(
+        doc=doc,
+        text=body,
+        title=title or found_title,
+        outlet=outlet or found_outlet or title_outlet,
+        author=author or found_author,
+        url=url,
+        published=published,
+        published_inferred=inferred,
+        captions=captions,
+    )
+
+
+def article_from_html(html: str, doc: str, published: str | None = None, url: str | None = None,
+                      max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """An Article from a saved web page: trafilatura finds the text, htmldate the date.
+
+    Only the given HTML is read; no URL is ever fetched."""
+    _check_size(len(html.encode("utf-8", errors="replace")), max_bytes * HTML_SIZE_FACTOR, doc)
+    if "\x00" in html:
+        raise IngestError(doc, "binary data, not HTML (NUL bytes)")
+    if not html.strip():
+        raise IngestError(doc, "empty: no HTML")
+    if "<" not in html:
+        raise IngestError(doc, "malformed HTML: no markup found")
+    published = normalize_published(published, doc)
+
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        raise IngestError(doc, "malformed HTML: could not be parsed")
+    try:
+        extracted = trafilatura.bare_extraction(
+            tree, url=url, favor_precision=True, with_metadata=True, include_comments=False,
+            include_tables=False, include_images=False)
+    except Exception as err:  # trafilatura raises assorted parser errors on broken pages
+        raise IngestError(doc, f"malformed HTML: {err}") from None
+    text = getattr(extracted, "text", None) if extracted is not None else None
+    if not text or not text.strip():
+        raise IngestError(doc, "no article text found in the HTML")
+
+    inferred = False
+    if published is None:
+        published = _html_date(html)
+        inferred = published is not None
+    article = article_from_text(
+        text, doc=doc, published=published, url=url or getattr(extracted, "url", None),
+        title=getattr(extracted, "title", None) or None,
+        outlet=getattr(extracted, "sitename", None) or None,
+        author=getattr(extracted, "author", None) or None,
+        max_bytes=max_bytes)
+    if inferred:
+        article = article.model_copy(update={"published_inferred": True})
+    return article
+
+
+def _html_date(html: str) -> str | None:
+    """The page's original publication date from its markup (meta tags, time elements, URL)."""
+    try:
+        import htmldate
+        from trafilatura.utils import load_html
+        tree = load_html(html)  # a parsed tree, so htmldate never takes the string for a URL
+        if tree is None:
+            return None
+        found = htmldate.find_date(tree, original_date=True, extensive_search=False)
+    except Exception:
+        return None
+    try:
+        return normalize_published(found, "html date")
+    except IngestError:
+        return None
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:500].lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head or "<head" in head
+
+
+def _article_from_data(data: bytes, name: str, doc: str, kind: str, published: str | None,
+                       max_bytes: int) -> Article:
+    text = decode_bytes(data, name)
+    if kind == "html" or (kind == "auto" and _looks_like_html(text)):
+        try:
+            return article_from_html(text, doc=doc, published=published, max_bytes=max_bytes)
+        except IngestError as err:
+            raise IngestError(name, err.message) from None
+    if not text.strip():
+        raise IngestError(name, "empty: no article text")
+    try:
+        return article_from_text(text, doc=doc, published=published, max_bytes=max_bytes)
+    except IngestError as err:
+        raise IngestError(name, err.message) from None
+
+
+def _records_from_jsonl(stream: IO[bytes], name: str, published: str | None,
+                        max_bytes: int) -> Iterator[Article | IngestError]:
+    """One Article per JSON Lines record, read line by line (never the whole file at once)."""
+    seen_any = False
+    for lineno, raw in enumerate(stream, start=1):
+        where = f"{name}:{lineno}"
+        if not raw.strip():
+            continue
+        seen_any = True
+        try:
+            if len(raw) > max_bytes * 2:  # JSON escaping may double a text's size
+                raise IngestError(where, f"too large ({len(raw):,} bytes; the limit is {max_bytes:,}, see --max-bytes)")
+            line = decode_bytes(raw, where)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise IngestError(where, f"malformed JSON line ({err.msg} at column {err.colno})") from None
+            if not isinstance(record, dict):
+                raise IngestError(where, "malformed record: a JSON object is expected")
+            doc = record.get("id")
+            if doc is None or str(doc).strip() == "":
+                raise IngestError(where, "malformed record: no 'id'")
+            where = f"{name}:{lineno} (id {doc})"
+            text = record.get("text")
+            if not isinstance(text, str):
+                raise IngestError(where, "malformed record: no 'text' string")
+            unknown = set(record) - JSONL_FIELDS
+            if unknown:
+                raise IngestError(where, f"malformed record: unknown field(s) {', '.join(sorted(unknown))}")
+            if not text.strip():
+                raise IngestError(where, "empty: no article text")
+            record_published = record.get("published") or published
+            try:
+                if _looks_like_html(text):
+                    article = article_from_html(text, doc=str(doc), published=record_published,
+                                                url=record.get("url"), max_bytes=max_bytes)
+                else:
+                    article = article_from_text(
+                        text, doc=str(doc), published=record_published, outlet=record.get("outlet"),
+                        title=record.get("title"), url=record.get("url"), author=record.get("author"),
+                        max_bytes=max_bytes)
+            except IngestError as err:
+                raise IngestError(where, err.message) from None
+            yield article
+        except IngestError as err:
+            yield err
+    if not seen_any:
+        yield IngestError(name, "empty: no JSON Lines records")
+
+
+def _expand(paths: list[str]) -> Iterator[str]:
+    """Paths as given; a folder stands for the readable files in it, in name order."""
+    readable = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            for child in sorted(Path(path).iterdir()):
+                if child.is_file() and child.suffix.lower() in readable:
+                    yield str(child)
+        else:
+            yield path
+
+
+def read_inputs(paths: list[str], published: str | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES,
+                stdin: IO[bytes] | None = None) -> Iterator[Article | IngestError]:
+    """Stream Articles from files, folders and `-` (standard input); errors are yielded, not raised.
+
+    `.txt` (and any other suffix) is pasted text, `.html`/`.htm` a saved page, `.jsonl`
+    records {"id", "text", "published"?, "url"?, "outlet"?, "title"?, "author"?}, each with
+    its own date (`published` is the default for records without one)."""
+    try:
+        published = normalize_published(published, "--published")
+    except IngestError as err:
+        yield err
+        return
+    for path in _expand(paths):
+        if path == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _read_stream(stream, "<stdin>", "stdin", published, max_bytes)
+            continue
+        suffix = Path(path).suffix.lower()
+        doc = Path(path).stem
+        try:
+            if not os.path.exists(path):
+                raise IngestError(path, "no such file")
+            if not os.path.isfile(path):
+                raise IngestError(path, "not a regular file")
+            if suffix in JSONL_SUFFIXES:
+                with open(path, "rb") as stream:
+                    yield from _records_from_jsonl(stream, path, published, max_bytes)
+                continue
+            limit = max_bytes * HTML_SIZE_FACTOR if suffix in HTML_SUFFIXES else max_bytes
+            _check_size(os.path.getsize(path), limit, path)
+            with open(path, "rb") as stream:
+                data = stream.read()
+            kind = "html" if suffix in HTML_SUFFIXES else "auto" if suffix not in TEXT_SUFFIXES else "text"
+            yield _article_from_data(data, path, doc, kind, published, max_bytes)
+        except IngestError as err:
+            yield err
+        except OSError as err:
+            yield IngestError(path, f"cannot be read ({err.strerror or err})")
+
+
+def _read_stream(stream: IO[bytes], name: str, doc: str, published: str | None,
+                 max_bytes: int) -> Iterator[Article | IngestError]:
+    """Standard input: JSON Lines when it starts with '{', a page when it starts with markup, else text."""
+    first = stream.readline()
+    if first.lstrip().startswith(b"{"):
+        yield from _records_from_jsonl(_chain_first(first, stream), name, published, max_bytes)
+        return
+    limit = max_bytes * HTML_SIZE_FACTOR
+    data = first + stream.read(limit + 1 - len(first))
+    try:
+        _check_size(len(data), limit, name)
+        yield _article_from_data(data, name, doc, "auto", published, max_bytes)
+    except IngestError as err:
+        yield err
+
+
+def _chain_first(first: bytes, stream: IO[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from stream

@@ -1,0 +1,146 @@
+"""Merge event records that report the same happening.
+
+Within an article (and later across articles) the same meeting, strike or
+accusation is reported in several sentences. Two records are one happening when
+they have the same PLOVER type, the same source and the same target (a missing
+target is compatible with any), and dates that do not contradict each other.
+Actors compare by state for states and their agents (a government, its army, its
+president are the state: TUR GOV and "Erdoğan" both key as TUR), by country and
+sector for other actors of a state, and by name for actors of no state.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+from typing import Optional
+
+from dragoman.model import ActorRef, Event
+
+# Sectors that act for the state itself.
+STATE_SECTORS = {None, "GOV", "MIL", "SPY", "COP", "LEG", "JUD"}
+# Types where "A meets B" and "B meets A" (or "B hosts A") are the same happening.
+SYMMETRIC_TYPES = {"CONSULT", "COOPERATE"}
+
+
+def _norm_name(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^\w ]", " ", text)
+    words = [w for w in text.split() if w not in ("the", "al", "of")]
+    return " ".join(words)
+
+
+def actor_key(ref: Optional[ActorRef]):
+    """Identity of an actor for merging: the state for state agents, else country+sector, else name."""
+    if ref is None:
+        return None
+    if ref.country:
+        if ref.sector in STATE_SECTORS:
+            return ("state", ref.country)
+        return ("group", ref.country, ref.sector)
+    if ref.actor_id:
+        return ("id", ref.actor_id)
+    return ("name", _norm_name(ref.name))
+
+
+def _interval(value: Optional[str]):
+    if not value:
+        return None
+    try:
+        if "/" in value:
+            a, b = (_interval(v) for v in value.split("/", 1))
+            return (a[0], b[1]) if a and b else None
+        if re.fullmatch(r"\d{4}", value):
+            return date(int(value), 1, 1), date(int(value), 12, 31)
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            y, m = map(int, value.split("-"))
+            return date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+        m = re.fullmatch(r"(\d{4})-W(\d{2})", value)
+        if m:
+            d = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return d, d + timedelta(days=6)
+        d = date.fromisoformat(value[:10])
+        return d, d
+    except ValueError:
+        return None
+
+
+def dates_compatible(a: Event, b: Event) -> bool:
+    """Dates from the text that name disjoint periods mean different happenings."""
+    if a.date_inferred or b.date_inferred or not a.date or not b.date:
+        return True
+    ia, ib = _interval(a.date), _interval(b.date)
+    if not ia or not ib:
+        return True
+    return ia[0] <= ib[1] and ib[0] <= ia[1]
+
+
+def _precision(ev: Event) -> int:
+    iv = _interval(ev.date)
+    return -((iv[1] - iv[0]).days) if iv else -10**6
+
+
+def same_happening(a: Event, b: Event) -> bool:
+    if a.type != b.type or not dates_compatible(a, b):
+        return False
+    sa, sb, ta, tb = actor_key(a.source), actor_key(b.source), actor_key(a.target), actor_key(b.target)
+    if sa == sb and (ta == tb or ta is None or tb is None):
+        return True
+    if a.type in SYMMETRIC_TYPES and ta is not None and tb is not None and sa == tb and ta == sb:
+        return True
+    return False
+
+
+def _absorb(keep: Event, other: Event) -> Event:
+    update = {}
+    if keep.type in SYMMETRIC_TYPES and other.mode == "visit" and keep.mode != "visit" and \
+            actor_key(keep.source) == actor_key(other.target) and actor_key(other.source) is not None and \
+            actor_key(keep.source) != actor_key(other.source):
+        # "X hosts Y" and "Y visits X" are one visit; the visitor is its source
+        update.update(source=other.source, target=other.target or keep.source, mode="visit")
+    if keep.target is None and other.target is not None and actor_key(other.source) == actor_key(keep.source) \
+            and "source" not in update:
+        update["target"] = other.target
+    if other.date and not other.date_inferred and (
+            keep.date_inferred or not keep.date or _precision(other) > _precision(keep)):
+        update["date"], update["date_inferred"] = other.date, False
+    elif not keep.date and other.date:
+        update["date"], update["date_inferred"] = other.date, other.date_inferred
+    if keep.place is None and other.place is not None:
+        update["place"] = other.place
+    if keep.mode is None and other.mode is not None and "mode" not in update:
+        update["mode"] = other.mode
+    evidence, spans = list(keep.evidence), list(keep.spans)
+    for text, span in zip(other.evidence, other.spans):
+        if span not in spans:
+            evidence.append(text)
+            spans.append(span)
+    update["evidence"], update["spans"] = evidence, spans
+    update["contexts"] = list(dict.fromkeys(keep.contexts + other.contexts))
+    return keep.model_copy(update=update)
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """One Event per happening: records of the same type, source and target with
+    compatible dates are merged into the first, which gathers all evidence."""
+    merged: list[Event] = []
+    for ev in events:
+        for i, kept in enumerate(merged):
+            if same_happening(kept, ev):
+                merged[i] = _absorb(kept, ev)
+                break
+        else:
+            merged.append(ev)
+    # a target-less record absorbed later may now equal another record: one more pass
+    if len(merged) != len(events):
+        again: list[Event] = []
+        for ev in merged:
+            for i, kept in enumerate(again):
+                if same_happening(kept, ev):
+                    again[i] = _absorb(kept, ev)
+                    break
+            else:
+                again.append(ev)
+        merged = again
+    return merged
