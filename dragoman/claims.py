@@ -49,6 +49,7 @@ PRONOUN_LOOKBACK_SENTS = 3      # how far back a pronoun speaker is looked for
 CONTENT_LEMMA_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 LINK_MIN_LEMMAS = 3
 LINK_MIN_OVERLAP = 0.5
+LINK_MIN_JACCARD = 0.3
 
 
 # ---------------------------------------------------------------- lexicon
@@ -76,6 +77,7 @@ class Lexicon:
     content_negations: frozenset[str]
     source_nouns: frozenset[str]
     document_nouns: frozenset[str]
+    headline_labels: frozenset[str]
     sector_modifiers: dict[str, Optional[str]]
     sector_heads: dict[str, str]
     outlets: frozenset[str]
@@ -138,6 +140,7 @@ def lexicon() -> Lexicon:
         content_negations=_words(stance, "negation_words", "stance.yaml"),
         source_nouns=_words(sources, "source_nouns", "sources.yaml"),
         document_nouns=_words(sources, "document_nouns", "sources.yaml"),
+        headline_labels=_words(sources, "headline_labels", "sources.yaml"),
         sector_modifiers={k.lower(): v for k, v in sector_modifiers.items()},
         sector_heads={k.lower(): v for k, v in sector_heads.items()},
         outlets=frozenset(o.lower() for o in sources["outlets"]),
@@ -262,7 +265,8 @@ def speaker_tokens(head: Token) -> list[Token]:
         for c in head.rights:
             if c.dep_ == "prep" and c.lower_ in SPEAKER_PREPS:
                 sub = list(c.subtree)
-                if len(sub) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in sub):
+                if len(sub) <= 8 and not any(t.pos_ in ("VERB", "AUX") or t.ent_type_ in ("DATE", "TIME")
+                                             for t in sub):
                     keep.update(t.i for t in sub)
             elif c.dep_ in ("compound", "flat", "nummod"):
                 keep.update(t.i for t in c.subtree)
@@ -322,14 +326,23 @@ class SpeakerResolver:
         mention = self.actors.covering(head.idx, head.idx + len(head.text))
         if mention is not None:
             ref = mention.ref()
-            # The text's own name is what a reader matches; the knowledge base's name
-            # replaces it only where the text merely describes the actor (a role or a
-            # coreferent phrase), so the claim still says who it is.
-            if mention.method not in ("role", "coref"):
+            # The text's own name is what a reader matches ("Mr. Burman"); the knowledge
+            # base's name replaces it only where the text merely describes the actor
+            # ("the Syrian president"), so that the claim still says who it is.
+            if mention.method not in ("role", "coref") or any(t.pos_ == "PROPN" for t in tokens):
                 ref = ref.model_copy(update={"name": surface})
         else:
             ref = ActorRef(name=surface, sector=_anonymous_sector(tokens, lex))
         co = []
+        listed = [a for a in head.children if a.dep_ == "appos" and any(c.dep_ == "conj" for c in a.children)]
+        for appos in listed:  # "an official, a commander and a source said": a list, not a description
+            sub = self.ref_for(appos, nested=True)
+            if sub is not None:
+                co.append(sub.ref)
+            for conj in appos.conjuncts:
+                sub = self.ref_for(conj, nested=True)
+                if sub is not None:
+                    co.append(sub.ref)
         for conj in head.conjuncts if not nested else ():
             if conj.i > head.i:
                 sub = self.ref_for(conj, nested=True)
@@ -399,17 +412,20 @@ def _subject(verb: Token) -> Optional[Token]:
 
 
 def _inherited_subject(verb: Token) -> Optional[Token]:
-    """'X said ... and added', 'X said ..., adding that': the subject of the verb it hangs on."""
-    tok = verb
-    for _ in range(3):
-        if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head != tok:
-            tok = tok.head
-            subj = _subject(tok)
-            if subj is not None:
-                return subj
-        else:
+    """'X said ... and added', 'X said ..., adding that': the subject of the cue it hangs on
+    (not of a verb inside that cue's content: "said the two would meet, adding ...")."""
+    lex = lexicon()
+    tok, first = verb, None
+    for _ in range(4):
+        if tok.dep_ not in ("conj", "advcl", "xcomp", "ccomp") or tok.head == tok:
             break
-    return None
+        tok = tok.head
+        subj = _subject(tok)
+        if subj is not None and tok.lemma_.lower() in lex.verbs:
+            return subj
+        if first is None and verb.head == tok:
+            first = subj if tok.dep_ == "ROOT" else None
+    return first
 
 
 def _adjacent_speaker(verb: Token) -> Optional[Token]:
@@ -536,7 +552,10 @@ def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[
             cue, cue_tokens = lex.phrasal[(tok.lemma_.lower(), nxt.lower_)], [tok, nxt]
         if cue is None:
             cue = lex.verbs.get(tok.lemma_.lower())
-        if cue is None or tok.dep_ in ("amod", "acl", "relcl") and _subject(tok) is None:
+        if tok.lemma_.lower() in lex.citing_verbs and tok.tag_ == "VBG":
+            continue  # "..., citing X": a link in the chain of another cue, not a claim of its own
+        if cue is None or tok.dep_ in ("amod", "acl", "relcl") and _subject(tok) is None and not (
+                tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBZ")):  # a finite "acl" is a misparsed main verb
             continue
         f = _verb_cue(tok, cue_tokens, cue, sent, lex, regions)
         if f:
@@ -562,6 +581,8 @@ def _according_to(acc: Token, to: Token, cue: Cue, sent: Span) -> Optional[Found
 def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: Lexicon,
               regions: list[tuple[int, int]]) -> Optional[Found]:
     doc = verb.doc
+    if any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        return None  # "as officially stated", "as reported": a reference, not an attribution
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     speaker = None
     if passive:
@@ -571,11 +592,14 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
             return None  # "is said to", "was reported": no speaker to attribute to
         speaker = pobjs[0]
     inverted = _inverted_speaker(verb, sent) if cue.inverts and not passive else None
-    speaker = speaker or inverted or _subject(verb) or _inherited_subject(verb) or _adjacent_speaker(verb)
+    misparsed = verb.head if verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBZ") else None
+    speaker = speaker or inverted or _subject(verb) or misparsed or _inherited_subject(verb) \
+        or _adjacent_speaker(verb)
     if speaker is None:
         return None
     speaker = _speaker_root(speaker)
-    speaker_sub = list(speaker.subtree) if speaker.head == verb or speaker.dep_ == "pobj" else [speaker]
+    speaker_sub = sorted(set(speaker_tokens(speaker)) | (
+        set(speaker.subtree) if speaker.head == verb and speaker.i < verb.i else set()), key=lambda t: t.i)
 
     content: list[Token] = []
     by_object = False
@@ -585,9 +609,10 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
     quote = _nearby_quote(regions, sent, verb, speaker_sub[0].idx if speaker_sub else verb.idx)
     if not content and inverted is not None:
         content = [t for t in sent if t.i < verb.i and t.i not in {x.i for x in speaker_sub}]
-    if not content and cue.inverts and (
+    if not content and (cue.inverts or verb.dep_ == "parataxis") and (
             verb.dep_ in ("ccomp", "parataxis", "advcl") and verb.head.i < verb.i and verb.head.sent == sent
-            or verb.dep_ == "ROOT" and speaker.i < verb.i and speaker_sub[0].i > sent.start + 2
+            or (verb.dep_ == "ROOT" or len([t for t in sent if t.i > verb.i and not t.is_punct]) <= 6)
+            and speaker.i < verb.i and speaker_sub[0].i > sent.start + 2
             and any(t.pos_ in ("VERB", "AUX") for t in sent if t.i < speaker_sub[0].i)):
         # "..., the ministry said": the content is the clause the cue hangs on, or
         # whatever precedes the speaker when the parse lost the structure
@@ -595,8 +620,17 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
             content = [t for t in sent if t.i < speaker_sub[0].i]
         else:
             content = _exclude(verb.head.subtree, verb.subtree)
+    if not content:
+        # "told Reuters before the meeting that ...": a that-clause the parse hung elsewhere
+        right = [t for t in verb.subtree if t.i > verb.i]
+        that = next((t for t in right if t.lower_ == "that" and t.dep_ in ("mark", "dobj", "nsubj")
+                     and t.head.pos_ in ("VERB", "AUX") and t.head.i > t.i), None)
+        if that is not None:
+            content = [t for t in right if t.i > that.i]
     if not content and quote is not None:
-        content = [t for t in doc if quote[0] <= t.idx < quote[1]]
+        quoted = [t for t in doc if quote[0] <= t.idx < quote[1]]
+        if len([t for t in quoted if not t.is_punct]) >= 3:  # not a scare-quoted word
+            content = quoted
     if not content and cue.object_content:
         # "denied the allegations", "blamed it on rebels", "disagreed with the report"
         objs = [c for c in verb.rights if c.dep_ in ("dobj", "dative", "oprd", "attr")]
@@ -607,7 +641,7 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
                 t.ent_type_ in ("DATE", "TIME") for t in c.subtree)][:1]
         if objs:
             content, by_object = [t for c in objs for t in c.subtree], True
-    if not content and not cue.object_content:
+    if not content and cue.inverts and not cue.object_content:
         # a complement clause the parse attached as an object ("added a command post ... had been destroyed")
         rights = [t for c in verb.rights if c.dep_ in ("dobj", "npadvmod", "attr", "advcl") for t in c.subtree]
         if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rights):
@@ -616,6 +650,10 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
         return None
     if cue.only_with_quote and quote is None:
         return None
+    if speaker_sub and content and content[0].i < speaker_sub[0].i <= max(t.i for t in content):
+        # the parse put the speaker inside the content ("... in Mayadeen the ministry said")
+        content = [t for t in content if t.i < speaker_sub[0].i] if speaker.i < verb.i else \
+            [t for t in content if t.i > speaker_sub[-1].i]
     content, span = _content_from_tokens(_exclude(content, speaker_sub, cue_tokens))
     if len([t for t in content if not t.is_punct]) < 2:
         return None
@@ -629,8 +667,12 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ == "from":
             via.extend(g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"))
-        if c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in lex.citing_verbs:
-            via.extend(g for g in c.children if g.dep_ == "dobj")
+    citing = [t for t in verb.subtree if t.lemma_.lower() in lex.citing_verbs and t.tag_ == "VBG"
+              and t.dep_ in ("xcomp", "advcl", "conj")]
+    for c in citing:
+        via.extend(g for g in c.children if g.dep_ == "dobj")
+        drop = {t.i for t in c.subtree}
+        content, span = _content_from_tokens([t for t in content if t.i not in drop])
     return Found(cue_tokens, cue, speaker, content, span, quote, via, by_object)
 
 
@@ -725,7 +767,9 @@ def link_claims(doc: Doc, claims: list[Claim]) -> None:
                 continue
             if claims[i].start == claims[j].start and claims[i].speaker.name == claims[j].speaker.name:
                 continue  # two cues of one attribution, not two voices
-            if len(a & b) / min(len(a), len(b)) < LINK_MIN_OVERLAP:
+            shared = len(a & b)
+            if shared < LINK_MIN_LEMMAS or shared / min(len(a), len(b)) < LINK_MIN_OVERLAP \
+                    or shared / len(a | b) < LINK_MIN_JACCARD:
                 continue
             si, sj = claims[i].stance, claims[j].stance
             if {si, sj} == {"asserted", "denied"}:
@@ -761,12 +805,9 @@ def extract_claims(doc: Doc) -> list[Claim]:
                 start, end = min(start, found.quote[0]), max(end, found.quote[1])
             start, end = min(start, found.content_span[0]), max(end, found.content_span[1])
             # evidence is whole sentences: widen to the sentences the quotation touches
-            first = doc.char_span(start, start + 1, alignment_mode="expand")
-            last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
-            if first is not None and len(first):
-                start = min(start, first[0].sent.start_char)
-            if last is not None and len(last):
-                end = max(end, last[-1].sent.end_char)
+            start, end = _sentence_bounds(doc, start, end)
+            if found.quote is not None and start < found.quote[0] <= sent.start_char:
+                start = found.quote[0]
             evidence = doc.text[start:end].strip()
             lead = len(doc.text[start:end]) - len(doc.text[start:end].lstrip())
             start += lead
@@ -787,6 +828,7 @@ def extract_claims(doc: Doc) -> list[Claim]:
                 date=date_of(found, sent, dates), content=content, evidence=evidence,
                 start=start, end=end, cue=" ".join(t.text for t in found.cue_tokens),
             ))
+    claims.extend(signed_quotes(doc, claims, regions, actors))
     claims.extend(continued_quotes(doc, claims, regions))
     claims.extend(headline_claims(doc, actors, lex))
     claims.sort(key=lambda c: (c.start, c.end))
@@ -795,6 +837,10 @@ def extract_claims(doc: Doc) -> list[Claim]:
 
 
 def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole sentences; an opening quotation mark that the sentence
+    splitter left at the end of the previous sentence does not pull that sentence in."""
+    while start < end and not doc.text[start].isalnum():
+        start += 1
     first = doc.char_span(start, min(end, start + 1), alignment_mode="expand")
     last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
     if first is not None and len(first):
@@ -821,6 +867,7 @@ def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int
         if len(gap) > 3 or any(ch.isalnum() for ch in gap):
             continue
         start, end = _sentence_bounds(doc, q_start, q_end)
+        start = max(start, q_start)
         if any(c.start < end and start < c.end for c in claims):
             continue  # the quotation's sentences carry their own attribution
         content = doc.text[q_start:q_end].strip("\"“”' ")
@@ -833,6 +880,27 @@ def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int
         ordered.insert(i + 1, claim)
         ends.insert(i + 1, claim.end)
     return extra
+
+
+SIGNATURE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*(?P<name>[A-Z][\w.'\u2019-]*(?:[ ][A-Z][\w.'\u2019-]*){0,4})")
+
+
+def signed_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int]], actors: ActorIndex) -> list[Claim]:
+    """'"We will not leave." - Name': a quotation signed with a dash and a name."""
+    out = []
+    for q_start, q_end in regions:
+        m = SIGNATURE.match(doc.text, q_end)
+        if not m or any(c.start <= q_start < c.end for c in claims):
+            continue
+        content = doc.text[q_start:q_end].strip("\"\u201c\u201d' ")
+        if len(content.split()) < 3:
+            continue
+        name = m.group("name")
+        mention = actors.covering(m.start("name"), m.start("name") + 1)
+        ref = mention.ref().model_copy(update={"name": name}) if mention is not None else ActorRef(name=name)
+        out.append(Claim(speaker=ref, content=content, evidence=doc.text[q_start:m.end()], start=q_start,
+                         end=m.end(), cue=m.group(0).strip()[:1]))
+    return out
 
 
 HEADLINE = re.compile(r"^(?P<left>[^\n:|]{2,160}?)\s*:\s+(?P<right>[^\n:|]{2,200}?)\s*(?:\||$)", re.M)
@@ -852,11 +920,13 @@ def headline_claims(doc: Doc, actors: ActorIndex, lex: Lexicon) -> list[Claim]:
             words = name.split()
             if not (1 <= len(words) <= MAX_HEADLINE_SPEAKER_WORDS) or len(said.split()) < 3:
                 continue
-            if not all(w[0].isupper() or not w[0].isalpha() for w in words):
+            if not words[0][0].isupper():
                 continue
             span = doc.char_span(name_at, name_at + len(name), alignment_mode="expand")
-            if span is None or not any(t.pos_ == "PROPN" for t in span):
+            if span is None or not any(t.pos_ in ("PROPN", "NOUN") for t in span):
                 continue
+            if name.lower().strip(" .") in lex.headline_labels:
+                continue  # "Analysis: ...", "Update: ..." label the piece, they do not speak
             mention = actors.covering(span.root.idx, span.root.idx + len(span.root.text))
             ref = mention.ref() if mention is not None else ActorRef(name=_clean_phrase(name))
             if mention is not None and mention.method not in ("role", "coref"):

@@ -13,6 +13,7 @@ error or nothing could be analysed.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections import deque
@@ -54,11 +55,13 @@ def _iso_date(ctx, param, value):
 
 def _open_store(db: str | None):
     try:
-        from dragoman.store import Store
+        from dragoman.store import Store, StoreError
     except ImportError as err:
         raise DragomanError(f"the store is not available ({err}); use --no-store") from None
     try:
         return Store(db)
+    except StoreError as err:  # already one line naming the database
+        raise DragomanError(str(err)) from None
     except Exception as err:
         raise DragomanError(f"cannot open the database {db or '(default)'}: {err}") from None
 
@@ -89,9 +92,17 @@ def analyze_resilient(articles: Iterable[Article], nlp, on_error: Callable[[str,
 
     source = iter(articles)
     pending: deque[Article] = deque()
+    source_errors: list[BaseException] = []
 
     def feed():
-        for article in source:
+        while True:
+            try:
+                article = next(source)
+            except StopIteration:
+                return
+            except Exception as err:  # a failure of the input itself is not the pipeline's
+                source_errors.append(err)
+                return
             pending.append(article)
             yield article
 
@@ -101,8 +112,12 @@ def analyze_resilient(articles: Iterable[Article], nlp, on_error: Callable[[str,
             for analysis in analyze_articles(feed(), nlp=nlp, batch_size=batch_size):
                 pending.popleft()
                 yield analysis
+            if source_errors:
+                raise source_errors[0]
             return
         except Exception:  # the culprit is in the pending batch: isolate it below
+            if source_errors:
+                raise
             failed = True
         if failed:
             while pending:
@@ -178,7 +193,11 @@ def analyze(paths, published, fmt, out_dir, no_store, db, max_bytes):
                 continue
         if out_dir is not None:
             target = out_dir / f"{_safe_filename(analysis.doc)}.json"
-            target.write_text(analysis.model_dump_json(indent=1), encoding="utf-8")
+            try:
+                target.write_text(analysis.model_dump_json(indent=1), encoding="utf-8")
+            except OSError as err:
+                report(analysis.doc, f"{target}: cannot be written ({err.strerror or err})")
+                continue
         if printer is not None:
             printer.add(analysis)
         if console is not None:
@@ -186,6 +205,13 @@ def analyze(paths, published, fmt, out_dir, no_store, db, max_bytes):
         counts["ok"] += 1
     if printer is not None:
         printer.close()
+    if store is not None:
+        stored = counts["ok"]
+        if stored:
+            where = getattr(store, "display_url", None) or db
+            click.echo(f"dragoman: stored {stored} {'analysis' if stored == 1 else 'analyses'} in {where}", err=True)
+        if hasattr(store, "close"):
+            store.close()
 
     if counts["failed"] and counts["ok"]:
         click.echo(f"dragoman: {counts['ok']} analysed, {counts['failed']} failed", err=True)
@@ -458,6 +484,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _error("interrupted")
         sys.exit(130)
+    except Exception as err:  # a bug: still one line, unless the traceback is asked for
+        if os.environ.get("DRAGOMAN_DEBUG"):
+            raise
+        _error(f"unexpected {type(err).__name__}: {err} (set DRAGOMAN_DEBUG=1 for the traceback)")
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,6 @@ class Lexicon:
     full_months: dict[str, int]     # full names (and "Sept") only: safe without a day or year
     weekdays: dict[str, int]        # spelling -> ISO weekday
     full_weekdays: dict[str, int]
-    day_parts: tuple[str, ...]
     seasons: dict[str, tuple[int, int]]
     numbers: dict[str, int]
     ordinals: dict[str, int]
@@ -80,7 +79,7 @@ def _load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         parts[name] = {unit: (int(a), int(b)) for unit, (a, b) in table.items()}
     return Lexicon(
         months=months, full_months=full_months, weekdays=weekdays, full_weekdays=full_weekdays,
-        day_parts=tuple(raw["day_parts"]), seasons=seasons,
+        seasons=seasons,
         numbers={str(k): int(v) for k, v in raw["numbers"].items()},
         ordinals={str(k): int(v) for k, v in raw["ordinals"].items()},
         period_parts=parts, future_cues=frozenset(raw["future_cues"]),
@@ -98,6 +97,15 @@ class Period:
     unit: str
 
     def iso(self) -> str:
+        if self.unit == "range":  # a range that is one whole day, month or year is written as one
+            whole_month = self.first.day == 1 and self.last == month(self.first.year, self.first.month).last
+            if self.first == self.last:
+                return self.first.isoformat()
+            if whole_month:
+                return self.first.isoformat()[:7]
+            if (self.first.month, self.first.day, self.last.month, self.last.day) == (1, 1, 12, 31) \
+                    and self.first.year == self.last.year:
+                return str(self.first.year)
         if self.unit == "day":
             return self.first.isoformat()
         if self.unit == "week":
@@ -167,8 +175,15 @@ class Anaphor:
     unit: str
     n: int
     mode: str
+    fallback: Optional[Period] = None  # the reading when no suitable period is in focus
 
     def resolve(self, anchor: Optional[Period]) -> Optional[Period]:
+        if self.mode == "focus":  # "the latest quarter", "that quarter": the quarter in focus
+            return anchor if anchor is not None and _is_quarter(anchor) else self.fallback
+        if self.mode == "inyear":  # "the 1988 quarter": the quarter in focus, in that year
+            if anchor is not None and _is_quarter(anchor):
+                return Period(anchor.first.replace(year=self.n), anchor.last.replace(year=self.n), "range")
+            return self.fallback
         if anchor is None:
             return None
         a = anchor.first
@@ -235,7 +250,7 @@ class Context:
         sp = self.doc.char_span(start, end, alignment_mode="expand")
         if sp is None or not len(sp):
             return 0
-        path = []  # the words from the date up to the verb that governs it, and two above that
+        path = []  # the words from the date up to the verb that governs it
         tok = sp.root
         for _ in range(6):
             if tok.head is tok:
@@ -245,25 +260,41 @@ class Context:
             if tok.pos_ in ("VERB", "AUX"):
                 break
         verb = tok if tok.pos_ in ("VERB", "AUX") else None
-        path += list(tok.ancestors)[:2]
-        cues = self.lex.future_cues
-        for t in path:
-            if t.lower_ in cues or t.lemma_.lower() in cues:
-                return 1
-            if t.pos_ in ("VERB", "AUX"):
-                for child in t.children:
-                    if child.dep_ in ("aux", "auxpass") and (child.lower_ in cues or child.lemma_.lower() in cues):
-                        return 1
-                # "is to resume", "are to meet": an arrangement for the future
-                if any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.head.lemma_ == "be" \
-                        and t.head.tag_ in ("VBZ", "VBP"):
-                    return 1
-        if verb is not None:
-            if verb.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in verb.children):
-                return -1
-            if any(c.dep_ == "aux" and c.lower_ in ("has", "have", "had") for c in verb.children):
-                return -1
+        if self._looks_forward(path):
+            return 1
+        if verb is None:
+            return 0
+        if verb.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in verb.children):
+            return -1
+        if any(c.dep_ == "aux" and c.lower_ in ("has", "have", "had") for c in verb.children):
+            return -1
+        # "Arafat and Netanyahu meet Monday": a news present with a day names what is to come
+        if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ not in ("say", "tell", "be", "have", "report") \
+                and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+            return 1
+        # a verb without tense of its own ("expected to meet on Monday") takes it from above
+        if verb.tag_ in ("VB", "VBG", "VBN") and self._looks_forward(list(verb.ancestors)[:2]):
+            return 1
         return 0
+
+    def _looks_forward(self, tokens) -> bool:
+        cues = self.lex.future_cues
+        for t in tokens:
+            if t.lower_ in cues or t.lemma_.lower() in cues:
+                return True
+            if t.pos_ not in ("VERB", "AUX"):
+                continue
+            if any(c.dep_ in ("aux", "auxpass") and (c.lower_ in cues or c.lemma_.lower() in cues)
+                   for c in t.children):
+                return True
+            # "set to resume": arranged
+            if t.lower_ == "set" and any(c.lower_ == "to" or c.dep_ == "xcomp" for c in t.children):
+                return True
+            # "is to resume", "are to meet": an arrangement for the future
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.head.lemma_ == "be" \
+                    and t.head.tag_ in ("VBZ", "VBP"):
+                return True
+        return False
 
     def is_count(self, start: int, end: int) -> bool:
         """True when a number is a count ("2000 soldiers"), not a year."""
@@ -273,12 +304,32 @@ class Context:
         if sp is None or len(sp) != 1:
             return False
         tok = sp[0]
+        prev = self.doc[tok.i - 1] if tok.i > 0 else None
+        determined = prev is not None and (prev.pos_ in ("DET", "PRON") or prev.tag_ == "POS")
+        # "2000 soldiers", "some 1500 fighters" count; "the 2011 protests", "Syria's 2012 constitution" date
+        nxt = self.doc[tok.i + 1] if tok.i + 1 < len(self.doc) else None
+        if nxt is not None and nxt.tag_ == "NNS" and nxt.pos_ == "NOUN" and not determined \
+                and not (prev is not None and prev.lower_ in self.lex.month_cues and prev.lower_ not in ("and", "or")):
+            return True
         if tok.ent_type_ == "DATE":
             return False
-        if tok.dep_ == "nummod" and tok.head.i > tok.i and tok.head.pos_ == "NOUN" \
-                and tok.head.lower_ not in ("year", "years", "war", "election", "elections", "census", "budget"):
-            return tok.head.tag_ == "NNS"
         return tok.ent_type_ in ("CARDINAL", "MONEY", "QUANTITY", "PERCENT")
+
+    def next_is_plural_noun(self, end: int) -> bool:
+        if self.doc is None:
+            return bool(re.match(r"\s+[a-z]+[^s]s\b", self.text[end:end + 30]))
+        sp = self.doc.char_span(end - 1, end, alignment_mode="expand")
+        if sp is None or sp[-1].i + 1 >= len(self.doc):
+            return False
+        nxt = self.doc[sp[-1].i + 1]
+        return nxt.tag_ == "NNS" and nxt.pos_ == "NOUN"
+
+    def in_name(self, start: int, end: int) -> bool:
+        """True when the words are part of a name: a newspaper, a programme, a group."""
+        if self.doc is None:
+            return False
+        sp = self.doc.char_span(start, end, alignment_mode="expand")
+        return sp is not None and any(t.ent_type_ in ("ORG", "WORK_OF_ART", "PERSON", "PRODUCT", "FAC") for t in sp)
 
     def is_month_word(self, start: int, end: int) -> bool:
         """A bare month name is a month, not the modal "May" or a "March" of protesters."""
@@ -315,10 +366,11 @@ def _nearest_year(pub: date, build: Callable[[int], Period], tense: int) -> Peri
 
 
 def _weekday(pub: date, wd: int, direction: int) -> date:
-    """The weekday nearest publication: on or before it (direction 0, -1 strictly before),
-    or after it (direction +1)."""
+    """The weekday nearest publication: on or before it (direction 0; -1 strictly before),
+    or on or after it (direction 1; 2 strictly after, as "next Friday")."""
     if direction > 0:
-        return pub + timedelta(days=(wd - pub.isoweekday()) % 7 or 7)
+        ahead = (wd - pub.isoweekday()) % 7
+        return pub + timedelta(days=ahead or (7 if direction > 1 else 0))
     back = (pub.isoweekday() - wd) % 7
     if direction < 0 and back == 0:
         back = 7
@@ -388,6 +440,8 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         mo, d = mon(m["mon"]), int(re.match(r"\d+", m["d"])[0])
         if m["y"]:
             p = day(date(int(m["y"]), mo, d))
+        elif m["yrel"] and ctx.published:
+            p = day(date(ctx.published.year + {"last": -1, "this": 0, "next": 1}[m["yrel"].lower()], mo, d))
         elif ctx.published:
             p = _nearest_year(ctx.published, lambda y: day(date(y, mo, d)), ctx.tense(m.start(), m.end()))
         else:
@@ -432,6 +486,8 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         cue = m["rel"] or m["yrel"] or (prev and prev[1].lower() in lex.month_cues)
         if not m["part"] and not cue and not ctx.is_month_word(m.start("mon"), m.end("mon")):
             return None
+        if not m["part"] and not m["rel"] and ctx.in_name(m.start("mon"), m.end("mon")):
+            return None  # "Black September", "the March 14 Alliance"
         if m["mon"] in ("May", "MAY") and not (m["part"] or cue):
             return None  # a bare sentence-initial "May" is the modal verb far more often
         if not ctx.published:
@@ -480,8 +536,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         after = ctx.text[m.end("y"):m.end("y") + 12]
         if re.match(r"\s*(?:GMT|UTC|hrs|hours|h\b|local time|%|per ?cent)|[-.:]\d|[A-Za-z]", after):
             return None  # a clock time (1400 GMT), a percentage, a code
-        cue = m["part"] or m["pre"] or (prev and prev[1].lower() in lex.month_cues)
-        if not cue and ctx.is_count(m.start("y"), m.end("y")):
+        if not (m["part"] or m["pre"]) and ctx.is_count(m.start("y"), m.end("y")):
             return None
         return _apply_part(year(int(m["y"])), m["part"], lex), "date"
 
@@ -491,8 +546,10 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         if m["y"]:
             y = int(m["y"])
             return months_range(y if lo <= hi else y, lo, hi), "date"
-        if not rel:
-            return None  # "fall", "spring" alone are words, not seasons
+        if not rel or (rel == "the" and m["season"].lower() in ("fall", "spring")):
+            return None  # "the fall of Aleppo", "spring" alone: words, not seasons
+        if re.match(r"\s+of\b", ctx.text[m.end():m.end() + 4]):
+            return None  # "the summer of discontent": no year follows
         if not ctx.published:
             return None, "date"
         pub = ctx.published
@@ -541,12 +598,23 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         q = (pub.month - 1) // 3 + 1
         current = months_range(pub.year, 3 * q - 2, 3 * q)
         which = (m["which"] or ("current" if m[0].lower().startswith("this") else "latest")).lower()
-        if which == "current":
+        if which == "current" and not m[0].lower().startswith("this"):
             return current, "date"
         prev_first = month(pub.year, 3 * q - 5).first
-        return months_range(prev_first.year, prev_first.month, prev_first.month + 2), "date"
+        latest = months_range(prev_first.year, prev_first.month, prev_first.month + 2)
+        # a company report's "the quarter" is the one it is reporting on, when the text has named it
+        return Anaphor("quarter", 0, "focus", current if which == "current" else latest), "anaphor"
+
+    def r_year_period(m, ctx):
+        y = int(m["y"])
+        return Anaphor("quarter", y, "inyear", year(y)), "anaphor"
 
     def r_rel_day(m, ctx):
+        if ctx.in_name(m.start("rel"), m.end("rel")):
+            return None  # "USA Today"
+        if m["rel"] == "Today" and m.start("rel") == m.start() \
+                and not re.search(r"(?:^|[.!?:;\"“”(\n])\s*$", ctx.text[max(0, m.start() - 3):m.start()]):
+            return None  # a capitalised "Today" inside a sentence names a paper or a programme
         if not ctx.published:
             return None, "date"
         word = m["rel"].lower()
@@ -564,6 +632,8 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         return day(ctx.published - timedelta(days=1)), "date"
 
     def r_weekday(m, ctx):
+        if ctx.in_name(m.start("wd"), m.end("wd")):
+            return None  # "Fox News Sunday", "Bloody Sunday"
         if not ctx.published:
             return None, "date"
         rel = (m["rel"] or "").lower()
@@ -571,7 +641,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         if rel in ("last", "this past", "past"):
             direction = -1
         elif rel in ("next", "this coming", "coming"):
-            direction = 1
+            direction = 2
         else:
             direction = 1 if ctx.tense(m.start(), m.end()) > 0 else 0
         return day(_weekday(ctx.published, wd, direction)), "date"
@@ -581,11 +651,12 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
             return None, "date"
         pub = ctx.published
         rel, unit = m["rel"].lower(), m["unit"].lower()
-        if rel == "the" and not (m["part"] or m["mod"]):
-            return None  # "the year" alone is anaphoric; "the end of the year" is this one
+        if rel == "the" and not (m["part"] or m["mod"]) and unit != "weekend" and \
+                not (unit == "year" and re.search(r"\bfor\s+$", ctx.text[max(0, m.start() - 5):m.start()], re.I)):
+            return None  # "the year" alone is anaphoric; "the end of the year", "for the year" are this one
         if rel.startswith("the ") and unit != "year":
             return None
-        step = -1 if rel in ("last", "previous") else 1 if rel == "next" else 0
+        step = -1 if rel in ("last", "previous", "this past") else 1 if rel in ("next", "this coming") else 0
         if unit == "week":
             p = week(pub + timedelta(days=7 * step))
         elif unit == "weekend":
@@ -619,8 +690,21 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
             return month(pub.year, pub.month + sign * n), "date"
         if unit == "year":
             return year(pub.year + sign * n), "date"
-        d0 = pub.year - pub.year % 10 + 10 * sign * n
-        return Period(date(d0, 1, 1), date(d0 + 9, 12, 31), "range"), "date"
+        return year(pub.year + 10 * sign * n), "date"  # "a decade ago": the year ten years back
+
+    def r_week_of_month(m, ctx):
+        mo = mon(m["mon"])
+        if m["y"]:
+            p = month(int(m["y"]), mo)
+        elif ctx.published:
+            p = _nearest_year(ctx.published, lambda y: month(y, mo), ctx.tense(m.start(), m.end()))
+        else:
+            return None, "date"
+        which = m["ord"].lower()
+        if which in ("last", "final"):
+            return Period(p.last - timedelta(days=6), p.last, "range"), "date"
+        k = lex.ordinals[which]
+        return Period(p.first + timedelta(days=7 * (k - 1)), p.first + timedelta(days=7 * k - 1), "range"), "date"
 
     def r_year_end(m, ctx):
         if not ctx.published:
@@ -640,18 +724,36 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
             return Anaphor(m["u4"].lower(), n if m["dir3"].lower() == "later" else -n, "shift"), "anaphor"
         return Anaphor("year", -1, "shift"), "anaphor"  # the year-ago quarter, the same period last year
 
+    def r_spelled_year(m, ctx):
+        if ctx.next_is_plural_noun(m.end()):
+            return None  # "two thousand soldiers": a count
+        prev = re.search(r"(\w+)\s+$", ctx.text[max(0, m.start() - 20):m.start()])
+        if not m["c"] and "year" not in m[0].lower() and not (prev and prev[1].lower() in lex.month_cues):
+            return None
+        if m["c"]:
+            y = (1900 if m["c"].lower() == "nineteen" else 2000) + num(m["t"]) + (num(m["u"]) if m["u"] else 0)
+            if m["c"].lower() == "twenty" and y >= 2000:
+                y = 2000 + (y - 2000)  # "twenty twenty-one"
+        else:
+            y = 2000 + (num(m["u2"]) if m["u2"] else 0)
+        p = year(y)
+        if m["mon"]:
+            p = month(y, mon(m["mon"]))
+        return p, "date"
+
     def r_null(kind):
         return lambda m, ctx: (None, kind)
 
+    YREL = r",?\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year\b"
     WDP = rf"(?:(?P<wd>{WD}|{WDF})\.?,?\s+(?:the\s+)?)?"
     rules = [
         # absolute days
         Rule("month-day", re.compile(
-            rf"(?<![\w-]){WDP}(?P<mon>{MON})\s*(?P<d>{DAY})(?:(?:,\s*|\s+)(?P<y>{YEAR}))?(?!\s*[-–]\s*\d)"), r_day_month),
+            rf"(?<![\w-]){WDP}(?P<mon>{MON})\s*(?P<d>{DAY})(?:(?:,\s*|\s+)(?P<y>{YEAR})|{YREL})?(?!\s*[-–]\s*\d)"), r_day_month),
         Rule("month-day-glued", re.compile(  # "Oct 082017": the space lost with the punctuation
             rf"(?<![\w-]){WDP}(?P<mon>{MON})\s+(?P<d>[0-3]\d)(?P<y>(?:19|20)\d\d)(?!\d)"), r_day_month),
         Rule("day-month", re.compile(
-            rf"(?<![\w.-]){WDP}(?P<d>{DAY})\s+(?:of\s+)?(?P<mon>{MON})(?:,?\s+(?P<y>{YEAR}))?"), r_day_month),
+            rf"(?<![\w.-]){WDP}(?P<d>{DAY})\s+(?:of\s+)?(?P<mon>{MON})(?:,?\s+(?P<y>{YEAR})|{YREL})?"), r_day_month),
         Rule("month-day-range", re.compile(
             rf"(?<![\w-])(?P<mon>{MON})\s+(?P<d>\d{{1,2}})\s*(?:-|–|—|to|through)\s*(?P<d2>\d{{1,2}})(?!\d)"
             rf"(?:,?\s+(?P<y>{YEAR}))?"), r_day_range),
@@ -667,6 +769,9 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         Rule("month", re.compile(
             rf"(?<![\w-])(?P<part>{PARTM})?(?:(?P<rel>this past|this coming|last|next|this|Last|Next|This)\s+)?"
             rf"(?P<mon>{MONF})(?:\s+(?P<yrel>last|this|next)\s+year)?(?!\s+\d)"), r_month),
+        Rule("week-of-month", re.compile(
+            rf"\b(?:the\s+)?(?P<ord>{ORD}|last|final)\s+week\s+of\s+(?P<mon>{MONF})(?:,?\s+(?P<y>{YEAR}))?", I),
+            r_week_of_month),
         # years and their ranges
         Rule("year-range", re.compile(
             rf"(?<![\w$-])(?:(?P<pre>between|Between|from|From)\s+)?(?P<y>{YEAR})\s*(?P<conn>-|–|—|/|to|and|until|till|through)\s*"
@@ -677,6 +782,13 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         Rule("year", re.compile(
             rf"(?<![\w$])(?:(?P<part>{PARTM})|(?P<pre>(?:fiscal|the year|year)\s+))?-?"
             rf"(?P<y>{YEAR})(?![\w'’])"), r_year),
+        # years spoken in words, as transcripts of broadcasts write them
+        Rule("spelled-year", re.compile(
+            rf"(?<![\w-])(?:(?P<mon>{MONF})\s+)?(?:the\s+year\s+)?(?:(?P<c>nineteen|twenty)[\s-]+"
+            rf"(?P<t>ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?P<u>one|two|three|four|five|six|"
+            rf"seven|eight|nine))?|two\s+thousand(?:\s+(?:and\s+)?(?P<u2>one|two|three|four|five|six|seven|eight|nine|ten|"
+            rf"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)(?![\w-])", I),
+            r_spelled_year),
         # seasons, quarters, halves
         Rule("season", re.compile(
             rf"(?<![\w-])(?:(?:{PART}|early|late)\s+)?(?:(?P<rel>this past|this coming|the coming|the past|last|next|this|the)\s+)?"
@@ -687,8 +799,10 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
             rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y>{YEAR}))?\b", I), r_quarter),
         Rule("q", re.compile(rf"\b[Qq](?P<q>[1-4])\s*(?P<y>{YEAR})"), r_q),
         Rule("anaphoric-quarter", re.compile(
-            r"\b(?:the|this)\s+(?:(?P<which>latest|current|most recent|past|previous)\s+)?quarter\b", I),
+            r"\b(?:the|this|that)\s+(?:(?P<which>latest|current|most recent|past|previous)\s+)?quarter\b"
+            r"|\bthe\s+latest\s+period\b", I),
             r_anaphoric_quarter),
+        Rule("year-period", re.compile(rf"\bthe\s+(?P<y>{YEAR})\s+(?:period|quarter)\b", I), r_year_period),
         # relative days and weekdays
         Rule("relative-day", re.compile(
             r"\b(?:(?:early|late|earlier|later)\s+)?(?P<rel>the day before yesterday|the day after tomorrow|yesterday|today|"
@@ -699,7 +813,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
             rf"(?P<wd>{WDF})", I), r_weekday),
         # relative weeks, months, years
         Rule("relative-unit", re.compile(
-            rf"\b(?:(?P<part>{PARTM})|(?P<mod>(?:earlier|later)\s+(?:in\s+)?))?(?P<rel>last|this|next|previous|current|the(?:\s+(?:current\s+fiscal|current|full|fiscal))?)\s+"
+            rf"\b(?:(?P<part>{PARTM})|(?P<mod>(?:earlier|later)\s+(?:in\s+)?))?(?P<rel>last|this past|this coming|this|next|previous|current|the(?:\s+(?:current\s+fiscal|current|full|fiscal))?)\s+"
             rf"(?P<unit>week|weekend|month|year|decade)\b(?!['’]s\s+(?:{ORD}))", I), r_rel_unit),
         Rule("ago", re.compile(
             rf"\b(?:(?:about|around|nearly|almost|some|more than|less than|over|roughly|just over|just under)\s+)?"
@@ -720,7 +834,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         Rule("anaphoric", re.compile(
             rf"\b(?:(?P<same>that|the same)\s+(?P<u1>day|week|month|year)"
             rf"|(?P<dir1>the following|the next|the previous|the preceding|the prior)\s+(?P<u2>day|week|month|year)"
-            rf"|the\s+(?P<u3>day|week|month|year)\s+(?P<dir2>before|after)(?!\s+(?:yesterday|tomorrow))"
+            rf"|the\s+(?P<u3>day|week|month|year)\s+(?P<dir2>before|after)(?=\s*(?:[.,;:!?)”\"]|$))"
             rf"|(?P<n>{NUM})\s+(?P<u4>day|week|month|year)s?\s+(?P<dir3>earlier|later)"
             rf"|(?:the\s+)?(?:comparable\s+|corresponding\s+)?year[- ](?:ago|earlier)(?:\s+(?:period|quarter|{ORD}\s+quarter))?"
             rf"|the\s+(?:corresponding|comparable|same)\s+(?:period|quarter)\s+(?:of\s+)?last\s+year)\b", I), r_anaphor),
@@ -801,7 +915,27 @@ def _scan(text: str, published: Optional[date], doc: Optional[Doc] = None) -> li
         chosen.append(f)
     chosen.sort(key=lambda f: f.start)
     _resolve_anaphors(chosen)
+    for f in chosen:
+        if isinstance(f.period, Period):
+            _widen_approximate(text, f)
     return chosen
+
+
+_APPROX_BEFORE = re.compile(r"(?<![\w-])(?:around|about|approximately|roughly)\s+$", re.I)
+_APPROX_AFTER = re.compile(r"\s+(?:or later|or earlier|or so|and beyond)\b", re.I)
+
+
+def _widen_approximate(text: str, f: _Found) -> None:
+    """"around Nov. 1", "2030 or later": the hedge is part of the expression; its core is kept
+    as a nested mention with the same value."""
+    before = _APPROX_BEFORE.search(text, max(0, f.start - 16), f.start)
+    after = _APPROX_AFTER.match(text, f.end)
+    if not before and not after:
+        return
+    core = (f.start, f.end, f.period)
+    f.start = before.start() if before else f.start
+    f.end = after.end() if after else f.end
+    f.inner = (core,) + tuple(f.inner)
 
 
 def _is_quarter(p: Period) -> bool:
@@ -817,7 +951,7 @@ def _resolve_anaphors(chosen: list[_Found]) -> None:
             anaphor = f.period
             f.period = anaphor.resolve(anchor)
             f.kind = "date" if f.period is not None else "vague"
-            if anaphor.mode == "shift":
+            if anaphor.mode in ("shift", "inyear"):
                 continue  # "a year earlier" compares with the period in focus; it does not move the focus
         elif f.rule == "ago" and anchor is not None and f.period is not None and f.period.unit == "year" \
                 and _is_quarter(anchor) and anchor.first.year == f.period.first.year + 1:
@@ -887,9 +1021,15 @@ def infer_published(text: str) -> date | None:
     for f in full:
         if _PUBLISHED_CUE.search(text[max(0, f.start - 40):f.start]):
             return f.period.first
-    head = [f for f in full if f.start < 200]
-    if head:
-        return head[0].period.first
+    for f in full:
+        if f.start >= 300:
+            break
+        line = text[text.rfind("\n", 0, f.start) + 1:f.start]
+        words = line.split()
+        # a dateline: the date opens the text or a line, after at most a place and an agency
+        # ("HOMS, Sept. 26 (UPI) -"), never after "On" or "in" as in a sentence about the past
+        if len(words) <= 6 and not (words and words[-1].lower() in ("on", "in", "since", "by", "until", "from")):
+            return f.period.first
     return max(f.period.first for f in full)
 
 

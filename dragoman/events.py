@@ -63,6 +63,16 @@ class Lexicon:
     planned_to_agree: frozenset
     of_is_source: frozenset
     deontic_modals: frozenset
+    blame_predicates: frozenset
+    accusation_verbs: frozenset
+    accusation_nouns: frozenset
+    planned_to_threaten: frozenset
+    hypothetical_to_threaten: frozenset
+    conditional_marks: frozenset
+    unknown_nouns: frozenset
+    intransitive_verbs: frozenset
+    unknown_qualifiers: frozenset
+    agentless_modes: frozenset
     noun_qualifiers: dict[str, frozenset] = field(default_factory=dict)
 
 
@@ -76,6 +86,13 @@ def _sense(value, where: str) -> Sense:
         raise ValueError(f"{where}: mode must be a string or null")
     contexts = tuple(value[2]) if len(value) == 3 else ()
     return Sense(kind, mode, contexts)
+
+
+def _words(value, where: str) -> frozenset:
+    """A word list; YAML turns bare on/off/yes/no into booleans, so anything but strings is an error."""
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise ValueError(f"{where}: expected a list of words (quote on/off/yes/no), got {value!r}")
+    return frozenset(value)
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +120,7 @@ def lexicon() -> Lexicon:
             multi.setdefault(words[-1], []).append((tuple(words[:-1]), sense))
     assault_modes = {}
     for mode, words in triggers.get("assault_modes", {}).items():
-        for w in words:
+        for w in _words(words, f"assault_modes.{mode}"):
             assault_modes[str(w).lower()] = mode
     object_senses = {}
     for verb, options in cues["object_senses"].items():
@@ -113,9 +130,9 @@ def lexicon() -> Lexicon:
             actor_object = bool(opt.get("actor_object"))
             if not actor_object:
                 sense = Sense(sense.type, sense.mode, sense.contexts, via_object=True)
-            rows.append((frozenset(opt.get("objects") or ()), actor_object, sense))
+            rows.append((_words(opt.get("objects") or [], f"object_senses.{verb}"), actor_object, sense))
         object_senses[verb] = rows
-    status = {k: frozenset(v) for k, v in cues["status"].items()}
+    status = {k: _words(v, f"status.{k}") for k, v in cues["status"].items()}
     for needed in ("planned_modals", "hypothetical_modals", "planned_heads", "ongoing_heads", "denied_heads",
                    "rumored_heads", "rumored_adverbs", "reporting_verbs", "hypothetical_nouns", "planned_nouns",
                    "hypothetical_adjectives", "planned_adjectives", "rumored_adjectives"):
@@ -123,13 +140,23 @@ def lexicon() -> Lexicon:
             raise ValueError(f"cues.yaml status: missing {needed}")
     return Lexicon(
         verbs=verbs, phrasal=phrasal, nouns=nouns, multi_nouns=multi, object_senses=object_senses,
-        assault_modes=assault_modes, light_verbs=frozenset(cues["light_verbs"]),
-        symmetric_types=frozenset(cues["symmetric_types"]), symmetric_triggers=frozenset(cues["symmetric_triggers"]),
-        target_preps=frozenset(cues["target_preps"]), place_preps=frozenset(cues["place_preps"]),
-        status=status, crowd_nouns=frozenset(cues["crowd_nouns"]),
-        threat_heads=frozenset(cues["threat_heads"]), planned_to_agree=frozenset(cues["planned_to_agree"]),
-        of_is_source=frozenset(cues["of_is_source"]), deontic_modals=frozenset(cues["deontic_modals"]),
-        noun_qualifiers={k: frozenset(v) for k, v in (triggers.get("noun_qualifiers") or {}).items()},
+        assault_modes=assault_modes, light_verbs=_words(cues["light_verbs"], "light_verbs"),
+        symmetric_types=_words(cues["symmetric_types"], "symmetric_types"), symmetric_triggers=_words(cues["symmetric_triggers"], "symmetric_triggers"),
+        target_preps=_words(cues["target_preps"], "target_preps"), place_preps=_words(cues["place_preps"], "place_preps"),
+        status=status, crowd_nouns=_words(cues["crowd_nouns"], "crowd_nouns"),
+        threat_heads=_words(cues["threat_heads"], "threat_heads"), planned_to_agree=_words(cues["planned_to_agree"], "planned_to_agree"),
+        of_is_source=_words(cues["of_is_source"], "of_is_source"), deontic_modals=_words(cues["deontic_modals"], "deontic_modals"),
+        blame_predicates=_words(cues["blame_predicates"], "blame_predicates"),
+        accusation_verbs=_words(cues["accusation_frames"]["verbs"], "accusation_frames.verbs"),
+        accusation_nouns=_words(cues["accusation_frames"]["nouns"], "accusation_frames.nouns"),
+        planned_to_threaten=_words(cues["planned_to_threaten"], "planned_to_threaten"),
+        hypothetical_to_threaten=_words(cues["hypothetical_to_threaten"], "hypothetical_to_threaten"),
+        conditional_marks=_words(cues["conditional_marks"], "conditional_marks"),
+        intransitive_verbs=_words(cues["intransitive_verbs"], "intransitive_verbs"),
+        unknown_nouns=_words(cues["unknown_attackers"]["nouns"], "unknown_attackers.nouns"),
+        unknown_qualifiers=_words(cues["unknown_attackers"]["qualifiers"], "unknown_attackers.qualifiers"),
+        agentless_modes=_words(cues["unknown_attackers"]["agentless_modes"], "unknown_attackers.agentless_modes"),
+        noun_qualifiers={k: _words(v, f"noun_qualifiers.{k}") for k, v in (triggers.get("noun_qualifiers") or {}).items()},
     )
 
 
@@ -220,11 +247,16 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
                     for g in c.children:
                         if g.dep_ == "pobj" and f"{key} {_lemma(g)}" in options:
                             return options[f"{key} {_lemma(g)}"]
+        if lemma in lex.accusation_verbs and any(
+                _lemma(g) in lex.accusation_nouns for c in t.children if c.dep_ in ("prep", "oprd", "advcl")
+                and (_lemma(c) == "as" or c.dep_ == "oprd") for g in ([c] + list(c.children))):
+            return Sense("ACCUSE", None, ())   # "described the strike as an aggression"
         rows = lex.object_senses.get(lemma)
         if rows:
             obj = _object_of(t)
             if obj is not None:
-                words = {_lemma(obj)} | {_lemma(c) for c in obj.children if c.dep_ in ("compound", "amod")}
+                words = {_lemma(obj)} | {_lemma(c) for c in obj.children if c.dep_ in ("compound", "amod")} \
+                    | {_lemma(g) for g in _pobjs(obj, {"of"})}   # "5 million dollars of aid"
                 for objects, actor_object, sense in rows:
                     if objects & words:
                         return sense
@@ -232,10 +264,14 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
                             c.dep_ in ("prt", "prep") and _lemma(c) in ("on", "for", "upon", "off") for c in t.children):
                         return sense
         if lemma in lex.verbs:
-            # "call", "receive" ... live only in object_senses; here only plain verbs
+            if lemma in lex.intransitive_verbs and any(c.dep_ in ("ccomp", "dobj") for c in t.children):
+                return None   # "demonstrated that ...", "demonstrated its resolve": showing, not protesting
             return lex.verbs[lemma]
         return None
     if t.pos_ in ("NOUN", "PROPN") or t.tag_.startswith("NN"):
+        if t.ent_type_ in ("DATE", "TIME", "PERSON", "GPE", "LOC", "FAC") or idx.actor_at[t.i] is not None \
+                or idx.place_at[t.i] is not None:
+            return None   # "March", "Strike Force ...", "Camp Attack": a name, not an event
         for prefix, sense in lex.multi_nouns.get(lemma, ()):
             n = len(prefix)
             if t.i - n >= 0 and tuple(_lemma(x) for x in t.doc[t.i - n:t.i]) == prefix:
@@ -302,7 +338,14 @@ def endpoints(t: Optional[Token], idx: DocIndex, lex: Lexicon) -> list[Endpoint]
 def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
     m = idx.actor_at[h.i]
     if m is not None:
-        return [Endpoint(m.ref(), m.kind)]
+        out = [Endpoint(m.ref(), m.kind)]
+        # coordinated modifiers name further actors: "Hungarian and Romanian officials"
+        for c in h.children:
+            if c.dep_ in ("amod", "compound", "nmod"):
+                for g in c.children:
+                    if g.dep_ == "conj" and idx.actor_at[g.i] is not None and idx.actor_at[g.i] is not m:
+                        out.append(Endpoint(idx.actor_at[g.i].ref(), idx.actor_at[g.i].kind))
+        return out
     p = idx.place_at[h.i]
     if p is not None:
         ep = _state_of_place(p)
@@ -324,6 +367,11 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
                 places.append(p)
         if places:   # "the Damascus government": the state of the place
             return [ep for ep in (_state_of_place(p) for p in places[:1]) if ep]
+    if h.i > 0 and h.pos_ in ("NOUN", "PROPN") and idx.actor_at[h.i - 1] is not None and \
+            h.doc[h.i - 1].head is not h:
+        # a premodifier the parser missed ("IS militants" parsed as a verb and its object)
+        m = idx.actor_at[h.i - 1]
+        return [Endpoint(m.ref(), m.kind)]
     if not idx.has_actors and h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         # minimal fallback while no actor is resolved in the document: the named entity, stateless
         ent = next((e for e in h.doc.ents if e.start <= h.i < e.end), None)
@@ -351,7 +399,7 @@ def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token],
     if v.dep_ == "relcl":
         return [v.head], [], False
     if v.dep_ == "acl":
-        if v.tag_ == "VBN":
+        if v.tag_ == "VBN" and not any(c.dep_ == "dobj" for c in v.children):
             return agents, [v.head], True
         return [v.head], [], False
     if v.dep_ == "xcomp":
@@ -509,6 +557,9 @@ def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocInd
                 speakers = endpoints(speaker[0], idx, lex) if speaker else []
                 if not (source and any(actor_key(s.ref) == actor_key(source) for s in speakers)):
                     return _own_cues(head, lex) if _own_cues(head, lex) == "denied" else "reported"
+        if node.dep_ in ("xcomp", "advcl") and any(c.dep_ == "dobj" and _lemma(c) in st["planned_nouns"]
+                                                   for c in head.children):
+            return "planned"   # "unveiled a roadmap to enhance ...", "announced a plan to ..."
         cue = _own_cues(head, lex)
         if cue in ("denied", "hypothetical", "rumored"):
             return cue
@@ -541,13 +592,13 @@ def event_date(t: Token, idx: DocIndex):
     return best[2]
 
 
-def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon, used: set) -> Optional[PlaceMention]:
+def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
     sent = t.sent
     anchors = {t, _anchor(t)}
     best = None
     for x in sent:
         p = idx.place_at[x.i]
-        if p is None or x.i in used or idx.actor_at[x.i] is not None and idx.actor_at[x.i].kind not in (None, "state", "place"):
+        if p is None or (idx.actor_at[x.i] is not None and idx.actor_at[x.i].kind not in (None, "state", "place")):
             continue
         # attached through a locative preposition, or as the object of a movement/violence trigger
         h = x
@@ -560,10 +611,19 @@ def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon, used: set) 
             best = p
             break
     if best is None and sense.type in VIOLENT_PLACE_TYPES:
+        # the sentence's nearest locative phrase ("..., in X district")
+        cands = []
         for x in sent:
             p = idx.place_at[x.i]
-            if p is not None and idx.actor_at[x.i] is None:
-                return p
+            if p is None or idx.actor_at[x.i] is not None:
+                continue
+            h = x
+            while h.dep_ in ("compound", "amod", "nmod", "appos", "conj") and h.head is not h:
+                h = h.head
+            if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps:
+                cands.append((abs(x.i - t.i), x.i, p))
+        if cands:
+            return min(cands, key=lambda c: c[:2])[2]
     return best
 
 
@@ -599,21 +659,23 @@ def _deontic(v: Token, lex: Lexicon) -> bool:
 
 
 def _assault_mode(t: Token, sense: Sense, lex: Lexicon) -> Optional[str]:
+    """ASSAULT mode from the weapon words around the trigger ('chemical attack', 'jets bombed',
+    'shelled ... with rockets'), else the trigger's own mode."""
     if sense.type != "ASSAULT":
         return sense.mode
-    words = [t] + [c for c in t.children if c.dep_ in ("compound", "amod", "dobj", "nmod")]
-    words += [g for c in t.children if c.dep_ == "prep" and _lemma(c) in ("with", "by") for g in c.children]
+    words = [c for c in t.children if c.dep_ in ("compound", "amod", "dobj", "nmod", "nsubj")]
+    words += [g for c in t.children if c.dep_ == "prep" and _lemma(c) in ("with", "by", "using")
+              for g in c.children]
+    words += [g for c in t.children if c.dep_ in ("nsubj", "dobj") for g in c.children if g.dep_ in ("compound", "amod")]
     if t.dep_ in ("dobj", "nsubj", "pobj"):
         words.append(t.head)
+    if t.i > 0:
+        words.append(t.doc[t.i - 1])
     for w in words:
         mode = lex.assault_modes.get(_lemma(w)) or lex.assault_modes.get(w.lower_)
         if mode:
             return mode
-    if t.i > 0:
-        mode = lex.assault_modes.get(_lemma(t.doc[t.i - 1]))
-        if mode:
-            return mode
-    return sense.mode
+    return sense.mode or lex.assault_modes.get(_lemma(t))
 
 
 def _normalise(ep: Endpoint, etype: str, role: str) -> ActorRef:
@@ -625,15 +687,71 @@ def _normalise(ep: Endpoint, etype: str, role: str) -> ActorRef:
     return ref
 
 
-def _crowd_source(t: Token, subj: list[Token], lex: Lexicon, place: Optional[PlaceMention]) -> list[Endpoint]:
-    """A protest by an unnamed crowd ('workers held a protest in X') is the public of X's country."""
-    if not subj or place is None or not place.country:
+RIOT_WORDS = {"rioter", "riot"}
+
+
+def _sentence_country(t: Token, idx: DocIndex) -> Optional[str]:
+    """The country of the sentence's places, preferring a city or region to a bare country name
+    (which is as often an actor or a currency, "the US dollar", as a venue)."""
+    places = [idx.place_at[x.i] for x in t.sent if idx.place_at[x.i] is not None and idx.place_at[x.i].country
+              and idx.actor_at[x.i] is None
+              # a place name modifying a thing is no venue: "the US dollar", "Turkish lira"
+              and not (x.dep_ in ("compound", "amod", "nmod") and idx.place_at[x.head.i] is None)]
+    local = [p for p in places if p.kind != "country"]
+    return (local or places or [None])[0] and (local or places)[0].country
+
+
+def _crowd_head(tok: Token, lex: Lexicon) -> Optional[Token]:
+    """The crowd noun heading a subject ('workers of X', 'hundreds of protesters'), or None."""
+    if _lemma(tok) in lex.crowd_nouns:
+        return tok
+    for g in _pobjs(tok, {"of"}):   # "dozens of protesters", "a group of students"
+        if _lemma(g) in lex.crowd_nouns:
+            return g
+    return None
+
+
+def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list[Endpoint], lex: Lexicon,
+                  place: Optional[PlaceMention], idx: DocIndex) -> Optional[list[Endpoint]]:
+    """A protest (or riot) by an unnamed crowd is the public of a country: 'workers of a company held a
+    protest in X' -> Protesters (X's country), CVL. None when the source is not such a crowd."""
+    head = _crowd_head(agent_toks[0], lex) if agent_toks else None
+    if head is None and (agent_toks or sense.type != "PROTEST"):
+        return None
+    if any(s.ref.country and s.from_place is None for s in sources):
+        return None   # the crowd is a resolved actor of a state ("Kurdish workers", "Fatah activists")
+    if head is not None and sense.type != "PROTEST" and _lemma(head) not in {"rioter", "protester", "demonstrator",
+                                                                               "protestor"}:
+        return None
+    country = next((s.ref.country for s in sources if s.ref.country), None)
+    if country is None and place is not None:
+        country = place.country
+    if country is None:
+        country = _sentence_country(t, idx)
+    if country is None:
+        return None
+    riot = (head is not None and _lemma(head) in RIOT_WORDS) or _lemma(t) in RIOT_WORDS
+    name = f"{'Rioters' if riot else 'Protesters'} ({_country_name(country)})"
+    return [Endpoint(ActorRef(name=name, country=country, sector="CVL"), kind="group")]
+
+
+def _unknown_attacker(t: Token, agent_toks: list[Token], mode: Optional[str], lex: Lexicon,
+                      place: Optional[PlaceMention], idx: DocIndex) -> list[Endpoint]:
+    """'unidentified gunmen shot ...', 'an IED exploded in X': an unidentified armed group of X's country."""
+    head = agent_toks[0] if agent_toks else None
+    unknown = head is not None and _lemma(head) in lex.unknown_nouns and any(
+        c.lower_ in lex.unknown_qualifiers for c in head.children if c.dep_ in ("amod", "compound"))
+    if head is None and not (mode in lex.agentless_modes):
         return []
-    if _lemma(subj[0]) in lex.crowd_nouns or any(_lemma(c) in lex.crowd_nouns for c in subj[0].children
-                                                  if c.dep_ == "pobj" or c.dep_ == "prep"):
-        return [Endpoint(ActorRef(name=f"Protesters ({_country_name(place.country)})", country=place.country,
-                                  sector="CVL"), kind="group")]
-    return []
+    if head is not None and not unknown:
+        return []
+    country = place.country if place is not None else None
+    if country is None:
+        country = _sentence_country(t, idx)
+    if country is None:
+        return []
+    name = f"Unidentified Armed Group ({_country_name(country)})"
+    return [Endpoint(ActorRef(name=name, country=country, sector="REB"), kind="group")]
 
 
 def code_events(doc: Doc) -> list[Event]:
@@ -652,12 +770,67 @@ def code_events(doc: Doc) -> list[Event]:
             obligations.add(t.i)
             if t.dep_ == "ccomp" and _lemma(t.head) in lex.status["reporting_verbs"]:
                 raw.extend(_code_obligation(t, lex, idx))
+        elif t.pos_ in ("VERB", "AUX") and t.dep_ == "ccomp" and _lemma(t.head) in lex.status["reporting_verbs"] \
+                and _blame_clause(t, lex):
+            raw.extend(_code_blame(t, lex, idx, senses))
     for i, sense in senses.items():
         t = doc[i]
         if _governed(t, senses, lex) or _anchor(t).i in obligations:
             continue
-        raw.extend(_code_trigger(t, sense, lex, idx, senses))
+        if t.dep_ == "acl" and t.tag_ == "VBN" and sense.type in ("SUPPORT", "AID", "COOPERATE"):
+            continue   # "militias backed by X": a description of an alliance, not a reported act
+        evs = _code_trigger(t, sense, lex, idx, senses)
+        if sense.type == "ACCUSE":
+            evs = _accuse_earlier_act(t, evs, raw, senses, lex)
+            evs += _accused_acts(t, evs, senses, lex, idx)
+        raw.extend(evs)
     return merge_events(raw)
+
+
+def _accuse_earlier_act(t: Token, accusations: list[Event], earlier: list[Event], senses: dict,
+                        lex: Lexicon) -> list[Event]:
+    """'X condemned / described the attack as ...' with no one named: 'the attack' is the last attack
+    reported before, and the accused is its source."""
+    if any(e.target is not None for e in accusations):
+        return accusations
+    objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")] + _pobjs(t, {"for", "over"})
+    act = next((o for o in objs if senses.get(o.i) is not None and senses[o.i].type in ("ASSAULT", "COERCE")
+                and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+                        for c in o.children)), None)
+    if act is None:
+        return accusations
+    kind = senses[act.i].type
+    prior = [e for e in earlier if e.type == kind and e.spans and e.spans[0][0] < t.sent.start_char]
+    if not prior:
+        return accusations
+    accused = prior[-1].source
+    return [e.model_copy(update={"target": accused}) if actor_key(accused) != actor_key(e.source) else e
+            for e in accusations]
+
+
+def _accused_acts(t: Token, accusations: list[Event], senses: dict, lex: Lexicon, idx: DocIndex) -> list[Event]:
+    """An accusation reports the act it names: 'A accused X of attacking Z', 'A blamed the attack on X'
+    -> ASSAULT X -> Z, status reported."""
+    accused = [e.target for e in accusations if e.target is not None]
+    if not accused:
+        return []
+    out = []
+    for x in t.subtree:
+        s = senses.get(x.i)
+        if x is t or s is None or s.type not in ("ASSAULT", "COERCE") or x.sent != t.sent:
+            continue
+        if x.pos_ in ("VERB",):
+            target_toks = _verb_targets(x, lex)
+        else:
+            target_toks = _noun_arguments(x, s, lex, idx)[1]
+        targets = _resolve_targets(target_toks, idx, lex)
+        place = event_place(x, s, idx, lex)
+        pairs = [(Endpoint(a), tg) for a in accused for tg in (targets or [None])
+                 if tg is None or actor_key(tg.ref) != actor_key(a)]
+        for ev in _events_for(x, s, s.type, _assault_mode(x, s, lex), pairs, place, lex, idx):
+            out.append(ev.model_copy(update={"status": "reported"}))
+        break
+    return out
 
 
 def _code_obligation(v: Token, lex: Lexicon, idx: DocIndex) -> list[Event]:
@@ -666,11 +839,58 @@ def _code_obligation(v: Token, lex: Lexicon, idx: DocIndex) -> list[Event]:
     subject = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
     sources = endpoints(speaker[0], idx, lex) if speaker else []
     targets = endpoints(subject[0], idx, lex) if subject else []
-    if not sources:
-        return []
+    targets = [tg for tg in targets if actor_key(tg.ref) not in {actor_key(s.ref) for s in sources}]
+    if not sources or not targets:
+        return []   # an obligation with no actor bound by it ("any operation should ...") is no demand
     sense = Sense("REQUEST", None, ())
-    return _events_for(v.head, sense, "REQUEST", None, [(s, tg) for s in sources for tg in (targets or [None])],
+    return _events_for(v.head, sense, "REQUEST", None, [(s, tg) for s in sources for tg in targets],
                        None, lex, idx)
+
+
+def _blame_clause(v: Token, lex: Lexicon) -> bool:
+    """'... X bears responsibility', '... X was behind the attack', '... X is responsible'."""
+    words = lex.blame_predicates
+    for c in v.children:
+        if c.dep_ in ("acomp", "attr", "dobj", "oprd") and _lemma(c) in words:
+            return True
+        if c.dep_ == "prep" and _lemma(c) in words:
+            return True
+    return _lemma(v) in words
+
+
+def _code_blame(v: Token, lex: Lexicon, idx: DocIndex, senses: dict) -> list[Event]:
+    """'A said X was behind / responsible for the attack' is A's accusation of X (ACCUSE)."""
+    speaker = [c for c in v.head.children if c.dep_ == "nsubj"]
+    subject = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+    sources = endpoints(speaker[0], idx, lex) if speaker else []
+    targets = endpoints(subject[0], idx, lex) if subject else []
+    targets = [tg for tg in targets if actor_key(tg.ref) not in {actor_key(s.ref) for s in sources}]
+    if not sources or not targets:
+        return []
+    accusations = _events_for(v.head, Sense("ACCUSE", None, ()), "ACCUSE", None,
+                              [(s, tg) for s in sources for tg in targets], None, lex, idx)
+    return accusations + _accused_acts(v, accusations, senses, lex, idx)
+
+
+def _agent_via_event(v: Token, lex: Lexicon) -> list[Token]:
+    """The agent of an agentless passive, named by the operation it happened in: 'X were killed during
+    operations carried out by Y' -> Y; 'soldiers were killed in clashes with Y' -> Y."""
+    for n in _pobjs(v, {"during", "in", "amid", "by", "after", "following"}):
+        for c in n.children:
+            if c.dep_ == "acl":
+                agents = [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+                if agents:
+                    return agents
+        by = _pobjs(n, {"by"})
+        if by:
+            return by
+        owners = [c for c in n.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+        if owners:
+            return owners
+        with_ = _pobjs(n, {"with"})
+        if with_:
+            return with_
+    return []
 
 
 def _complement_targets(v: Token, lex: Lexicon, depth: int = 0) -> list[Token]:
@@ -716,12 +936,14 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         groups = [agent_toks]
         if sense.via_object:
             obj = _object_of(t)
-            target_toks = _pobjs(t, lex.target_preps - {"of"}) + (_pobjs(obj, lex.target_preps - {"from"})
-                                                                   if obj is not None else [])
+            target_toks = [c for c in t.children if c.dep_ == "dative"] + _pobjs(t, lex.target_preps - {"of"}) \
+                + (_pobjs(obj, lex.target_preps - {"from"}) if obj is not None else [])
         else:
             target_toks = patient_toks + ([] if passive else _verb_targets(t, lex))
         if not target_toks:
             target_toks = _complement_targets(t, lex)
+        if passive and not agent_toks:
+            groups.append(_agent_via_event(t, lex))
     else:
         groups, target_toks = _noun_arguments(t, sense, lex, idx)
         agent_toks = next((g for g in groups if g), [])
@@ -730,18 +952,32 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         sources = [ep for tok in group for ep in endpoints(tok, idx, lex)]
         if sources:
             break
-    targets = [ep for tok in target_toks for ep in endpoints(tok, idx, lex)]
+    targets = _resolve_targets(target_toks, idx, lex)
+    if not targets and is_verb and target_toks:
+        targets = _resolve_targets(_complement_targets(t, lex), idx, lex)
+    if sense.type == "ACCUSE" and _lemma(t) in lex.accusation_verbs and not sense.mode:
+        targets = [ep for tok in target_toks[:1] for ep in endpoints_deep(tok, idx, lex)][:1] or targets
+    if not targets and sense.type == "ACCUSE":
+        # "an investigation into crimes committed by X", "accused of ... by X": the accused is inside
+        targets = [ep for tok in target_toks for ep in endpoints_deep(tok, idx, lex)][:1]
     if sense.type == "PROTEST":
         source_keys = {actor_key(s.ref) for s in sources}
         if not [tg for tg in targets if actor_key(tg.ref) not in source_keys]:
             targets = [ep for tok in _protest_targets(t, lex) for ep in endpoints_deep(tok, idx, lex)]
-    place = event_place(t, sense, idx, lex, set())
-    if not sources and sense.type == "PROTEST":
-        sources = _crowd_source(t, agent_toks, lex, place)
+    place = event_place(t, sense, idx, lex)
+    if sense.type in ("PROTEST", "ASSAULT"):
+        crowd = _crowd_source(t, sense, agent_toks, sources, lex, place, idx)
+        if crowd:
+            sources = crowd
+    if not sources and sense.type == "ASSAULT":
+        sources = _unknown_attacker(t, agent_toks, _assault_mode(t, sense, lex), lex, place, idx)
     if not sources:
         return []
     source_keys = {actor_key(s.ref) for s in sources}
-    if len(sources) >= 2 and not targets and (sense.type in lex.symmetric_types or _lemma(t) in lex.symmetric_triggers):
+    mutual = sense.type in lex.symmetric_types or _lemma(t) in lex.symmetric_triggers or \
+        (not targets and sense.type == "SUPPORT")
+    if len(sources) >= 2 and mutual:
+        # coordinated actors of a mutual act are each other's counterpart ("A and B agreed")
         pairs = [(sources[0], sources[1])]
     else:
         targets = [tg for tg in targets if actor_key(tg.ref) not in source_keys] or [None]
@@ -750,6 +986,23 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
     if _threat_head(t, lex):
         etype, mode = "THREATEN", "violence"
     return _events_for(t, sense, etype, mode, pairs, place, lex, idx)
+
+
+def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon) -> list[Endpoint]:
+    """Actors of the target phrases; a phrase naming none passes to its own counterpart
+    ('further action against X', 'relations with X')."""
+    out = []
+    for tok in tokens:
+        found = endpoints(tok, idx, lex)
+        frontier, depth = [tok], 0
+        while not found and frontier and depth < 3:
+            # walk down the phrase's own prepositions: "its memorandum on air safety ... with the US"
+            frontier = [g for x in frontier for g in _pobjs(x, lex.target_preps - {"of", "from"})]
+            cands = [ep for g in frontier for ep in endpoints(g, idx, lex)]
+            found = [ep for ep in cands if ep.from_place is None] or cands
+            depth += 1
+        out.extend(found)
+    return out
 
 
 def endpoints_deep(t: Token, idx: DocIndex, lex: Lexicon) -> list[Endpoint]:
@@ -777,21 +1030,43 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
         if ev_place is None and tgt is not None and tgt.from_place is not None and \
                 (sense.mode == "visit" or etype in VIOLENT_PLACE_TYPES):
             ev_place = tgt.from_place
-        if tgt_ref is None and etype == "COERCE" and "territory" in sense.contexts and place is not None \
-                and place.country and place.country != src_ref.country:
+        if tgt_ref is None and place is not None and place.country and place.country != src_ref.country and (
+                (etype == "COERCE" and "territory" in sense.contexts) or mode == "visit" or etype == "MOBILIZE"):
             ep = _state_of_place(place)   # occupying land in X is coercing X
             tgt_ref = ep.ref if ep else None
         status = event_status(t, src_ref, lex, idx)
-        ev_type = "AGREE" if status == "planned" and etype in lex.planned_to_agree else etype
+        ev_type = _intent_type(t, etype, status, lex)
+        contexts = list(sense.contexts)
+        if ev_type != etype:
+            contexts.append(f"intent-{etype.lower()}")   # what the AGREE / THREATEN announces
         out.append(Event(
             type=ev_type, mode=mode if ev_type == etype else None, source=src_ref, target=tgt_ref,
             date=date.value if date is not None else (published.isoformat() if published else None),
             date_inferred=date is None and published is not None,
             place=ev_place.ref() if ev_place is not None else None,
-            status=status, contexts=list(sense.contexts), trigger=t.text,
+            status=status, contexts=contexts, trigger=t.text,
             evidence=[sent.text.strip()], spans=[(sent.start_char, sent.end_char)],
         ))
     return out
+
+
+def _conditional(t: Token, lex: Lexicon) -> bool:
+    v = _anchor(t)
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.conditional_marks for m in c.children)
+               for c in v.children)
+
+
+def _intent_type(t: Token, etype: str, status: str, lex: Lexicon) -> str:
+    """Announced intentions are coded by what they announce: cooperation -> AGREE, hostility -> THREATEN."""
+    if status == "planned" and _conditional(t, lex) and etype not in ("AGREE", "REQUEST", "THREATEN"):
+        return "THREATEN"
+    if status == "planned" and etype in lex.planned_to_agree:
+        return "AGREE"
+    if status == "planned" and etype in lex.planned_to_threaten:
+        return "THREATEN"
+    if status == "hypothetical" and etype in lex.hypothetical_to_threaten:
+        return "THREATEN"
+    return etype
 
 
 def _threat_head(t: Token, lex: Lexicon) -> bool:

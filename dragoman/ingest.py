@@ -5,9 +5,10 @@ Plain functions over plain data, the first step of
 
 - `article_from_text(text, doc, ...)`: text as pasted from a news site. Image lines and
   repeated photo captions become `captions` (each once), a byline near the top becomes
-  `outlet` / `author`, trailing site furniture (correction boxes, share and subscribe
-  prompts, related-article lists) is dropped; every other line is kept verbatim and the
-  result is `Article.text`, into which all later offsets point.
+  `outlet` / `author`, furniture lines ("Advertisement", "Read also: ...") and trailing
+  site furniture (correction boxes, share and subscribe prompts, related-article lists,
+  credits) are dropped by the general rules of data/boilerplate.yaml; every other line is
+  kept verbatim and the result is `Article.text`, into which all later offsets point.
 - `article_from_html(html, doc, ...)`: a saved web page, through trafilatura (main text and
   metadata) and htmldate (publication date). Nothing is fetched: only the given HTML is read.
 - `read_inputs(paths, published)`: files (`.txt`, `.html`/`.htm`, `.jsonl`), folders of
@@ -40,8 +41,9 @@ DEFAULT_MAX_BYTES = 2_000_000
 # Saved web pages carry scripts and markup around the text: they may weigh this many
 # times the text limit before they are refused.
 HTML_SIZE_FACTOR = 5
-# Below this share of English stop words among a text's words, the text is not English.
-# English news prose runs at 35-50 %; other Latin-script languages score under 10 %.
+# Below this share of English stop words among a text's words, the text may not be English
+# (then another language's stop words must outnumber English's). English news prose runs
+# at 35-50 %, other Latin-script languages at under 10 %; headlines and lists run low too.
 MIN_ENGLISH_STOPWORD_SHARE = 0.18
 # The language check needs this many words to mean something; shorter texts pass.
 MIN_WORDS_FOR_LANGUAGE_CHECK = 12
@@ -67,6 +69,7 @@ class IngestError(Exception):
 
 @dataclass(frozen=True)
 class Boilerplate:
+    anywhere_lines: tuple[re.Pattern, ...]
     trailing_lines: tuple[re.Pattern, ...]
     trailing_headers: tuple[re.Pattern, ...]
     trailing_inline: tuple[re.Pattern, ...]
@@ -77,7 +80,7 @@ def load_boilerplate(path: Path = BOILERPLATE_FILE) -> Boilerplate:
     """Load and validate the boilerplate patterns once per process."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     groups = {}
-    for key in ("trailing_lines", "trailing_headers", "trailing_inline"):
+    for key in ("anywhere_lines", "trailing_lines", "trailing_headers", "trailing_inline"):
         patterns = data.get(key)
         if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
             raise ValueError(f"{path}: '{key}' must be a list of regular expressions")
@@ -141,14 +144,23 @@ def _split_captions(lines: list[str]) -> tuple[list[str], list[str]]:
     # Pasted pages print a photo caption two or three times in a row (alt text, figure
     # caption, lightbox title): such a line (blank lines between allowed) is a caption,
     # and so is a line equal to an image's alt text. Short repeats ("Advertisement") are not.
+    # A headline printed twice at the top (page title and heading) is no caption: it is
+    # kept once, unless it carries a photo credit "(...)" at its end.
     keys = [_norm(line) for line in image_free]
     nonblank = [key for key in keys if key]
     repeated = {a for a, b in zip(nonblank, nonblank[1:]) if a == b and len(a.split()) >= MIN_CAPTION_WORDS}
-    caption_keys = set(captions) | repeated
+    headline = nonblank[0] if nonblank and nonblank[0] in repeated and not nonblank[0].endswith(")") \
+        and nonblank[0] not in captions else None
+    caption_keys = (set(captions) | repeated) - {headline}
     kept: list[str] = []
+    headline_seen = False
     for line, key in zip(image_free, keys):
         if key and key in caption_keys:
             add_caption(key)
+        elif key and key == headline:
+            if not headline_seen:
+                kept.append(line)
+            headline_seen = True
         else:
             kept.append(line)
     return kept, captions
@@ -256,27 +268,44 @@ def normalize_published(value, input_name: str) -> str | None:
     raise IngestError(input_name, f"unparseable published date {text!r} (expected YYYY-MM-DD)")
 
 
-@lru_cache(maxsize=1)
-def _english_stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-    return frozenset(STOP_WORDS)
+# Languages whose stop words (shipped with spaCy) are compared with English's, so that
+# text with few function words (a headline, a list) is not mistaken for another language.
+OTHER_LANGUAGES = {"fr": "French", "es": "Spanish", "de": "German", "it": "Italian", "pt": "Portuguese",
+                   "nl": "Dutch", "tr": "Turkish", "id": "Indonesian", "pl": "Polish", "sv": "Swedish"}
+
+
+@lru_cache(maxsize=None)
+def _stop_words(lang: str) -> frozenset[str]:
+    from importlib import import_module
+    return frozenset(import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
 
 
 def check_english(text: str, input_name: str) -> None:
-    """Refuse text that is not English: the pipeline's models and lexicons are English only."""
+    """Refuse text that is not English: the pipeline's models and lexicons are English only.
+
+    Cheap: the share of English stop words among the words, against other languages'."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         raise IngestError(input_name, "no words in the text")
     latin = sum(1 for ch in letters if ch < "\u0250")
     if latin / len(letters) < 0.5:
         raise IngestError(input_name, "not English (the text is mostly in a non-Latin script)")
-    words = re.findall(r"[a-z]+(?:['’][a-z]+)?", text.lower())
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text.lower())
     if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
         return
-    stop_words = _english_stop_words()
-    share = sum(1 for w in words if w.replace("’", "'") in stop_words) / len(words)
-    if share < MIN_ENGLISH_STOPWORD_SHARE:
-        raise IngestError(input_name, f"not English (only {share:.0%} English function words)")
+    words = [w.replace("’", "'") for w in words]
+
+    def share(lang: str) -> float:
+        stop_words = _stop_words(lang)
+        return sum(1 for w in words if w in stop_words) / len(words)
+
+    english = share("en")
+    if english >= MIN_ENGLISH_STOPWORD_SHARE:
+        return
+    lang, other = max(((lang, share(lang)) for lang in OTHER_LANGUAGES), key=lambda pair: pair[1])
+    if other > english:
+        raise IngestError(input_name, f"not English (it reads as {OTHER_LANGUAGES[lang]}: "
+                                      f"{other:.0%} {OTHER_LANGUAGES[lang]} function words, {english:.0%} English)")
 
 
 def _check_size(size: int, limit: int, input_name: str) -> None:
@@ -286,7 +315,7 @@ def _check_size(size: int, limit: int, input_name: str) -> None:
 
 def decode_bytes(data: bytes, input_name: str) -> str:
     """UTF-8 text from bytes; IngestError for binary or undecodable data."""
-    if b"\x00" in data[:65536] or b"\x00" in data:
+    if b"\x00" in data:
         raise IngestError(input_name, "binary data, not text (NUL bytes)")
     try:
         text = data.decode("utf-8-sig")
@@ -330,6 +359,8 @@ def article_from_text(text: str, doc: str, published: str | None = None, outlet:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
 
     lines, captions = _split_captions(lines)
+    furniture = load_boilerplate().anywhere_lines
+    lines = [line for line in lines if not any(p.match(_norm(line)) for p in furniture)]
     byline_index, found_outlet, found_author = _find_byline(lines)
     if byline_index is not None:
         del lines[byline_index]
@@ -379,6 +410,7 @@ def article_from_html(html: str, doc: str, published: str | None = None, url: st
     tree = load_html(html)
     if tree is None:
         raise IngestError(doc, "malformed HTML: could not be parsed")
+    figure_captions = _figure_captions(tree)  # before extraction, which prunes the tree
     try:
         extracted = trafilatura.bare_extraction(
             tree, url=url, favor_precision=True, with_metadata=True, include_comments=False,
@@ -399,9 +431,23 @@ def article_from_html(html: str, doc: str, published: str | None = None, url: st
         outlet=getattr(extracted, "sitename", None) or None,
         author=getattr(extracted, "author", None) or None,
         max_bytes=max_bytes)
+    update = {}
     if inferred:
-        article = article.model_copy(update={"published_inferred": True})
-    return article
+        update["published_inferred"] = True
+    figure_captions = [c for c in figure_captions if c not in article.captions]
+    if figure_captions:
+        update["captions"] = article.captions + figure_captions
+    return article.model_copy(update=update) if update else article
+
+
+def _figure_captions(tree) -> list[str]:
+    """The page's photo captions (<figcaption>), each once; trafilatura leaves them out of the text."""
+    captions: list[str] = []
+    for element in tree.iter("figcaption"):
+        text = _norm(element.text_content())
+        if text and text not in captions:
+            captions.append(text)
+    return captions
 
 
 def _html_date(html: str) -> str | None:

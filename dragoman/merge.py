@@ -81,8 +81,24 @@ def _precision(ev: Event) -> int:
     return -((iv[1] - iv[0]).days) if iv else -10**6
 
 
+# Statuses that describe the same kind of fact: a visit that occurred and negotiations
+# that are ongoing, or an attack and a threat of one, are different happenings.
+STATUS_FAMILY = {"occurred": "fact", "reported": "fact", "rumored": "fact", "ongoing": "ongoing",
+                 "planned": "intent", "hypothetical": "intent", "denied": "denied"}
+
+
+def _intents(ev: Event) -> set:
+    """What an AGREE announces ('intent-aid', 'intent-cooperate'): different intents, different happenings."""
+    return {c for c in ev.contexts if c.startswith("intent-")}
+
+
 def same_happening(a: Event, b: Event) -> bool:
     if a.type != b.type or not dates_compatible(a, b):
+        return False
+    if STATUS_FAMILY.get(a.status) != STATUS_FAMILY.get(b.status) and "ongoing" in (
+            STATUS_FAMILY.get(a.status), STATUS_FAMILY.get(b.status)):
+        return False
+    if _intents(a) != _intents(b):
         return False
     sa, sb, ta, tb = actor_key(a.source), actor_key(b.source), actor_key(a.target), actor_key(b.target)
     if sa == sb and (ta == tb or ta is None or tb is None):

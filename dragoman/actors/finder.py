@@ -51,7 +51,32 @@ PRONOUNS = {"he", "she", "his", "her"}
 FOCUS_NOUNS = {"regime", "army", "government forces", "regime forces", "rebels", "rebel groups", "rebel factions",
                "civil defence", "civil defense", "Red Crescent", "military", "armed forces", "opposition",
                "opposition factions"}
-KIND_OF_SECTOR = {"MED": "media"}
+# Unqualified groups of these sectors ("workers held a protest", "gunmen attacked") are
+# taken to belong to the country the article is about.
+LOCAL_SECTORS = {"CVL", "MIL", "COP", "REB", "OPP", "GOV"}
+FOREIGN = {"foreign", "international", "western", "other", "overseas", "multinational", "coalition", "allied"}
+# Nouns after a role that leave the role the actor ("its Syrian government allies").
+# Local offices named after a town ("Homs governor", "the Aleppo city council").
+PLACE_ROLES = {"governor", "mayor", "governorate", "council", "city council", "provincial council",
+               "local council", "authorities", "police", "health authority", "health directorate", "municipality"}
+# Words for a post held "of"/"at" an organisation or place, after a person's name.
+APPOSITIVE_POSTS = {"head", "chief", "director", "spokesman", "spokeswoman", "spokesperson", "leader", "commander",
+                    "member", "official", "founder", "president", "chairman", "minister", "governor", "mayor",
+                    "adviser", "advisor", "secretary", "representative", "envoy", "ambassador", "editor", "researcher",
+                    "analyst", "fellow", "professor", "deputy"}
+RELATION_NOUNS = {"ally", "allies", "partner", "partners", "counterpart", "counterparts", "proxies", "proxy"}
+# Heads whose "to X" names a participant, not a destination ("allied to Ankara").
+RELATION_HEADS = {"aid", "grant", "loan", "reminder", "ultimatum", "apologize", "apologise", "apology", "message",
+                  "sanction", "sanctions", "embargo", "blockade", "pressure", "attack", "attacks", "strike",
+                  "strikes", "raid", "war", "invasion", "occupation", "aggression", "support", "assistance", "help",
+                  "offer", "proposal", "appeal", "call", "warning", "demand", "plea", "ultimatum", "note",
+                  "letter", "protest", "complaint", "objection", "opposition", "recognition", "threat", "ties",
+                  "relations", "talks", "sell", "give", "deliver", "donate", "lend", "pledge", "extradite",
+                  "hand", "apologized", "apologised", "appealed", "turn", "complain", "object", "respond",
+                  "reply", "write", "say", "declare", "urge", "warn", "ally", "allied", "loyal", "close", "linked", "affiliated", "opposed", "hostile", "friendly",
+                  "message", "letter", "appeal", "request", "proposal", "offer", "threat", "warning", "loyalty",
+                  "belong", "answerable", "accountable", "responsible", "committed", "grateful", "subordinate",
+                  "opposition", "allegiance"}
 
 
 @dataclass
@@ -122,7 +147,7 @@ def tables(kb: ActorKB, vocab) -> Tables:
     alias_lower = PhraseMatcher(vocab, attr="LOWER")
     person_aliases = []
     for actor in kb.actors.values():
-        if actor.kind == "state":
+        if actor.id.startswith("state:"):
             continue
         for weak, aliases in ((False, [actor.name, *actor.aliases]), (True, actor.weak_aliases)):
             key = f"{'W' if weak else 'A'}|{actor.id}"
@@ -180,8 +205,16 @@ def tables(kb: ActorKB, vocab) -> Tables:
     return t
 
 
+_FIRSTS: dict[int, set] = {}
+
+
 def longest(lower: list[str], i: int, table: dict, maxlen: int = 6):
     """Longest key of `table` (a tuple of lowercased words) starting at token i."""
+    firsts = _FIRSTS.get(id(table))
+    if firsts is None:
+        firsts = _FIRSTS[id(table)] = {key[0] for key in table}
+    if i >= len(lower) or lower[i] not in firsts:
+        return 0, None
     for size in range(min(maxlen, len(lower) - i), 0, -1):
         value = table.get(tuple(lower[i:i + size]))
         if value is not None:
@@ -197,6 +230,7 @@ class Finder:
         self.lower = [tok.lower_ for tok in doc]
         self.text = [tok.text for tok in doc]
         self.cands: list[Cand] = []
+        self.org_heads = {w.lower() for w in kb.lexicon.organisation_heads}
         self.taken = [False] * self.n
         self.registry: dict[tuple[str, Optional[str]], Cand] = {}  # (office, country) -> named holder in this doc
         self._match()
@@ -212,6 +246,10 @@ class Finder:
                 label = doc.vocab.strings[key]
                 kind, actor_id = label.split("|", 1)
                 (strong if kind == "A" else weak).append((s, e, actor_id))
+        strong = self._one_actor_per_span(strong)
+        strong = [m for m in strong if not self._inside_longer_name(m[0], m[1])]
+        weak = [m for m in weak if not self._inside_longer_name(m[0], m[1])]
+        strong = self._extend_person_aliases(strong)
         self.alias_spans = _non_overlapping(strong)
         self.weak_spans = weak
         self.alias_at = {s: (s, e, a) for s, e, a in self.alias_spans}
@@ -228,14 +266,108 @@ class Finder:
             if self.alias_cover[s] is None:
                 self.state_at[s] = (e, kind, code)
         self.ents_at = {ent.start: ent for ent in doc.ents}
-        counts = Counter(code for _, _, code in self.state_at.values())
-        self.focus = counts.most_common(1)[0][0] if counts else None
+        self.focus = self._focus_country()
+
+    def _one_actor_per_span(self, spans):
+        """An alias shared by several actors ('Bush'): the one in office on the publication date,
+        else the one whose offices are most recent."""
+        by_span: dict[tuple[int, int], list[str]] = {}
+        for s, e, actor_id in spans:
+            by_span.setdefault((s, e), []).append(actor_id)
+
+        def rank(actor_id):
+            actor = self.kb.actors[actor_id]
+            current = actor.office_on(self.published) is not None if self.published else False
+            latest = max((o.start or date.min for o in actor.offices), default=date.min)
+            return (current, latest)
+        return [(s, e, max(ids, key=rank)) for (s, e), ids in by_span.items()]
+
+    def _inside_longer_name(self, s: int, e: int) -> bool:
+        """'the West' in 'the West Bank', 'AP' in 'AP Photo': the match modifies a longer proper name."""
+        last = self.doc[e - 1]
+        head = last.head
+        if last.dep_ != "compound" or head.i < e or head.pos_ != "PROPN" or not head.text[:1].isupper():
+            return False
+        word = head.lower_
+        if (word,) in self.t.titles or (word,) in self.t.offices or (word,) in self.t.roles or word in self.org_heads:
+            return False
+        return any(self.doc[k].pos_ == "PROPN" for k in range(e, head.i + 1))
+
+    def _focus_country(self) -> Optional[str]:
+        """The country the article is about: the one most often named as a place ('in Syria'),
+        then the most often named at all. Unqualified 'the regime', 'rebels' belong to it."""
+        located, named = Counter(), Counter()
+        for s, (e, kind, code) in self.state_at.items():
+            tok = self.doc[e - 1]
+            if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i >= e \
+                    and longest(self.lower, tok.head.i, self.t.roles)[0] == 0:
+                continue  # "the US dollar": an attribute, not what the article is about
+            named[code] += 1
+            if kind == "name" and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
+                located[code] += 1
+        # towns where things happen ("a protest in Ahvaz") count like countries named as places
+        ent_of = {k: ent for ent in self.doc.ents for k in range(ent.start, ent.end)}
+        lookups = 0
+        for tok in self.doc:
+            if lookups >= 20 or tok.dep_ != "pobj" or tok.head.lower_ not in LOCATIVE_PREPS \
+                    or not tok.text[:1].isupper() or tok.pos_ != "PROPN" or tok.i in self.state_at \
+                    or self.alias_cover[tok.i] is not None:
+                continue
+            ent = ent_of.get(tok.i)
+            if ent is not None and ent.label_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"):
+                s, e = ent.start, ent.end
+            else:
+                s = min([c.i for c in tok.lefts if c.dep_ == "compound"] + [tok.i])
+                e = tok.i + 1
+            lookups += 1
+            code = self.place_country(s, e)
+            if code:
+                located[code] += 1
+                named[code] += 1
+        if not named:
+            return None
+        return max(named, key=lambda c: (located[c], named[c]))
+
+    def _extend_person_aliases(self, strong):
+        """A PERSON entity that contains a KB person's alias and adds capitalised words
+        (a misspelt or fuller first name: "Ahemd al-Sharaa") is that person, over the whole name."""
+        out = list(strong)
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            s, e = ent.start, ent.end
+            while e > s and self.doc[e - 1].lower_ in POSSESSIVE:
+                e -= 1
+            s = self.strip_titles(s, e)
+            inner = [m for m in strong if s <= m[0] and m[1] <= e and (m[1] - m[0]) < (e - s)
+                     and self.kb.actors[m[2]].kind == "person"]
+            if not inner or len({m[2] for m in inner}) != 1:
+                continue
+            best = max(inner, key=lambda m: m[1] - m[0])
+            extra = [self.text[k] for k in range(s, e) if not (best[0] <= k < best[1])]
+            if all(w[:1].isupper() and w.isalpha() for w in extra) and len(extra) <= 2:
+                for m in inner:
+                    if m in out:
+                        out.remove(m)
+                out.append((s, e, best[2]))
+        return out
 
     # ---------- helpers ----------
 
-    def add(self, cand: Cand):
-        if cand.start >= cand.end or any(self.taken[cand.start:cand.end]):
+    def add(self, cand: Cand, nest: bool = False):
+        """Keep a candidate unless it overlaps one already kept; with `nest`, it may contain
+        whole mentions ('anti-Assad rebels' around 'Assad')."""
+        if cand.start >= cand.end:
             return False
+        if any(self.taken[cand.start:cand.end]):
+            if not nest:
+                return False
+            inner = [c for c in self.cands if c.start < cand.end and cand.start < c.end]
+            if any(c.start < cand.start or c.end > cand.end for c in inner):
+                return False
+            covered = {k for c in inner for k in range(c.start, c.end)}
+            if any(self.taken[k] and k not in covered for k in range(cand.start, cand.end)):
+                return False
         self.cands.append(cand)
         for k in range(cand.start, cand.end):
             self.taken[k] = True
@@ -278,8 +410,8 @@ class Finder:
             if not size:
                 break
             j += size
-        if j < self.n and self.text[j] in (",",) and j == i:
-            return None
+        if j < self.n and (self.text[j] in (",",) or j in self.state_at):
+            return None  # a name does not start with a comma or a demonym
         if j in self.alias_at:
             s, e, actor_id = self.alias_at[j]
             if self.kb.actors[actor_id].kind == "person":
@@ -326,7 +458,7 @@ class Finder:
             actor = self.kb.actors[actor_id]
             self.add(self.from_actor(actor, s, e, "alias"))
         strong_ids = {c.actor_id for c in self.cands}
-        for s, e, actor_id in _non_overlapping(self.weak_spans):
+        for s, e, actor_id in _non_overlapping([w for w in self.weak_spans if w[2] in strong_ids]):
             if actor_id in strong_ids:
                 self.add(self.from_actor(self.kb.actors[actor_id], s, e, "alias"))
 
@@ -335,14 +467,39 @@ class Finder:
     def role_phrases(self):
         i = 0
         while i < self.n:
+            if i in self.alias_at:
+                self.owner_phrase(*self.alias_at[i])
             end = self.role_phrase_at(i)
             i = end if end and end > i else i + 1
+
+    def owner_phrase(self, s: int, e: int, actor_id: str):
+        """'Assad regime', "Putin's government": a leader's name before a government noun is that state's."""
+        actor = self.kb.actors[actor_id]
+        if actor.kind != "person":
+            return
+        p = e + 1 if e < self.n and self.lower[e] in POSSESSIVE else e
+        kind, size, noun = self._head_at(p)
+        if kind != "role" or noun.kind not in ("state", "group", "organisation") or noun.sector not in ("GOV", "MIL"):
+            return
+        end = p + size
+        if end < self.n and self.doc[end].pos_ == "NOUN" and longest(self.lower, end, self.t.roles)[0] == 0:
+            return
+        country, _ = actor.country_sector_on(self.published)
+        if country is None:
+            return
+        name = f"{self.demonym(country)} {self.doc[p:end].text.lower()}"
+        self.cands.append(Cand(s, end, name, country, noun.sector, noun.kind, "role"))
+        for k in range(e, end):
+            self.taken[k] = True
 
     def _countries(self, j: int):
         """Demonyms / countries / seats from token j: ([(code, start, end)], next index, backers)."""
         found, backers = [], []
         while j < self.n:
             hit = self.state_at.get(j)
+            if hit is None and not found and self.text[j][:1].isupper() and self.doc[j].pos_ == "PROPN" \
+                    and self.alias_cover[j] is None:
+                hit = self._town_before_role(j)
             if hit is None:
                 # "anti-Assad rebels": the opponent tells whose rebels they are
                 if self.lower[j] in ("anti", "pro") and j + 2 < self.n and self.text[j + 1] == "-":
@@ -366,10 +523,12 @@ class Finder:
             j = e
             if j < self.n and self.lower[j] in POSSESSIVE:
                 j += 1
-            if j + 1 < self.n and self.lower[j] in ("and", ",", "&") and (j + 1) in self.state_at:
+            if kind == "demonym" and j + 1 < self.n and self.lower[j] in ("and", ",", "&", "or") \
+                    and self.state_at.get(j + 1, (0, ""))[1] == "demonym":
                 j += 1
                 continue
-            if j + 2 < self.n and self.lower[j] == "," and self.lower[j + 1] == "and" and (j + 2) in self.state_at:
+            if kind == "demonym" and j + 2 < self.n and self.lower[j] == "," and self.lower[j + 1] == "and" \
+                    and self.state_at.get(j + 2, (0, ""))[1] == "demonym":
                 j += 2
                 continue
             if j + 1 < self.n and self.text[j] in ("-", "–") and (j + 1) in self.state_at:  # "Turkish-Syrian"
@@ -377,6 +536,59 @@ class Finder:
                 continue
             break
         return found, j, backers
+
+    def _town_before_role(self, j: int):
+        """'Homs governor': a town before a local office gives the office its country."""
+        for size in (2, 1):
+            e = j + size
+            if e >= self.n or not all(self.text[k][:1].isupper() for k in range(j, e)):
+                continue
+            rest = " ".join(self.lower[e:e + 2])
+            if self.lower[e] in PLACE_ROLES or rest in PLACE_ROLES:
+                code = self.place_country(j, e)
+                if code:
+                    return e, "town", code
+        return None
+
+    def place_country(self, s: int, e: int) -> Optional[str]:
+        """Country of a town named by tokens s..e, from the places gazetteer (if available)."""
+        text = self.doc[s:e].text
+        try:
+            from dragoman.places import Gazetteer
+            gaz = Gazetteer.load()
+            ref = gaz.lookup(text) or (gaz.lookup(text[:-1]) if text.endswith("s") else None)
+        except Exception:  # the places stage is optional for actors: without it, no town roles
+            return None
+        return ref.country if ref is not None else None
+
+    def appositive(self, cand: Cand) -> Cand:
+        """'Rami X, head of the Britain-based Syrian Observatory': the post gives country and sector."""
+        k = cand.end
+        if k < self.n and self.text[k] in (",", "(", "–", "-"):
+            k += 1
+        size = 0
+        while k < self.n and self.lower[k] in APPOSITIVE_POSTS and size < 3:
+            k += 1
+            size += 1
+        if not size or k >= self.n or self.lower[k] not in ("of", "at", "for", "in"):
+            return cand
+        k += 1
+        for q in range(k, min(k + 6, self.n)):
+            if q in self.alias_at:
+                actor = self.kb.actors[self.alias_at[q][2]]
+                country, sector = actor.country_sector_on(self.published)
+                if actor.kind == "person":
+                    return cand
+                return replace(cand, country=country, sector=sector, role=self.doc[cand.end:self.alias_at[q][1]].text.strip(", "))
+            if q in self.state_at:
+                return replace(cand, country=self.state_at[q][2], sector=cand.sector or "GOV")
+            if self.text[q][:1].isupper() and self.doc[q].pos_ == "PROPN":
+                code = self.place_country(q, q + 1)
+                if code:
+                    return replace(cand, country=code, sector=cand.sector or "GOV")
+            if self.text[q] in (".", ";", ","):
+                break
+        return cand
 
     def _head_at(self, p: int):
         """Ministry, office title or role noun starting at token p: (kind, size, value)."""
@@ -431,8 +643,7 @@ class Finder:
         if not kind:
             return None
         e = p + size
-        if e < self.n and self.doc[e].pos_ in ("NOUN",) and self.lower[e] not in self.t.modifiers \
-                and kind == "role" and longest(self.lower, e, self.t.roles)[0] == 0:
+        if kind == "role" and self.modifies_next_noun(e):
             return None  # "Turkish military bases": the role word only modifies another noun
         codes = [c for c, *_ in countries] or [c for c, how in backers if how == "anti" and c]
         if not codes:
@@ -442,17 +653,25 @@ class Finder:
                 and kind == "role" and self.lower[e - 1].startswith("counterpart"):
             start -= 1
         words = self.doc[j:e].text if countries else self.doc[p:e].text
+        town = next(((js, je) for _, js, je, how in countries if how == "town"), None)
         for n, code in enumerate(codes):
-            cand = self.build_role(kind, value, code, start, e, words, deputy, p)
+            cand = self.build_role(kind, value, code, start, e, words, deputy, p, town)
             if cand is None:
                 continue
             if n == 0:
                 self.attach_name(cand, e)
             else:  # another country in the same phrase: a second mention on the same words
-                self.cands.append(cand)
+                self.cands.append(self.resolve_unnamed(cand))
         return e
 
-    def build_role(self, kind, value, code, s, e, words, deputy, head) -> Optional[Cand]:
+    def modifies_next_noun(self, e: int) -> bool:
+        """Does the role word ending at e only modify a noun after it ('military bases')?"""
+        last = self.doc[e - 1]
+        if e >= self.n or last.dep_ not in ("compound", "amod", "nmod") or last.head.i < e:
+            return False
+        return longest(self.lower, e, self.t.roles)[0] == 0 and self.lower[e] not in RELATION_NOUNS
+
+    def build_role(self, kind, value, code, s, e, words, deputy, head, town=None) -> Optional[Cand]:
         if kind == "ministry":
             fdef = self.kb.lexicon.ministries.fields[value]
             return Cand(s, e, f"Ministry of {fdef.name} ({self.state_name(code)})", code, fdef.sector or "GOV",
@@ -468,6 +687,10 @@ class Finder:
                         extra={"unresolved_office": True})
         noun = value  # a lexicon RoleNoun
         head_word = self.lower[e - 1]
+        if town is not None:  # "Homs governor" -> "Governor of Homs"
+            ts, te = town
+            return Cand(s, e, f"{self.doc[te:e].text.title()} of {self.doc[ts:te].text}", code,
+                        noun.sector, noun.kind, "role", extra={"person_noun": noun.person})
         if head_word.startswith("counterpart"):
             return Cand(s, e, f"{self.demonym(code)} counterpart", code, "GOV", "person", "role",
                         extra={"counterpart": True})
@@ -483,8 +706,13 @@ class Finder:
             if cand.extra.get("ministry") and nxt < self.n:
                 size, role = longest(self.lower, nxt, self.t.roles)
                 if size and role.person:
-                    nxt += size
-                    cand = replace(cand, kind="person", extra={**cand.extra, "of_ministry": True})
+                    person = self.person_span_at(nxt + size)
+                    if person is not None:  # the ministry is a mention of its own
+                        self.add(cand)
+                        nxt += size
+                        cand = replace(cand, kind="person", start=cand.end, end=nxt, name=self.doc[cand.end:nxt].text,
+                                       extra={**cand.extra, "of_ministry": True})
+                    person = None
             if nxt < self.n and (cand.kind == "person"):
                 person = self.person_span_at(nxt)
         if person is None:
@@ -519,6 +747,9 @@ class Finder:
         self.add(named)
 
     def finish_unnamed(self, cand: Cand):
+        self.add(self.resolve_unnamed(cand), nest=True)
+
+    def resolve_unnamed(self, cand: Cand) -> Cand:
         if cand.extra.get("counterpart"):
             resolved = self.counterpart(cand)
             if resolved is not None:
@@ -533,7 +764,7 @@ class Finder:
                     role = cand.role
                     cand = self.from_actor(actor, cand.start, cand.end, "role", office=cand.office)
                     cand.role = role
-        self.add(cand)
+        return cand
 
     def counterpart(self, cand: Cand) -> Optional[Cand]:
         """'his Turkish counterpart': the holder, in that country, of the office of the person just named."""
@@ -558,6 +789,8 @@ class Finder:
     def bare_role_at(self, i: int) -> Optional[int]:
         """Role phrases with no country: a title before a name ('Military analyst Captain X Y'),
         or an institution of the article's country ('government forces', 'the regime')."""
+        if self.lower[i] in POSSESSIVE or not self.doc[i].is_alpha:
+            return None
         p, mods = i, 0
         while p < self.n and mods < 3:
             kind, size, value = self._head_at(p)
@@ -577,12 +810,18 @@ class Finder:
             person = self.person_span_at(e)
             if person is not None:
                 s, pe, actor_id = person
-                if actor_id is not None:
-                    return pe  # the KB name carries its own country and sector
+                if actor_id is not None:  # the KB name carries its own country and sector
+                    for k in range(i, s):
+                        self.taken[k] = True
+                    return pe
                 sector = value.sector if kind == "role" else self.kb.lexicon.offices[value[0]].sector
                 actor = self.resolve_person_name(s, pe, None)
                 if actor is not None:
                     self.add(self.from_actor(actor, s, pe, "fuzzy"))
+                elif kind == "office" and self.appositive(Cand(s, pe, "", None, None, "person", "")).country:
+                    cand = self.appositive(Cand(s, pe, self.doc[s:pe].text, None, sector, "person", "role",
+                                                extra={"named": True}))
+                    self.add(cand)
                 else:
                     role = self.doc[i:e].text
                     self.add(Cand(s, pe, self.doc[s:pe].text, None, sector, "person", "role", role=role,
@@ -597,8 +836,10 @@ class Finder:
                 self.add(Cand(i, e, f"Ministry of {fdef.name} ({self.state_name(code)})", code,
                               fdef.sector or "GOV", "organisation", "role", extra={"ministry": value}))
             return e
-        if kind == "role" and (key in FOCUS_NOUNS or self.doc[p:e].text in FOCUS_NOUNS) and self.focus:
-            if e < self.n and self.doc[e].pos_ == "NOUN" and longest(self.lower, e, self.t.roles)[0] == 0:
+        local = kind == "role" and value.kind == "group" and value.sector in LOCAL_SECTORS \
+            and not any(self.lower[k] in FOREIGN for k in range(max(0, i - 1), e))
+        if kind == "role" and (key in FOCUS_NOUNS or self.doc[p:e].text in FOCUS_NOUNS or local) and self.focus:
+            if self.modifies_next_noun(e):
                 return None
             if self.doc[p:e].text.lower() in ("military", "opposition") and (e >= self.n or self.doc[e].pos_ != "VERB"):
                 return None
@@ -623,12 +864,26 @@ class Finder:
             glued = kind == "name" and self.text[e - 1].endswith("s") and not self.kb.state(code).name.endswith("s") \
                 and self.text[e - 1] not in {w for w in self.kb.state(code).aliases}
             poss = glued or (e < self.n and self.lower[e] in POSSESSIVE)
+            after = e + (0 if glued else 1)
+            if poss and after < self.n and self.doc[after].pos_ == "PROPN" and self.text[after][:1].isupper():
+                poss = False  # "Syria's Idlib": a place qualifying a place
             if kind == "demonym":
-                if not (tok.tag_ in ("NNPS", "NNS") or self.text[e - 1].endswith("s")) or tok.dep_ in ("amod", "compound"):
+                last = self.doc[e - 1]
+                if self.lower[e - 1] in ("us", "u.s.", "uk", "u.k."):
                     continue
-                if self.lower[e - 1] in ("us", "u.s."):
+                if last.dep_ in ("amod", "compound", "nmod"):
+                    # "an Indian proposal": the state behind a proposal, an attack, a demand
+                    if last.head.lemma_.lower() in RELATION_HEADS and last.head.i >= e:
+                        actor = self.kb.state_actor(code)
+                        self.add(Cand(s, e, actor.name, code, "GOV", "state", "demonym", actor_id=actor.id))
                     continue
-                method = "demonym"
+                if last.pos_ not in ("NOUN", "PROPN") and not last.tag_.startswith("NN"):
+                    continue
+                plural = last.tag_ in ("NNPS", "NNS") or self.text[e - 1].endswith("s")
+                # "the Palestinians", "a Palestinian": people of that country
+                self.add(Cand(s, e, self.text[e - 1] if plural else f"{self.text[e - 1]} civilian", code, "CVL",
+                              "group" if plural else "person", "demonym"))
+                continue
             elif not (poss or self.acts(self.doc[e - 1], seat=kind == "seat")):
                 continue
             else:
@@ -645,16 +900,34 @@ class Finder:
         dep = tok.dep_
         if dep in ACTOR_DEPS:
             return True
+        if dep == "dative":  # "give Tanzania a grant"
+            return True
         if dep == "pobj":
             prep = tok.head.lower_
+            if prep in ("to", "on", "of", "upon", "toward", "towards") and \
+                    tok.head.head.lemma_.lower() in RELATION_HEADS:  # "aid to Serbia", "blockade of Serbia"
+                return True
             return prep in PARTICIPANT_PREPS
-        if dep == "dobj" and not seat:
-            return tok.head.lemma_ not in MOTION_VERBS
+        if dep == "dobj":
+            return tok.head.lemma_ not in MOTION_VERBS and tok.head.pos_ == "VERB"
         if dep == "appos" and not seat:
             return False
         return False
 
     # ---------- 4. NER leftovers ----------
+
+    def plausible_person(self, s: int, e: int) -> bool:
+        """spaCy PERSON guesses that are towns, datelines or run-on headlines are not people."""
+        text = self.doc[s:e].text
+        if (e - s == 1 and (len(text) < 3 or text.isupper())) or e - s > 5:
+            return False
+        if any(k in self.state_at for k in range(s, e)) or not all(self.text[k][:1].isupper() or
+                                                                   self.lower[k] in ("al", "el", "bin", "ibn", "-", "de", "von", "van", "abu", "abdel")
+                                                                   for k in range(s, e)):
+            return False
+        if self.place_country(s, e):
+            return False
+        return True
 
     def entities(self):
         for ent in self.doc.ents:
@@ -677,16 +950,16 @@ class Finder:
                 if actor is not None:
                     self.add(self.from_actor(actor, s, e, "fuzzy"))
                     continue
-                if e - s == 1 and len(text) < 3:
+                if not self.plausible_person(s, e):
                     continue
-                self.add(Cand(s, e, text, None, None, "person", "ner"))
+                self.add(self.appositive(Cand(s, e, text, None, None, "person", "ner")))
             else:
                 found = self.kb.lookup(text)
                 if found:
                     self.add(self.from_actor(found[0], s, e, "alias"))
                     continue
-                if e - s == 1 and not text.isupper():
-                    continue  # a single capitalised word tagged ORG is too often noise
+                if not (text.isupper() and 2 <= len(text) <= 6) and self.lower[e - 1] not in self.org_heads:
+                    continue  # spaCy's ORG guesses without an organisation word are too often noise
                 codes = [self.state_at[k][2] for k in range(s, e) if k in self.state_at]
                 country = codes[0] if codes else None
                 self.add(Cand(s, e, text, country, None, "organisation", "ner"))

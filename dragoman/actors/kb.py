@@ -133,6 +133,7 @@ class Lexicon(_Strict):
     role_modifiers: list[str] = Field(default_factory=list)
     ministries: Optional[Ministries] = None
     anaphors: dict[str, Anaphor] = Field(default_factory=dict)
+    organisation_heads: list[str] = Field(default_factory=list)
 
 
 class KBFile(_Strict):
@@ -147,6 +148,7 @@ class KBFile(_Strict):
     role_modifiers: list[str] = Field(default_factory=list)
     ministries: Optional[Ministries] = None
     anaphors: dict[str, Anaphor] = Field(default_factory=dict)
+    organisation_heads: list[str] = Field(default_factory=list)
 
 
 # ---------- name normalisation ----------
@@ -250,7 +252,7 @@ class ActorKB:
         actors: list[Actor] = []
         states: dict[str, State] = {}
         lex: dict = {"offices": {}, "titles": [], "role_nouns": {}, "role_modifiers": [], "ministries": None,
-                     "anaphors": {}}
+                     "anaphors": {}, "organisation_heads": []}
         for path in files:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             try:
@@ -271,6 +273,7 @@ class ActorKB:
             lex["role_nouns"].update(data.role_nouns)
             lex["role_modifiers"] += data.role_modifiers
             lex["anaphors"].update(data.anaphors)
+            lex["organisation_heads"] += data.organisation_heads
             if data.ministries:
                 lex["ministries"] = data.ministries
         for actor in actors:
@@ -321,6 +324,8 @@ class ActorKB:
         office = self.lexicon.offices.get(office_key)
         display = office.display if office else office_key.replace("_", " ").title()
         where = org or (self.states[country].name if country in self.states else country)
+        if where and country in self.states and (where.startswith("United ") or where.endswith("s")):
+            where = f"the {where}"  # "President of the United States"
         return f"{display} of {where}" if where else display
 
 

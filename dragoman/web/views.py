@@ -1,0 +1,356 @@
+"""What each workbench page shows, as plain data: the HTML views and their `.json` twins share it.
+
+Every function here reads the store through its query methods (the same layer the API uses)
+and returns JSON-serialisable dicts; the templates only lay them out. Article text is
+untrusted: it is cut into segments here and each segment is escaped by the template, so no
+text from an article is ever emitted as markup.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Any, Iterable, Optional
+
+from dragoman.store import Store, date_bounds
+
+# PLOVER's four quad classes, in the order the legend shows them.
+QUAD_CLASSES = {
+    1: ("verbal-cooperation", "verbal cooperation"),
+    2: ("material-cooperation", "material cooperation"),
+    3: ("verbal-conflict", "verbal conflict"),
+    4: ("material-conflict", "material conflict"),
+}
+EVENT_STATUSES = ("occurred", "ongoing", "planned", "reported", "rumored", "denied", "hypothetical")
+CLAIM_STANCES = ("asserted", "denied", "speculated", "unconfirmed")
+
+# Fields an analyst may correct from the article page (the API validates the values).
+EVENT_FIELDS = ("type", "mode", "status", "date", "source", "target", "place")
+CLAIM_FIELDS = ("stance", "speaker", "content", "date")
+
+_ISO3 = re.compile(r"^[A-Za-z]{3}$")
+
+
+# ---------- reference data ----------
+
+@lru_cache(maxsize=1)
+def plover_types() -> dict[str, int]:
+    """PLOVER type → quad class (1-4), from the project's one mapping (data/export.yaml)."""
+    try:
+        from dragoman.export import mapping
+
+        return {str(k).upper(): int(v) for k, v in mapping()["plover"]["quad"].items()}
+    except Exception:  # the export mapping is unavailable: the pages still work, uncoloured
+        return {}
+
+
+def quad_of(event_type: Optional[str]) -> Optional[str]:
+    """The CSS / legend key of an event type's quad class, None for an unknown type."""
+    code = plover_types().get((event_type or "").upper())
+    return QUAD_CLASSES[code][0] if code in QUAD_CLASSES else None
+
+
+@lru_cache(maxsize=512)
+def atlas_id(iso3: Optional[str]) -> Optional[str]:
+    """The id world-atlas gives a country: its ISO 3166 numeric code, zero-padded ("760" for SYR)."""
+    if not iso3 or not _ISO3.match(iso3):
+        return None
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=iso3.upper())
+    return f"{int(country.numeric):03d}" if country else None
+
+
+# ---------- corrections ----------
+
+def _corrected(store: Store, kind: str, records: list[dict]) -> list[dict]:
+    """Records with the analysts' corrections applied, when the corrections layer offers that.
+
+    The corrections module (dragoman.corrections) owns how corrections are stored; the store's
+    own query methods may already apply them, in which case this is the identity."""
+    try:
+        from dragoman import corrections
+    except ImportError:
+        return records
+    apply = getattr(corrections, "apply_corrections", None)
+    if apply is None:
+        return records
+    try:
+        return apply(store, kind, records)
+    except TypeError:
+        return records
+
+
+# ---------- article page ----------
+
+def _ref_text(ref: Optional[dict]) -> str:
+    if not ref:
+        return "—"
+    extra = " · ".join(x for x in (ref.get("country"), ref.get("sector")) if x)
+    return f"{ref['name']} ({extra})" if extra else ref["name"]
+
+
+def event_summary(e: dict) -> str:
+    """One line naming an event: type, who on whom, when, where, status."""
+    parts = [f"{e['type']}" + (f"/{e['mode']}" if e.get("mode") else ""),
+             f"{_ref_text(e.get('source'))} → {_ref_text(e.get('target'))}"]
+    if e.get("date"):
+        parts.append(e["date"] + (" (publication date)" if e.get("date_inferred") else ""))
+    if e.get("place"):
+        parts.append(e["place"]["name"])
+    parts.append(e.get("status") or "")
+    return " · ".join(p for p in parts if p)
+
+
+def claim_summary(c: dict) -> str:
+    via = " via " + " ← ".join(v.get("name", "?") for v in c.get("via") or []) if c.get("via") else ""
+    return f"{_ref_text(c.get('speaker'))}{via} · {c.get('stance')}" + (f" · {c['date']}" if c.get("date") else "")
+
+
+def _mention_title(kind: str, m: dict) -> str:
+    if kind == "actor":
+        parts = [m["name"], m.get("country"), m.get("sector"), m.get("role"), m.get("kind")]
+        method = f" [resolved by {m['method']}]" if m.get("method") else ""
+        return "Actor: " + " · ".join(p for p in parts if p) + method
+    if kind == "place":
+        where = f"{m['lat']:.4f}, {m['lon']:.4f}" if m.get("lat") is not None and m.get("lon") is not None else None
+        parts = [m["name"], m.get("kind"), m.get("country"), where]
+        return "Place: " + " · ".join(p for p in parts if p)
+    value = m.get("value") or "(no calendar value)"
+    return f"Date: {value}" + (f" · {m['kind']}" if m.get("kind") and m["kind"] != "date" else "")
+
+
+def segments(text: str, marks: Iterable[dict], blocks: Iterable[dict]) -> list[dict]:
+    """The text cut at every boundary of every highlight, each piece knowing what covers it.
+
+    marks: short mentions {kind, start, end, title}; blocks: events' and claims' evidence
+    spans {ref, kind, start, end, title}. A piece is {text, marks: [kind...], title,
+    events: [ref...], claims: [ref...], block_title}; pieces covered by nothing are plain."""
+    n = len(text)
+
+    def clip(items):
+        out = []
+        for it in items:
+            s, e = max(0, int(it["start"])), min(n, int(it["end"]))
+            if e > s:
+                out.append({**it, "start": s, "end": e})
+        return out
+
+    marks, blocks = clip(marks), clip(blocks)
+    cuts = sorted({0, n, *(m["start"] for m in marks), *(m["end"] for m in marks),
+                   *(b["start"] for b in blocks), *(b["end"] for b in blocks)})
+    # sweep: annotations sorted by start; keep the ones open over each piece
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        on_marks = [m for m in marks if m["start"] <= a and m["end"] >= b]
+        on_blocks = [x for x in blocks if x["start"] <= a and x["end"] >= b]
+        pieces.append({
+            "text": text[a:b], "start": a, "end": b,
+            "marks": sorted({m["kind"] for m in on_marks}),
+            "title": "\n".join(dict.fromkeys(m["title"] for m in on_marks)),
+            "events": [x["ref"] for x in on_blocks if x["kind"] == "event"],
+            "claims": [x["ref"] for x in on_blocks if x["kind"] == "claim"],
+            "block_title": "\n".join(dict.fromkeys(x["title"] for x in on_blocks)),
+        })
+    return pieces
+
+
+def _position(record_id: str) -> int:
+    tail = record_id.rsplit("#", 1)[-1]
+    digits = re.sub(r"\D", "", tail)
+    return int(digits) if digits else 0
+
+
+def article_view(store: Store, doc: str) -> Optional[dict]:
+    """Everything the article page shows, or None when the store has no such document."""
+    analysis = store.analysis(doc)
+    if analysis is None:
+        return None
+    data = analysis.model_dump(mode="json")
+    article = data["article"]
+    events = _corrected(store, "event", store.events(doc=doc, limit=None))
+    events.sort(key=lambda e: _position(e["id"]))
+    claims = _corrected(store, "claim", store.claims(doc=doc, limit=None))
+    claims.sort(key=lambda c: _position(c["id"]))
+    for e in events:
+        e["summary"] = event_summary(e)
+        e["quad"] = quad_of(e["type"])
+        e["ref"] = f"e{_position(e['id'])}"
+    for c in claims:
+        c["summary"] = claim_summary(c)
+        c["ref"] = f"c{_position(c['id'])}"
+
+    marks = [{"kind": "actor", "start": m["start"], "end": m["end"], "title": _mention_title("actor", m)}
+             for m in data["actors"]]
+    marks += [{"kind": "place", "start": m["start"], "end": m["end"], "title": _mention_title("place", m)}
+              for m in data["places"]]
+    marks += [{"kind": "date", "start": m["start"], "end": m["end"], "title": _mention_title("date", m)}
+              for m in data["dates"]]
+    blocks = [{"kind": "event", "ref": e["ref"], "start": s, "end": t,
+               "title": f"Event {e['ref']}: {e['summary']}"} for e in events for s, t in e.get("spans") or []]
+    blocks += [{"kind": "claim", "ref": c["ref"], "start": c["start"], "end": c["end"],
+                "title": f"Claim {c['ref']}: {c['summary']}"} for c in claims
+               if c.get("start") is not None and c.get("end") is not None]
+    claim_by_id = {c["id"]: c for c in claims}
+    for c in claims:
+        c["corroborating"] = [claim_by_id[i]["ref"] for i in c.get("corroborates", []) if i in claim_by_id]
+        c["contradicting"] = [claim_by_id[i]["ref"] for i in c.get("contradicts", []) if i in claim_by_id]
+    return {
+        "doc": doc, "article": article, "pipeline_version": data.get("pipeline_version"),
+        "actors": data["actors"], "places": data["places"], "dates": data["dates"],
+        "events": events, "claims": claims,
+        "segments": segments(article["text"], marks, blocks),
+        "counts": {k: len(data[k]) for k in ("actors", "places", "dates")} | {
+            "events": len(events), "claims": len(claims)},
+    }
+
+
+# ---------- events page ----------
+
+def _clean(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def event_filters(params: dict) -> dict:
+    """The events page's filters from query parameters: empty values dropped, limit bounded."""
+    out = {k: _clean(params.get(k)) for k in ("type", "country", "actor", "since", "until", "status", "doc")}
+    try:
+        limit = int(params.get("limit") or 500)
+    except ValueError:
+        limit = 500
+    out["limit"] = max(1, min(limit, 5000))
+    return out
+
+
+def events_view(store: Store, filters: dict) -> dict:
+    """The filtered events with the timeline items, the actor network and the map's features."""
+    f = filters
+    status = (f.get("status") or "").lower() or None
+    rows = store.events(actor=f.get("actor"), country=f.get("country"), type=f.get("type"),
+                        since=f.get("since"), until=f.get("until"), doc=f.get("doc"),
+                        limit=None if status else f["limit"])
+    rows = _corrected(store, "event", rows)
+    if status:
+        rows = [e for e in rows if (e.get("status") or "") == status][: f["limit"]]
+    for e in rows:
+        e["summary"] = event_summary(e)
+        e["quad"] = quad_of(e["type"])
+        e["date_first"], e["date_last"] = date_bounds(e.get("date"))
+    return {
+        "filters": f, "events": rows, "count": len(rows),
+        "timeline": timeline_items(rows), "network": actor_network(rows), "map": map_layer(rows),
+        "types": sorted(plover_types()), "statuses": list(EVENT_STATUSES),
+        "quads": [{"key": key, "label": label, "types": sorted(t for t, q in plover_types().items() if q == code)}
+                  for code, (key, label) in QUAD_CLASSES.items()],
+    }
+
+
+def timeline_items(events: list[dict]) -> list[dict]:
+    """vis-timeline items: one per dated event; a period (a month, a week) spans its days."""
+    items = []
+    for e in events:
+        first, last = e.get("date_first"), e.get("date_last")
+        if not first:
+            continue
+        item = {"id": e["id"], "start": first, "label": f"{e['type']} {_short(e.get('source'))} → "
+                f"{_short(e.get('target'))}", "title": e["summary"], "quad": e.get("quad"), "doc": e["doc"]}
+        if last and last != first:
+            item["end"] = f"{last}T23:59:59"
+        items.append(item)
+    return items
+
+
+def _short(ref: Optional[dict]) -> str:
+    return ref["name"] if ref else "?"
+
+
+def actor_network(events: list[dict]) -> dict:
+    """Who acts on whom: nodes are actors, one edge per (source, target, quad class) weighted by events."""
+    nodes: dict[str, dict] = {}
+    edges: Counter = Counter()
+    types: dict[tuple, Counter] = {}
+    for e in events:
+        src, tgt = e.get("source"), e.get("target")
+        if not src or not tgt:
+            continue
+        for ref in (src, tgt):
+            key = _actor_key(ref)
+            node = nodes.setdefault(key, {"id": key, "name": ref["name"], "country": ref.get("country"),
+                                          "sector": ref.get("sector"), "events": 0})
+            node["events"] += 1
+        edge = (_actor_key(src), _actor_key(tgt), e.get("quad") or "unknown")
+        edges[edge] += 1
+        types.setdefault(edge, Counter())[e["type"]] += 1
+    return {
+        "nodes": sorted(nodes.values(), key=lambda n: (-n["events"], n["name"])),
+        "edges": [{"id": f"{s}→{t}:{q}", "source": s, "target": t, "quad": q, "weight": w,
+                   "types": dict(types[(s, t, q)])} for (s, t, q), w in edges.most_common()],
+    }
+
+
+def _actor_key(ref: dict) -> str:
+    return f"{ref['name']}|{ref.get('country') or ''}"
+
+
+def map_layer(events: list[dict]) -> dict:
+    """Geocoded events as points, and how many events touch each country (by world-atlas id)."""
+    points = []
+    countries: Counter = Counter()
+    for e in events:
+        place = e.get("place") or {}
+        if place.get("lat") is not None and place.get("lon") is not None:
+            points.append({"id": e["id"], "lat": place["lat"], "lon": place["lon"], "place": place["name"],
+                           "type": e["type"], "quad": e.get("quad"), "summary": e["summary"], "doc": e["doc"]})
+        touched = {atlas_id(c) for c in (place.get("country"), (e.get("source") or {}).get("country"),
+                                          (e.get("target") or {}).get("country"))}
+        for code in touched - {None}:
+            countries[code] += 1
+    return {"points": points, "countries": dict(countries)}
+
+
+# ---------- claims page ----------
+
+def claim_filters(params: dict) -> dict:
+    out = {k: _clean(params.get(k)) for k in ("actor", "country", "stance", "since", "until", "doc")}
+    try:
+        limit = int(params.get("limit") or 500)
+    except ValueError:
+        limit = 500
+    out["limit"] = max(1, min(limit, 5000))
+    return out
+
+
+def claims_view(store: Store, filters: dict) -> dict:
+    """Claims, each with the claims that corroborate and contradict it resolved to records."""
+    f = filters
+    rows = store.claims(actor=f.get("actor"), country=f.get("country"), stance=f.get("stance"),
+                        since=f.get("since"), until=f.get("until"), doc=f.get("doc"), limit=f["limit"])
+    rows = _corrected(store, "claim", rows)
+    by_id = {c["id"]: c for c in rows}
+    # linked claims may fall outside the filter: fetch their documents' claims once each
+    wanted = {i for c in rows for i in (*c.get("corroborates", []), *c.get("contradicts", []))} - set(by_id)
+    for doc in sorted({i.rsplit("#", 1)[0] for i in wanted}):
+        for c in _corrected(store, "claim", store.claims(doc=doc, limit=None)):
+            by_id.setdefault(c["id"], c)
+    for c in by_id.values():
+        c["summary"] = claim_summary(c)
+
+    def brief(i: str) -> Optional[dict]:
+        c = by_id.get(i)
+        if c is None:
+            return None
+        return {k: c.get(k) for k in ("id", "doc", "speaker", "via", "stance", "date", "content", "evidence",
+                                      "summary", "start", "end")}
+
+    for c in rows:
+        c["corroborating"] = [b for b in map(brief, c.get("corroborates", [])) if b]
+        c["contradicting"] = [b for b in map(brief, c.get("contradicts", [])) if b]
+    return {"filters": f, "claims": rows, "count": len(rows), "stances": list(CLAIM_STANCES),
+            "linked": sum(1 for c in rows if c["corroborating"] or c["contradicting"])}
+
+
+def documents_view(store: Store, limit: int = 200) -> dict:
+    return {"documents": store.documents(limit=limit)}

@@ -1,0 +1,234 @@
+"""The claims stage: who asserted what, through whom, with what stance.
+
+Real text is read from /work/shared at run time (never copied here); the short
+sentences written below are our own.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dragoman.claims import extract_claims, lexicon, quote_regions
+from dragoman.nlp import load_pipeline
+
+SHARED = Path("/work/shared")
+GOLD = SHARED / "gold"
+
+
+def needs_shared():
+    if not GOLD.is_dir():
+        pytest.skip("/work/shared/gold is absent: real-text tests need the shared gold sets")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(("dragoman_claims",))
+
+
+def claims_of(nlp, text):
+    return nlp(text)._.claims
+
+
+def only(claims, word):
+    found = [c for c in claims if word in c.evidence]
+    assert found, f"no claim with evidence containing {word!r}: {claims}"
+    return found[0]
+
+
+# ------------------------------------------------------------------ our own sentences
+
+def test_indirect_claim_has_subject_speaker_and_clause_content(nlp):
+    c = only(claims_of(nlp, "The foreign minister said on Monday that the border would reopen next week."), "border")
+    assert c.speaker.name == "foreign minister"
+    assert c.content.startswith("the border would reopen")
+    assert c.stance == "asserted" and c.cue == "said"
+
+
+def test_direct_quote_before_inverted_cue(nlp):
+    text = "\u201cWe will not withdraw our troops,\u201d said the defence ministry spokesman."
+    c = only(claims_of(nlp, text), "troops")
+    assert "spokesman" in c.speaker.name
+    assert "withdraw our troops" in c.content
+
+
+def test_told_outlet_is_the_channel(nlp):
+    c = only(claims_of(nlp, "A senior diplomat told Reuters that the talks had collapsed."), "talks")
+    assert c.speaker.name == "senior diplomat"
+    assert [v.name for v in c.via] == ["Reuters"]
+    assert c.speaker.sector == "GOV"
+
+
+def test_citing_adds_the_cited_source_to_via(nlp):
+    text = "The agency reported that the convoy was hit twice, citing a local police officer."
+    c = only(claims_of(nlp, text), "convoy")
+    assert c.speaker.name == "agency"
+    assert any("police officer" in v.name for v in c.via)
+
+
+def test_according_to(nlp):
+    c = only(claims_of(nlp, "According to the governor, five people were killed in the blast."), "blast")
+    assert c.speaker.name == "governor"
+    assert c.content.startswith("five people were killed")
+
+
+def test_denial_verbs_deny(nlp):
+    c = only(claims_of(nlp, "The army denied that its aircraft had struck the hospital."), "hospital")
+    assert c.stance == "denied"
+    c = only(claims_of(nlp, "The minister ruled out any withdrawal from the northern bases."), "withdrawal")
+    assert c.stance == "denied" and c.cue == "ruled out"
+
+
+def test_negated_event_under_an_asserting_cue_is_a_denial(nlp):
+    c = only(claims_of(nlp, "The ministry said its planes had not carried out strikes on the town."), "planes")
+    assert c.stance == "denied"
+    # a negated opinion is an assertion of its own, not a denial
+    c = only(claims_of(nlp, "The senator said the plan is not realistic."), "plan")
+    assert c.stance == "asserted"
+
+
+def test_hedges_make_speculation(nlp):
+    c = only(claims_of(nlp, "An analyst said the new bases could deter further attacks."), "bases")
+    assert c.stance == "speculated"
+    c = only(claims_of(nlp, "Officials suggested that the talks might resume in spring."), "talks")
+    assert c.stance == "speculated"
+
+
+def test_neither_confirmed_nor_denied_is_unconfirmed(nlp):
+    c = only(claims_of(nlp, "The ministry neither confirmed nor denied that troops had crossed the river."), "troops")
+    assert c.stance == "unconfirmed"
+
+
+def test_pronoun_speaker_resolves_to_the_previous_speaker(nlp):
+    text = ("The prime minister said the ceasefire was holding. "
+            "She added that aid convoys would enter the city on Friday.")
+    claims = claims_of(nlp, text)
+    c = only(claims, "aid convoys")
+    assert c.speaker.name == "prime minister"
+
+
+def test_coordinated_speakers_give_one_claim_with_the_others_listed(nlp):
+    text = "A local official, a rebel commander and a medical source stated that the shelling had stopped."
+    claims = [c for c in claims_of(nlp, text) if "shelling" in c.evidence]
+    assert len(claims) == 1
+    assert claims[0].speaker.name == "local official"
+    assert {v.name for v in claims[0].via} >= {"rebel commander", "medical source"}
+
+
+def test_non_reporting_uses_of_cue_words_are_not_claims(nlp):
+    claims = claims_of(nlp, "The United States continues to maintain a military presence in the east.")
+    assert claims == []
+
+
+def test_contradicting_claims_are_linked(nlp):
+    text = ("Activists said government aircraft dropped barrel bombs on the village. "
+            "The government denied that its aircraft dropped barrel bombs on the village.")
+    claims = claims_of(nlp, text)
+    assert len(claims) == 2
+    assert claims[0].contradicts == [1] and claims[1].contradicts == [0]
+
+
+def test_headline_colon_attribution(nlp):
+    claims = claims_of(nlp, "Defence ministry: fifty fighters killed in overnight raids\n\nThe raids continued.")
+    assert claims and claims[0].speaker.name == "Defence ministry" and claims[0].cue == ":"
+
+
+def test_quote_regions_pair_curly_and_straight_quotes_but_not_apostrophes():
+    text = "He said \u201cTurkey\u2019s army will stay\u201d and \"no more\"."
+    regions = quote_regions(text)
+    assert [text[a:b] for a, b in regions] == ["\u201cTurkey\u2019s army will stay\u201d", "\"no more\""]
+
+
+def test_lexicon_is_valid_and_covers_the_main_cues():
+    lex = lexicon()
+    for lemma in ("say", "tell", "deny", "suggest", "confirm"):
+        assert lemma in lex.verbs
+    assert lex.verbs["deny"].stance == "denied" and lex.verbs["suggest"].stance == "speculated"
+    assert ("rule", "out") in lex.phrasal and ("according", "to") in lex.prepositional
+
+
+# ------------------------------------------------------------------ real text from /work/shared
+
+def _scorer():
+    path = SHARED / "tools" / "score.py"
+    spec = importlib.util.spec_from_file_location("dragoman_shared_score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _score_set(nlp, name, limit=None):
+    needs_shared()
+    score = _scorer()
+    folder = GOLD / name
+    golds = sorted(folder.glob("*.gold.json"))[:limit]
+    if not golds:
+        pytest.skip(f"{folder} holds no gold files")
+    found = matched = stance_ok = 0
+    for path in golds:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        text = (folder / (path.name[: -len(".gold.json")] + ".txt")).read_text(encoding="utf-8")
+        preds = [c.model_dump() for c in extract_claims(nlp(text))]
+        found += len(gold.get("claims", []))
+        for g, p in score.pair(gold.get("claims", []), preds, score.claim_match):
+            matched += 1
+            stance_ok += p["stance"] in g["stances"]
+    return matched / max(found, 1), stance_ok / max(matched, 1)
+
+
+def test_dev_article_claims(nlp):
+    recall, stance = _score_set(nlp, "dev")
+    assert recall >= 0.85 and stance >= 0.9
+
+
+def test_fakes_dev_claims(nlp):
+    recall, stance = _score_set(nlp, "fakes-dev")
+    assert recall >= 0.7 and stance >= 0.9
+
+
+def test_polnear_sample_claims(nlp):
+    recall, stance = _score_set(nlp, "polnear-dev", limit=20)
+    assert recall >= 0.45 and stance >= 0.85
+
+
+def _real_sentence(pattern: str, folder: str = "polnear-dev") -> tuple[str, re.Match]:
+    needs_shared()
+    rx = re.compile(pattern, re.M)
+    for path in sorted((GOLD / folder).glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        m = rx.search(text)
+        if m:
+            return text, m
+    pytest.skip(f"no sentence in {folder} matches {pattern}")
+
+
+def test_real_direct_quote_with_named_speaker(nlp):
+    text, m = _real_sentence(r"^\u201c[^\u201c\u201d\n]{20,200},\u201d (?P<name>[A-Z][a-z]+) said\.$")
+    claims = extract_claims(nlp(text))
+    hits = [c for c in claims if c.start <= m.start() + 1 < c.end]
+    assert hits and hits[0].speaker.name == m.group("name") and hits[0].stance in ("asserted", "denied")
+
+
+def test_real_according_to_sentence(nlp):
+    text, m = _real_sentence(r"[^.\n]{20,}, according to (?:the )?(?P<name>[A-Z]\w+(?: [A-Z]\w+)*)\.")
+    claims = extract_claims(nlp(text))
+    hits = [c for c in claims if c.start <= m.start() + 20 < c.end and c.cue.lower() == "according to"]
+    assert hits and m.group("name").split()[-1] in hits[0].speaker.name
+
+
+def test_real_denials_in_fakes_dev_are_denied(nlp):
+    needs_shared()
+    score = _scorer()
+    for path in sorted((GOLD / "fakes-dev").glob("*.gold.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        denials = [g for g in gold["claims"] if g["stances"] == ["denied"]]
+        if not denials:
+            continue
+        text = path.with_name(path.name[: -len(".gold.json")] + ".txt").read_text(encoding="utf-8")
+        preds = [c.model_dump() for c in extract_claims(nlp(text))]
+        pairs = score.pair(denials, preds, score.claim_match)
+        assert pairs, f"{path.name}: no denial found"
+        assert sum(p["stance"] == "denied" for _, p in pairs) >= 0.75 * len(pairs)
