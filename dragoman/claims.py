@@ -42,6 +42,8 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis"}
 NAME_PART_DEPS = {"compound", "amod", "nmod", "flat", "nummod", "poss", "npadvmod"}
 SPEAKER_PREPS = {"of", "from", "for", "in", "at", "with", "on"}
+TIME_ENTS = {"DATE", "TIME"}
+CONCESSIVE_WORDS = {"despite", "although", "though", "because", "since", "fact", "unless", "whereas"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 QUOTE_PAIRS = {"\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 MAX_QUOTE_CHARS = 2000          # an unbalanced quotation mark must not swallow the article
@@ -86,9 +88,20 @@ class Lexicon:
     group_pronouns: frozenset[str]
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice (the second would silently win)."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        dup = {k for k in keys if isinstance(k, str) and keys.count(k) > 1}
+        if dup:
+            raise ValueError(f"{node.start_mark}: duplicate keys {sorted(dup)}")
+        return super().construct_mapping(node, deep=deep)
+
+
 def _load_yaml(name: str) -> dict:
     path = DATA_DIR / name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     if not isinstance(data, dict) or data.get("version") != 1:
         raise ValueError(f"{path}: expected a mapping with 'version: 1'")
     return data
@@ -150,7 +163,30 @@ def lexicon() -> Lexicon:
     )
 
 
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """Demonym → ISO alpha-3, from the actors stage's state table (one source of truth);
+    empty when that file is absent, so claims never depend on it to run."""
+    path = DATA_DIR.parent / "actors" / "states.yaml"
+    try:
+        states = yaml.safe_load(path.read_text(encoding="utf-8")).get("states") or {}
+    except (OSError, AttributeError, yaml.YAMLError):
+        return {}
+    return {d.lower(): code for code, entry in states.items() if isinstance(entry, dict)
+            for d in entry.get("demonyms") or [] if isinstance(d, str)}
+
+
 # ---------------------------------------------------------------- helpers over the doc
+
+# Doc.text joins every token on each access; the stage reads it often, so
+# extract_claims keeps the text of the doc it works on here.
+_DOC_TEXT: dict[int, str] = {}
+
+
+def _text_of(doc: Doc) -> str:
+    text = _DOC_TEXT.get(id(doc))
+    return text if text is not None else doc.text
+
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) of every quotation, marks included: curly pairs, and straight
@@ -211,7 +247,7 @@ def _text(doc: Doc, tokens: list[Token]) -> str:
     if not tokens:
         return ""
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    return doc.text[start:end]
+    return _text_of(doc)[start:end]
 
 
 def _clean_phrase(text: str) -> str:
@@ -253,14 +289,9 @@ def speaker_tokens(head: Token) -> list[Token]:
     never its appositions, relative clauses or conjuncts."""
     keep = {head.i}
 
-    def left(tok: Token) -> None:
-        for c in tok.lefts:
-            if c.dep_ in NAME_PART_DEPS and c.dep_ != "poss" or (c.dep_ == "poss" and c.pos_ == "PROPN"):
-                keep.update(t.i for t in c.subtree if t.dep_ != "case" or True)
-            elif c.dep_ == "poss" and c.pos_ != "PRON":
-                keep.update(t.i for t in c.subtree)
-
-    left(head)
+    for c in head.lefts:  # name parts and a named possessor ("the Kremlin's spokesman"), not "his"
+        if c.dep_ in NAME_PART_DEPS and not (c.dep_ == "poss" and c.pos_ == "PRON"):
+            keep.update(t.i for t in c.subtree)
     if head.pos_ != "PROPN" or head.lower_ in lexicon().source_nouns:
         for c in head.rights:
             if c.dep_ == "prep" and c.lower_ in SPEAKER_PREPS:
@@ -310,11 +341,14 @@ class SpeakerResolver:
             head = head.head.head
         if head.pos_ == "PRON" or head.lower_ in lex.person_pronouns | lex.group_pronouns:
             return None if nested else self._pronoun(head)
-        if head.pos_ not in ("NOUN", "PROPN", "NUM", "X"):
-            return None
+        if head.pos_ not in ("NOUN", "PROPN", "NUM", "X") or head.ent_type_ in TIME_ENTS:
+            return None  # "said last week": a time is never the speaker
         if not nested and head.lower_ in lex.document_nouns and not any(
                 c.pos_ == "PROPN" or c.dep_ == "poss" for c in head.children):
             # "the statement added": said by whoever issued the statement
+            issuer = self._issuer(head)
+            if issuer is not None:
+                return issuer
             for start, speaker in reversed(self.previous):
                 if start >= head.sent.start - 40 and speaker.head.i < head.i:
                     return Speaker(head, [head], speaker.ref)
@@ -332,7 +366,8 @@ class SpeakerResolver:
             if mention.method not in ("role", "coref") or any(t.pos_ == "PROPN" for t in tokens):
                 ref = ref.model_copy(update={"name": surface})
         else:
-            ref = ActorRef(name=surface, sector=_anonymous_sector(tokens, lex))
+            country = next((demonyms()[t.lower_] for t in tokens if t.lower_ in demonyms()), None)
+            ref = ActorRef(name=surface, country=country, sector=_anonymous_sector(tokens, lex))
         co = []
         listed = [a for a in head.children if a.dep_ == "appos" and any(c.dep_ == "conj" for c in a.children)]
         for appos in listed:  # "an official, a commander and a source said": a list, not a description
@@ -349,6 +384,18 @@ class SpeakerResolver:
                 if sub is not None:
                     co.append(sub.ref)
         return Speaker(head, tokens, ref, co)
+
+    def _issuer(self, noun: Token) -> Optional[Speaker]:
+        """Who issued the statement a document noun refers to: the subject of the verb of
+        the nearest earlier "in a statement" within a few sentences."""
+        lo = max(0, noun.sent.start - 120)
+        for tok in reversed(self.doc[lo:noun.i]):
+            if tok.lemma_.lower() == noun.lemma_.lower() and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+                verb = tok.head.head
+                subject = _subject(verb) if verb.pos_ in ("VERB", "AUX") else None
+                if subject is not None:
+                    return self.ref_for(_speaker_root(subject), nested=True)
+        return None
 
     def _pronoun(self, pron: Token) -> Optional[Speaker]:
         lex = self.lex
@@ -378,7 +425,7 @@ class SpeakerResolver:
 
     def _is_person(self, speaker: Speaker) -> bool:
         head = speaker.head
-        if head.ent_type_ == "PERSON":
+        if head.ent_type_ == "PERSON" or any(t.ent_type_ == "PERSON" for t in speaker.tokens):
             return True
         mention = self.actors.covering(head.idx, head.idx + len(head.text))
         if mention is not None and mention.kind:
@@ -455,11 +502,13 @@ def _inverted_speaker(verb: Token, sent: Span) -> Optional[Token]:
     """'..., said the Observatory, a war monitor': a noun phrase right after a reporting
     verb that follows its content is the speaker, whatever the parse made of it."""
     doc = verb.doc
-    if verb.i - sent.start < 3:
+    if verb.i - sent.start < 3 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None  # "to confirm the results": not a finite reporting verb
+    if verb.lemma_.lower() not in ("say", "add", "write") and any(
+            c.dep_ == "nsubj" and c.i < verb.i for c in verb.children):
         return None
     j = verb.i + 1
-    while j < sent.end and doc[j].pos_ in ("ADV",) or (j < sent.end and doc[j].pos_ == "ADP" and j == verb.i + 1
-                                                       and doc[j].lower_ in ("on", "in") and False):
+    while j < sent.end and doc[j].pos_ == "ADV":
         j += 1
     if j >= sent.end or doc[j].pos_ not in ("DET", "PROPN", "NOUN", "ADJ"):
         return None
@@ -475,8 +524,8 @@ def _inverted_speaker(verb: Token, sent: Span) -> Optional[Token]:
         return None
     if k < sent.end and doc[k].pos_ in ("VERB", "AUX") and doc[k].tag_ not in ("VBG",):
         return None  # "said the attack was ...": the phrase opens the content
-    if doc[j].pos_ == "NOUN" and doc[j].lower_ in ("week", "month", "year", "day", "time"):
-        return None
+    if any(doc[x].ent_type_ in TIME_ENTS for x in range(j, k)):
+        return None  # "said on Friday", "said last week"
     # the phrase's last noun heads it ("the Syrian Observatory for Human Rights" heads on "Observatory")
     head = nouns[-1]
     for n in nouns:
@@ -520,12 +569,12 @@ def _nearby_quote(regions: list[tuple[int, int]], sent: Span, cue: Token, speake
     before = [r for r in regions if r[1] <= min(speaker_start, cue.idx) and r[1] >= sent.start_char - 3]
     if before:
         r = before[-1]
-        gap = sent.doc.text[r[1]:min(speaker_start, cue.idx)]
+        gap = _text_of(sent.doc)[r[1]:min(speaker_start, cue.idx)]
         if len(gap.strip(" ,.;:-\u2013\u2014\n")) <= 2:
             return r
     after = [r for r in regions if cue.idx < r[0] < sent.end_char]
     if after:
-        gap = sent.doc.text[cue.idx + len(cue.text):after[0][0]]
+        gap = _text_of(sent.doc)[cue.idx + len(cue.text):after[0][0]]
         if len(gap) < 60:
             return after[0]
     return None
@@ -552,7 +601,7 @@ def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[
             cue, cue_tokens = lex.phrasal[(tok.lemma_.lower(), nxt.lower_)], [tok, nxt]
         if cue is None:
             cue = lex.verbs.get(tok.lemma_.lower())
-        if tok.lemma_.lower() in lex.citing_verbs and tok.tag_ == "VBG":
+        if tok.lemma_.lower() in lex.citing_verbs and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
             continue  # "..., citing X": a link in the chain of another cue, not a claim of its own
         if cue is None or tok.dep_ in ("amod", "acl", "relcl") and _subject(tok) is None and not (
                 tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBZ")):  # a finite "acl" is a misparsed main verb
@@ -570,12 +619,35 @@ def _according_to(acc: Token, to: Token, cue: Cue, sent: Span) -> Optional[Found
         if not nxt:
             return None
         objs = [_speaker_root(nxt[0])]
+    owner = [c for c in objs[0].children if c.dep_ == "poss"]
+    if owner and objs[0].pos_ == "NOUN" and objs[0].ent_type_ == "":
+        objs = owner  # "according to our information": the owner of the information speaks
     phrase = set(acc.subtree) | set(to.subtree) | {acc, to}
     content = _exclude(sent, phrase)
     content, span = _content_from_tokens([t for t in content if not t.is_space])
     if len(content) < 3:
         return None
     return Found([acc, to], cue, objs[0], content, span)
+
+
+def _active_speaker(verb: Token, sent: Span, lex: Lexicon, depth: int = 0) -> Optional[Token]:
+    """The speaker of an active cue: its subject, the noun a misparse hung it on, the
+    speaker of the cue it continues ("..., adding that"), or the noun phrase next to it."""
+    subject = _subject(verb)
+    if subject is not None:
+        return subject
+    if verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBZ"):
+        return verb.head  # a finite "acl" is a misparsed main verb: its head noun is the subject
+    inherited = _inherited_subject(verb)
+    if inherited is not None:
+        return inherited
+    head = verb.head
+    if depth < 2 and verb.dep_ in ("conj", "advcl", "xcomp") and head != verb and head.lemma_.lower() in lex.verbs:
+        cue = lex.verbs[head.lemma_.lower()]
+        found = (_inverted_speaker(head, sent) if cue.inverts else None) or _active_speaker(head, sent, lex, depth + 1)
+        if found is not None:
+            return found
+    return _adjacent_speaker(verb)
 
 
 def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: Lexicon,
@@ -592,9 +664,7 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
             return None  # "is said to", "was reported": no speaker to attribute to
         speaker = pobjs[0]
     inverted = _inverted_speaker(verb, sent) if cue.inverts and not passive else None
-    misparsed = verb.head if verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBZ") else None
-    speaker = speaker or inverted or _subject(verb) or misparsed or _inherited_subject(verb) \
-        or _adjacent_speaker(verb)
+    speaker = speaker or inverted or _active_speaker(verb, sent, lex)
     if speaker is None:
         return None
     speaker = _speaker_root(speaker)
@@ -625,7 +695,8 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
         right = [t for t in verb.subtree if t.i > verb.i]
         that = next((t for t in right if t.lower_ == "that" and t.dep_ in ("mark", "dobj", "nsubj")
                      and t.head.pos_ in ("VERB", "AUX") and t.head.i > t.i), None)
-        if that is not None:
+        between = {t.lower_ for t in doc[verb.i + 1:that.i]} if that is not None else set()
+        if that is not None and not between & CONCESSIVE_WORDS:  # not "despite the fact that ..."
             content = [t for t in right if t.i > that.i]
     if not content and quote is not None:
         quoted = [t for t in doc if quote[0] <= t.idx < quote[1]]
@@ -702,7 +773,9 @@ def stance_of(found: Found, sent: Span, lex: Lexicon) -> str:
         return "speculated"
     if root.lower_ in lex.hedge_predicates and root.tag_ in ("VBN", "JJ"):
         return "speculated"
-    if _denies_event(root, lex):
+    if any(_denies_event(v, lex) for v in [root, *root.conjuncts]) or (
+            root.lemma_ == "have" and _is_negated(root, lex.content_negations)
+            and any(_denies_event(v, lex) or v.pos_ == "VERB" for v in root.conjuncts)):
         return "denied"
     return stance
 
@@ -753,7 +826,7 @@ def _content_lemmas(doc: Doc, claim: Claim) -> set[str]:
 
 
 def _claim_content_offsets(doc: Doc, claim: Claim) -> tuple[int, int]:
-    i = doc.text.find(claim.content, claim.start)
+    i = _text_of(doc).find(claim.content, claim.start)
     return (i, i + len(claim.content)) if i >= 0 else (claim.start, claim.end)
 
 
@@ -784,14 +857,23 @@ def link_claims(doc: Doc, claims: list[Claim]) -> None:
 
 def extract_claims(doc: Doc) -> list[Claim]:
     """Every attributed statement of the parsed article, in text order, linked to each other."""
+    _DOC_TEXT[id(doc)] = doc.text
+    try:
+        return _extract_claims(doc)
+    finally:
+        _DOC_TEXT.pop(id(doc), None)
+
+
+def _extract_claims(doc: Doc) -> list[Claim]:
     lex = lexicon()
     actors = ActorIndex(getattr(doc._, "actors", None) or [])
     dates = getattr(doc._, "dates", None) or []
-    regions = quote_regions(doc.text)
+    regions = quote_regions(_text_of(doc))
     resolver = SpeakerResolver(doc, actors, lex)
     claims: list[Claim] = []
     seen: set[tuple] = set()
     for sent in doc.sents:
+        attributed = []
         for found in find_cues(sent, lex, regions):
             speaker = resolver.ref_for(found.speaker_head)
             if speaker is None:
@@ -800,6 +882,11 @@ def extract_claims(doc: Doc) -> list[Claim]:
             if found.content_span[0] <= speaker.head.idx < found.content_span[1] and found.quote is None:
                 continue
             resolver.remember(speaker)
+            attributed.append((found, speaker))
+        for found, speaker in attributed:
+            # "sources said the leaders had stressed ...": the leaders' claim reached us through the sources
+            outer = [sp.ref for f, sp in attributed if f is not found and sp.ref.name != speaker.ref.name
+                     and f.content_span[0] <= found.cue_tokens[0].idx < f.content_span[1]]
             start, end = sent.start_char, sent.end_char
             if found.quote is not None:
                 start, end = min(start, found.quote[0]), max(end, found.quote[1])
@@ -808,8 +895,8 @@ def extract_claims(doc: Doc) -> list[Claim]:
             start, end = _sentence_bounds(doc, start, end)
             if found.quote is not None and start < found.quote[0] <= sent.start_char:
                 start = found.quote[0]
-            evidence = doc.text[start:end].strip()
-            lead = len(doc.text[start:end]) - len(doc.text[start:end].lstrip())
+            evidence = _text_of(doc)[start:end].strip()
+            lead = len(_text_of(doc)[start:end]) - len(_text_of(doc)[start:end].lstrip())
             start += lead
             end = start + len(evidence)
             via = []
@@ -818,7 +905,8 @@ def extract_claims(doc: Doc) -> list[Claim]:
                 if sp is not None and sp.ref.name != speaker.ref.name:
                     via.append(sp.ref)
             via.extend(r for r in speaker.co_speakers if r.name != speaker.ref.name)
-            content = doc.text[found.content_span[0]:found.content_span[1]]
+            via.extend(r for r in outer if r.name not in {v.name for v in via})
+            content = _text_of(doc)[found.content_span[0]:found.content_span[1]]
             key = (speaker.ref.name, found.content_span)
             if key in seen:
                 continue
@@ -839,7 +927,7 @@ def extract_claims(doc: Doc) -> list[Claim]:
 def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Widen [start, end) to whole sentences; an opening quotation mark that the sentence
     splitter left at the end of the previous sentence does not pull that sentence in."""
-    while start < end and not doc.text[start].isalnum():
+    while start < end and not _text_of(doc)[start].isalnum():
         start += 1
     first = doc.char_span(start, min(end, start + 1), alignment_mode="expand")
     last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
@@ -863,18 +951,18 @@ def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int
         before = ordered[i]
         if any(c.start <= q_start < c.end for c in claims + extra):
             continue
-        gap = doc.text[before.end:q_start]
+        gap = _text_of(doc)[before.end:q_start]
         if len(gap) > 3 or any(ch.isalnum() for ch in gap):
             continue
         start, end = _sentence_bounds(doc, q_start, q_end)
         start = max(start, q_start)
         if any(c.start < end and start < c.end for c in claims):
             continue  # the quotation's sentences carry their own attribution
-        content = doc.text[q_start:q_end].strip("\"“”' ")
+        content = _text_of(doc)[q_start:q_end].strip("\"“”' ")
         if len(content.split()) < 3:
             continue
         claim = before.model_copy(deep=True, update={
-            "content": content, "evidence": doc.text[start:end], "start": start, "end": end,
+            "content": content, "evidence": _text_of(doc)[start:end], "start": start, "end": end,
             "corroborates": [], "contradicts": []})
         extra.append(claim)
         ordered.insert(i + 1, claim)
@@ -889,16 +977,16 @@ def signed_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int]],
     """'"We will not leave." - Name': a quotation signed with a dash and a name."""
     out = []
     for q_start, q_end in regions:
-        m = SIGNATURE.match(doc.text, q_end)
+        m = SIGNATURE.match(_text_of(doc), q_end)
         if not m or any(c.start <= q_start < c.end for c in claims):
             continue
-        content = doc.text[q_start:q_end].strip("\"\u201c\u201d' ")
+        content = _text_of(doc)[q_start:q_end].strip("\"\u201c\u201d' ")
         if len(content.split()) < 3:
             continue
         name = m.group("name")
         mention = actors.covering(m.start("name"), m.start("name") + 1)
         ref = mention.ref().model_copy(update={"name": name}) if mention is not None else ActorRef(name=name)
-        out.append(Claim(speaker=ref, content=content, evidence=doc.text[q_start:m.end()], start=q_start,
+        out.append(Claim(speaker=ref, content=content, evidence=_text_of(doc)[q_start:m.end()], start=q_start,
                          end=m.end(), cue=m.group(0).strip()[:1]))
     return out
 
@@ -911,7 +999,7 @@ def headline_claims(doc: Doc, actors: ActorIndex, lex: Lexicon) -> list[Claim]:
     """'Russian Defense Ministry: 100 fighters killed' and 'Regime to blame: EU's chief' -
     headlines attribute with a colon. Only lines without a final full stop are headlines."""
     out = []
-    for m in HEADLINE.finditer(doc.text):
+    for m in HEADLINE.finditer(_text_of(doc)):
         line = m.group(0).rstrip("| ")
         if line.endswith(".") or len(line.split()) > 30:
             continue
@@ -932,7 +1020,7 @@ def headline_claims(doc: Doc, actors: ActorIndex, lex: Lexicon) -> list[Claim]:
             if mention is not None and mention.method not in ("role", "coref"):
                 ref = ref.model_copy(update={"name": _clean_phrase(name)})
             start, end = m.start(), m.start() + len(line)
-            out.append(Claim(speaker=ref, stance="asserted", content=said, evidence=doc.text[start:end],
+            out.append(Claim(speaker=ref, stance="asserted", content=said, evidence=_text_of(doc)[start:end],
                              start=start, end=end, cue=":"))
             break
     return out

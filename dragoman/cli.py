@@ -491,5 +491,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_FAILED)
 
 
+# analysts' commands (correct, corrections, revert, confirm, token, serve): dragoman/api/commands.py
+from dragoman.api.commands import register as _register_analyst_commands  # noqa: E402
+
+_register_analyst_commands(cli)
+
+
 if __name__ == "__main__":
     main()

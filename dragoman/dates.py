@@ -9,6 +9,16 @@ month, a year, or a range "A/B" — or to null for durations, sets and vague
 words ("for two days", "every year", "recently"), which are recognised so they
 are never mistaken for dates.
 
+How a value is chosen: explicit dates keep their own year; a yearless date or
+month takes the year that puts it nearest the publication date, the past
+preferred unless the governing verb looks forward; weekdays are the latest on
+or before publication (the next one under a future verb); relative words count
+from publication ("last week" is the ISO week before it); anaphoric ones ("the
+following day", "a year earlier", "that year") from the period the text named
+last. A modifier narrows a period ("the end of January" is its last week).
+Where an expression wraps another ("earlier this month", "between 2011 and
+2014", "around Nov. 1") the inner one is emitted too, with its own value.
+
 Public API: find_dates(doc, published), resolve_date(expression, published),
 infer_published(text), and the spaCy factory `dragoman_dates` (doc._.dates).
 """
@@ -46,6 +56,9 @@ class Lexicon:
     future_cues: frozenset[str]
     non_year_prefixes: frozenset[str]
     month_cues: frozenset[str]
+    day_ordinals: dict[str, int]
+    named_days: dict[tuple[int, int], int]
+    event_nouns: frozenset[str]
     vague: tuple[str, ...]
 
 
@@ -69,6 +82,8 @@ def _load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             weekdays[spelling] = int(number)
             if i == 0:
                 full_weekdays[spelling] = int(number)
+    if len(raw["day_ordinals"]) != 31:
+        raise ValueError(f"{path}: day_ordinals must name the 31 days")
     if len(set(months.values())) != 12 or len(set(weekdays.values())) != 7:
         raise ValueError(f"{path}: months or weekdays incomplete")
     seasons = {k: (int(v[0]), int(v[1])) for k, v in raw["seasons"].items()}
@@ -84,7 +99,10 @@ def _load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         ordinals={str(k): int(v) for k, v in raw["ordinals"].items()},
         period_parts=parts, future_cues=frozenset(raw["future_cues"]),
         non_year_prefixes=frozenset(raw["non_year_prefixes"]),
-        month_cues=frozenset(raw["month_cues"]), vague=tuple(raw["vague"]))
+        month_cues=frozenset(raw["month_cues"]),
+        day_ordinals={w: i + 1 for i, w in enumerate(raw["day_ordinals"])},
+        named_days={tuple(int(x) for x in k.split("-")): int(v) for k, v in raw["named_days"].items()},
+        event_nouns=frozenset(raw["event_nouns"]), vague=tuple(raw["vague"]))
 
 
 # ---------------------------------------------------------------- periods
@@ -280,6 +298,11 @@ class Context:
     def _looks_forward(self, tokens) -> bool:
         cues = self.lex.future_cues
         for t in tokens:
+            if t.pos_ in ("VERB", "AUX") and (t.tag_ == "VBD" or any(
+                    c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in t.children)):
+                return False  # "was scheduled for Sept. 26", "had planned": a plan seen from the past
+            if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lemma_ == "have" for c in t.children):
+                return False  # "may have fled": a perfect looks back, whatever the modal
             if t.lower_ in cues or t.lemma_.lower() in cues:
                 return True
             if t.pos_ not in ("VERB", "AUX"):
@@ -290,9 +313,8 @@ class Context:
             # "set to resume": arranged
             if t.lower_ == "set" and any(c.lower_ == "to" or c.dep_ == "xcomp" for c in t.children):
                 return True
-            # "is to resume", "are to meet": an arrangement for the future
-            if any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.head.lemma_ == "be" \
-                    and t.head.tag_ in ("VBZ", "VBP"):
+            # "is to resume", "were to continue": an arrangement for what follows
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.head.lemma_ == "be":
                 return True
         return False
 
@@ -356,7 +378,7 @@ def _nearest_year(pub: date, build: Callable[[int], Period], tense: int) -> Peri
         if p.last < pub:
             distance, weight = (pub - p.last).days, (4 if tense > 0 else 1)
         elif p.first > pub:
-            distance, weight = (p.first - pub).days, (1 if tense > 0 else 20 if tense < 0 else 3)
+            distance, weight = (p.first - pub).days, (1 if tense > 0 else 20 if tense < 0 else 4)
         else:
             distance, weight = 0, 1
         cost = distance * weight
@@ -410,7 +432,8 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
     WD = rf"(?:{_alternation(caps(lex.full_weekdays))}|(?:{_alternation(caps(set(lex.weekdays) - set(lex.full_weekdays)))})\.)"
     WDF = rf"(?:{_alternation(caps(lex.full_weekdays))})(?![A-Za-z])"
     YEAR = r"(?:1[6-9]\d\d|20\d\d)(?![\d,]\d)"
-    DAY = r"(?:[0-2]?[1-9]|[123]0|31)(?:st|nd|rd|th)?(?!\d|:\d)"
+    DAY = (r"(?:(?:[0-2]?[1-9]|[123]0|31)(?:st|nd|rd|th)?(?!\d|:\d)"
+           rf"|(?:{_alternation(caps(lex.day_ordinals) + [w.capitalize() for w in lex.day_ordinals])})(?![\w-]))")
     NUM = rf"(?:\d+|{_alternation(lex.numbers)})"
     PART = rf"(?:{_alternation(lex.period_parts)})"
     PARTM = rf"(?:(?:{_alternation(lex.period_parts)})\s+|mid-?\s*)"  # "mid-2014", "the end of January"
@@ -436,8 +459,15 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         return int(y)
 
     # --- resolvers: (match, ctx) -> (Period | None, kind) or None to reject the match
+    def day_number(s: str) -> int:
+        digits = re.match(r"\d+", s)
+        return int(digits[0]) if digits else lex.day_ordinals[s.lower()]
+
     def r_day_month(m, ctx):
-        mo, d = mon(m["mon"]), int(re.match(r"\d+", m["d"])[0])
+        mo, d = mon(m["mon"]), day_number(m["d"])
+        after = re.match(r"\s+(\w+)", ctx.text[m.end():m.end() + 20])
+        if not m["y"] and (mo, d) in lex.named_days and after and after[1].lower() in lex.event_nouns:
+            return day(date(lex.named_days[(mo, d)], mo, d)), "date"  # "the September 11 attacks"
         if m["y"]:
             p = day(date(int(m["y"]), mo, d))
         elif m["yrel"] and ctx.published:
@@ -623,7 +653,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         elif word.startswith("the day after"):
             offset = 2
         else:
-            offset = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word]
+            offset = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}.get(word, 0)  # "this morning": 0
         return day(ctx.published + timedelta(days=offset)), "date"
 
     def r_last_night(m, ctx):
@@ -745,7 +775,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         return lambda m, ctx: (None, kind)
 
     YREL = r",?\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year\b"
-    WDP = rf"(?:(?P<wd>{WD}|{WDF})\.?,?\s+(?:the\s+)?)?"
+    WDP = rf"(?:(?:(?:this coming|this past|last|next|this)\s+)?(?P<wd>{WD}|{WDF})\.?,?\s+(?:the\s+)?)?"
     rules = [
         # absolute days
         Rule("month-day", re.compile(
@@ -760,7 +790,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         Rule("day-month-range", re.compile(
             rf"(?<![\w.-])(?P<d>\d{{1,2}})\s*(?:-|–|—|to)\s*(?P<d2>\d{{1,2}})\s+(?P<mon>{MON})(?:,?\s+(?P<y>{YEAR}))?"),
             r_day_range),
-        Rule("iso", re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])(?![\w])"), r_iso),
+        Rule("iso", re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>[0-2]?\d|3[01])(?![\w/.-])"), r_iso),
         Rule("numeric", re.compile(
             r"(?<![\w./-])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d.]\d)"), r_numeric),
         # months
@@ -781,7 +811,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
             r_decade),
         Rule("year", re.compile(
             rf"(?<![\w$])(?:(?P<part>{PARTM})|(?P<pre>(?:fiscal|the year|year)\s+))?-?"
-            rf"(?P<y>{YEAR})(?![\w'’])"), r_year),
+            rf"(?P<y>{YEAR})(?!\w|['’](?!s\b))"), r_year),
         # years spoken in words, as transcripts of broadcasts write them
         Rule("spelled-year", re.compile(
             rf"(?<![\w-])(?:(?P<mon>{MONF})\s+)?(?:the\s+year\s+)?(?:(?P<c>nineteen|twenty)[\s-]+"
@@ -806,7 +836,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         # relative days and weekdays
         Rule("relative-day", re.compile(
             r"\b(?:(?:early|late|earlier|later)\s+)?(?P<rel>the day before yesterday|the day after tomorrow|yesterday|today|"
-            r"tonight|tomorrow)(?=['’]s\b|\b)", I), r_rel_day),
+            r"tonight|tomorrow|this morning|this afternoon|this evening)(?=['’]s\b|\b)", I), r_rel_day),
         Rule("last-night", re.compile(r"\blast night\b", I), r_last_night),
         Rule("weekday", re.compile(
             rf"(?<![\w-])(?:(?:(?P<rel>this past|this coming|last|next|this|past|coming)|early|late|earlier|later)\s+)?"
@@ -823,7 +853,7 @@ def _grammar() -> tuple[Lexicon, tuple[Rule, ...]]:
         Rule("duration", re.compile(
             rf"\b(?:(?:about|around|nearly|almost|some|more than|less than|over|roughly|up to|at least|the past|the last|"
             rf"the next|the previous|the coming|the first|the following)\s+)?(?:{NUM}|a few|several|many|few)\s+"
-            rf"(?:more\s+|full\s+)?(?:second|minute|hour|day|night|week|month|year|decade|centur(?:y|ie))s?\b"
+            rf"(?:more\s+|full\s+)?(?:seconds|minute|hour|day|night|week|month|year|decade|centur(?:y|ie))s?\b"
             rf"(?![-\s]+(?:old|ago|earlier|later|from now))", I), r_null("duration")),
         Rule("past-unit", re.compile(r"\b(?:the|over the|in the)\s+(?:past|last|next|coming)\s+(?:week|month|year|decade)s?\b", I),
              r_null("duration")),
@@ -953,10 +983,11 @@ def _resolve_anaphors(chosen: list[_Found]) -> None:
             f.kind = "date" if f.period is not None else "vague"
             if anaphor.mode in ("shift", "inyear"):
                 continue  # "a year earlier" compares with the period in focus; it does not move the focus
-        elif f.rule == "ago" and anchor is not None and f.period is not None and f.period.unit == "year" \
+        elif f.rule in ("ago", "relative-unit") and anchor is not None and f.period is not None \
+                and f.period.unit == "year" \
                 and _is_quarter(anchor) and anchor.first.year == f.period.first.year + 1:
-            # "profit rose to $5 million from $4 million a year ago", in a report on a quarter:
-            # the same quarter a year before
+            # "profit rose to $5 million from $4 million a year ago (last year)", in a report on a
+            # quarter: the same quarter a year before
             f.period = Anaphor("year", -1, "shift").resolve(anchor)
             continue
         if isinstance(f.period, Period):

@@ -33,6 +33,7 @@ CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "conj", "
 OBJECT_CONTROL = {"urge", "ask", "order", "call", "invite", "force", "allow", "help", "persuade", "tell",
                   "press", "encourage", "require", "compel", "authorize", "authorise", "permit", "push"}
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
+ANAPHORS = {"it", "they", "he", "she", "we"}
 VIOLENT_PLACE_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "RETREAT"}
 
 
@@ -73,6 +74,7 @@ class Lexicon:
     intransitive_verbs: frozenset
     unknown_qualifiers: frozenset
     agentless_modes: frozenset
+    victim_roles: dict
     noun_qualifiers: dict[str, frozenset] = field(default_factory=dict)
 
 
@@ -156,6 +158,8 @@ def lexicon() -> Lexicon:
         unknown_nouns=_words(cues["unknown_attackers"]["nouns"], "unknown_attackers.nouns"),
         unknown_qualifiers=_words(cues["unknown_attackers"]["qualifiers"], "unknown_attackers.qualifiers"),
         agentless_modes=_words(cues["unknown_attackers"]["agentless_modes"], "unknown_attackers.agentless_modes"),
+        victim_roles={w: role for role, words in cues["generic_victims"].items()
+                      for w in _words(words, f"generic_victims.{role}")},
         noun_qualifiers={k: _words(v, f"noun_qualifiers.{k}") for k, v in (triggers.get("noun_qualifiers") or {}).items()},
     )
 
@@ -398,12 +402,17 @@ def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token],
         return [], [], False
     if v.dep_ == "relcl":
         return [v.head], [], False
+    if v.dep_ in ("acomp", "attr") and v.head.pos_ in ("VERB", "AUX"):
+        return _subject_tokens(v.head, depth + 1)   # "X is willing / ready to ..."
     if v.dep_ == "acl":
         if v.tag_ == "VBN" and not any(c.dep_ == "dobj" for c in v.children):
             return agents, [v.head], True
         return [v.head], [], False
     if v.dep_ == "xcomp":
         head = v.head
+        raised = [c for c in head.children if c.dep_ == "nsubjpass"]
+        if raised and not any(c.dep_ == "agent" for c in head.children):
+            return raised, [], False   # "X is expected / said / set to withdraw"
         if _lemma(head) in OBJECT_CONTROL:
             obj = [c for c in head.children if c.dep_ in ("dobj", "dative")]
             if obj:
@@ -587,9 +596,21 @@ def event_date(t: Token, idx: DocIndex):
         return None
     anchors = {t, _anchor(t)}
     attached = [c for c in cands if _attached(t.doc[c[0]], anchors) or _attached(t.doc[c[1]], anchors)]
-    pool = attached or cands
+    # otherwise a date of a clause the trigger depends on ("On Monday, X said Y attacked Z"),
+    # never one inside another clause ("violating the agreement established in 1974")
+    path = {t} | set(t.ancestors)
+    pool = attached or [c for c in cands if _governing_word(t.doc[c[0]]) in path]
+    if not pool:
+        return None
     best = min(pool, key=lambda c: min(abs(c[0] - t.i), abs(c[1] - t.i)))
     return best[2]
+
+
+def _governing_word(x: Token) -> Token:
+    """The verb (or the sentence root) a phrase belongs to."""
+    while x.head is not x and x.pos_ not in ("VERB", "AUX"):
+        x = x.head
+    return x
 
 
 def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
@@ -682,6 +703,9 @@ def _normalise(ep: Endpoint, etype: str, role: str) -> ActorRef:
     ref = ep.ref
     if ref.country and ref.sector in (None, "GOV") and role == "source" and etype in FORCE_TYPES:
         return ref.model_copy(update={"sector": "MIL"})
+    if ref.country and ref.sector in (None, "GOV") and role == "target" and etype == "ASSAULT" \
+            and ep.kind != "person":
+        return ref.model_copy(update={"sector": "MIL"})   # an attack on a state is on its forces
     if ref.country and ref.sector is None and ep.kind in (None, "state"):
         return ref.model_copy(update={"sector": "GOV"})
     return ref
@@ -735,6 +759,26 @@ def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list
     return [Endpoint(ActorRef(name=name, country=country, sector="CVL"), kind="group")]
 
 
+def _generic_victims(t: Token, target_toks: list[Token], lex: Lexicon, place: Optional[PlaceMention],
+                     idx: DocIndex) -> list[Endpoint]:
+    """Unnamed victims of violence stand for a group of the country where it happened:
+    'killed a civilian in X' -> Civilians (X's country), 'wounded two soldiers' -> X's military."""
+    for tok in target_toks:
+        heads = [tok] + _pobjs(tok, {"of"})   # "a group of fighters", "two of the soldiers"
+        for h in heads:
+            role = lex.victim_roles.get(_lemma(h))
+            if role is None:
+                continue
+            country = place.country if place is not None else None
+            country = country or _sentence_country(t, idx)
+            if country is None:
+                return []
+            name = {"CVL": "Civilians", "MIL": "Military Forces", "COP": "Police Forces"}[role]
+            return [Endpoint(ActorRef(name=f"{name} ({_country_name(country)})", country=country, sector=role),
+                             kind="group")]
+    return []
+
+
 def _unknown_attacker(t: Token, agent_toks: list[Token], mode: Optional[str], lex: Lexicon,
                       place: Optional[PlaceMention], idx: DocIndex) -> list[Endpoint]:
     """'unidentified gunmen shot ...', 'an IED exploded in X': an unidentified armed group of X's country."""
@@ -764,6 +808,8 @@ def code_events(doc: Doc) -> list[Event]:
         if s is not None:
             senses[t.i] = s
     raw: list[Event] = []
+    by_trigger: dict[int, list[Event]] = {}
+    casualties: list[tuple[int, list[Event]]] = []
     obligations = set()
     for t in doc:
         if t.pos_ in ("VERB", "AUX") and _deontic(t, lex):
@@ -777,14 +823,61 @@ def code_events(doc: Doc) -> list[Event]:
         t = doc[i]
         if _governed(t, senses, lex) or _anchor(t).i in obligations:
             continue
-        if t.dep_ == "acl" and t.tag_ == "VBN" and sense.type in ("SUPPORT", "AID", "COOPERATE"):
-            continue   # "militias backed by X": a description of an alliance, not a reported act
+        if t.dep_ == "acl" and t.tag_ in ("VBN", "VBG") and sense.type in ("SUPPORT", "AID", "COOPERATE"):
+            continue   # "militias backed by X", "forces supporting X": a description, not a reported act
         evs = _code_trigger(t, sense, lex, idx, senses)
+        attack = _attack_of_casualties(t, senses)
+        if attack is not None and sense.type == "ASSAULT":
+            # "air strikes killed 14 people", "struck X, killing five": the casualties of one attack
+            by_trigger.setdefault(attack.i, [])
+            casualties.append((attack.i, evs))
+            continue
+        by_trigger[t.i] = evs
         if sense.type == "ACCUSE":
             evs = _accuse_earlier_act(t, evs, raw, senses, lex)
             evs += _accused_acts(t, evs, senses, lex, idx)
+            by_trigger[t.i] = evs
         raw.extend(evs)
+    for attack_i, evs in casualties:
+        attack = by_trigger.get(attack_i, [])
+        folded = _fold_casualties(attack, evs)
+        for old, new in zip(list(attack), folded[:len(attack)]):
+            if new is not old:
+                raw[next(i for i, e in enumerate(raw) if e is old)] = new
+        attack[:] = folded[:len(attack)]
+        raw.extend(folded[len(attack):])
     return merge_events(raw)
+
+
+def _attack_of_casualties(t: Token, senses: dict) -> Optional[Token]:
+    """The attack a casualty verb reports the toll of: its ASSAULT-noun subject ('strikes killed'),
+    or the ASSAULT verb it is a participle clause of ('struck ..., killing')."""
+    if t.pos_ != "VERB":
+        return None
+    for c in t.children:
+        if c.dep_ == "nsubj" and senses.get(c.i) is not None and senses[c.i].type == "ASSAULT":
+            return c
+    if t.dep_ == "advcl" and t.tag_ == "VBG" and senses.get(t.head.i) is not None \
+            and senses[t.head.i].type == "ASSAULT":
+        return t.head
+    return None
+
+
+def _fold_casualties(attack: list[Event], casualty: list[Event]) -> list[Event]:
+    """Casualty events add a target to the attack they belong to, never a second attack."""
+    """Returns the attack's events (with a target from the casualties where they had none),
+    followed by the casualty events whose source made no such attack."""
+    if not attack:
+        return casualty
+    updated = []
+    for a in attack:
+        victim = None
+        if a.target is None:
+            victim = next((ev.target for ev in casualty if ev.target is not None
+                           and actor_key(ev.source) == actor_key(a.source)), None)
+        updated.append(a.model_copy(update={"target": victim}) if victim is not None else a)
+    extra = [ev for ev in casualty if not any(actor_key(a.source) == actor_key(ev.source) for a in attack)]
+    return updated + extra
 
 
 def _accuse_earlier_act(t: Token, accusations: list[Event], earlier: list[Event], senses: dict,
@@ -944,9 +1037,20 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
             target_toks = _complement_targets(t, lex)
         if passive and not agent_toks:
             groups.append(_agent_via_event(t, lex))
+        if len(agent_toks) == 1 and agent_toks[0].lower_ in ANAPHORS and t.dep_ in ("ccomp", "conj", "advcl"):
+            # "Iran denied that it had ...": an unresolved pronoun subject of a complement is
+            # the subject of the clause it depends on
+            outer, _, outer_passive = _subject_tokens(t.head)
+            if not outer_passive:
+                groups.append(outer)
     else:
         groups, target_toks = _noun_arguments(t, sense, lex, idx)
         agent_toks = next((g for g in groups if g), [])
+    if is_verb and t.dep_ == "acl" and t.head.dep_ in ("dobj", "attr", "pobj"):
+        # "X issued a declaration demanding ...": the declaration's author
+        verb = t.head.head if t.head.dep_ != "pobj" else t.head.head.head
+        if verb.pos_ in ("VERB", "AUX"):
+            groups.append(_subject_tokens(verb)[0])
     sources = []
     for group in groups:
         sources = [ep for tok in group for ep in endpoints(tok, idx, lex)]
@@ -971,6 +1075,8 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
             sources = crowd
     if not sources and sense.type == "ASSAULT":
         sources = _unknown_attacker(t, agent_toks, _assault_mode(t, sense, lex), lex, place, idx)
+    if not targets and sense.type in ("ASSAULT", "COERCE"):
+        targets = _generic_victims(t, target_toks, lex, place, idx)
     if not sources:
         return []
     source_keys = {actor_key(s.ref) for s in sources}
@@ -996,11 +1102,20 @@ def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon) -> list[E
         found = endpoints(tok, idx, lex)
         frontier, depth = [tok], 0
         while not found and frontier and depth < 3:
-            # walk down the phrase's own prepositions: "its memorandum on air safety ... with the US"
-            frontier = [g for x in frontier for g in _pobjs(x, lex.target_preps - {"of", "from"})]
+            # walk down the phrase's own prepositions: "its memorandum on air safety ... with the US",
+            # "demanded support from X"
+            frontier = [g for x in frontier for g in _pobjs(x, lex.target_preps - {"of"})]
             cands = [ep for g in frontier for ep in endpoints(g, idx, lex)]
             found = [ep for ep in cands if ep.from_place is None] or cands
             depth += 1
+        if not found:
+            # "its demand that X ...": the clause attached to the noun names the addressee
+            for c in tok.children:
+                if c.dep_ in ("acl", "ccomp", "relcl") and c.pos_ in ("VERB", "AUX"):
+                    subj = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+                    if subj and subj[0].lower_ not in RELATIVE_PRONOUNS:
+                        found = endpoints(subj[0], idx, lex)
+                        break
         out.extend(found)
     return out
 
@@ -1058,8 +1173,9 @@ def _conditional(t: Token, lex: Lexicon) -> bool:
 
 def _intent_type(t: Token, etype: str, status: str, lex: Lexicon) -> str:
     """Announced intentions are coded by what they announce: cooperation -> AGREE, hostility -> THREATEN."""
-    if status == "planned" and _conditional(t, lex) and etype not in ("AGREE", "REQUEST", "THREATEN"):
-        return "THREATEN"
+    if status == "planned" and _conditional(t, lex) and etype not in ("AGREE", "REQUEST", "THREATEN") and \
+            (etype not in lex.planned_to_agree or etype == "RETREAT"):
+        return "THREATEN"   # "will withdraw ... unless X": leverage; a conditional meeting is still an offer
     if status == "planned" and etype in lex.planned_to_agree:
         return "AGREE"
     if status == "planned" and etype in lex.planned_to_threaten:

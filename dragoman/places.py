@@ -65,8 +65,9 @@ def fold(text: str) -> str:
 
 def strip_articles(key: str) -> str:
     """The key without Arabic articles: "al mayadin" -> "mayadin", "deir ez zor" -> "deir zor"."""
-    words = [w for w in key.split() if w not in ARTICLES]
-    return " ".join(words) if words else key
+    words = key.split()
+    kept = [w for k, w in enumerate(words) if w not in ARTICLES or k == len(words) - 1]
+    return " ".join(kept) if kept else key
 
 
 _SKEL_SUBS = [("ou", "u"), ("ee", "i"), ("oo", "u"), ("q", "k"), ("kh", "k"), ("gh", "g"),
@@ -246,6 +247,9 @@ class Gazetteer:
         self._by_country_rows: Optional[dict] = None
         self._extent_cache: dict = {}
         self.curated: list[Place] = []
+        self.short_names: set[str] = set()
+        self.written_forms: dict[str, set[str]] = {}
+        self._written_index: dict[str, list[int]] = defaultdict(list)
         self._curated_index: dict[str, list[int]] = defaultdict(list)
         self.demonyms: dict[str, str] = {}          # folded demonym -> cc3
         self.country_by_code: dict[str, Place] = {}
@@ -334,6 +338,14 @@ class Gazetteer:
         self.curated.append(place)
         for name in set(names):
             key = fold(name)
+            if len(key.replace(" ", "")) < 3:
+                self.short_names.add(name)  # "US", "Ky.", "KY": matched only as written
+            if name.endswith(".") or (name.replace(".", "").isupper() and len(key.replace(" ", "")) <= 4):
+                # "Ill.", "Mont." (not "I'll", "Mont"); "ACT", "NSW" (not "Act"): only as written
+                self.written_forms.setdefault(key, set()).add(name)
+                if i not in self._written_index[name]:
+                    self._written_index[name].append(i)
+                continue
             if key and i not in self._curated_index[key]:
                 self._curated_index[key].append(i)
 
@@ -391,13 +403,18 @@ class Gazetteer:
 
     # -- lookup
 
-    def candidates(self, name: str, fuzzy_countries: Iterable[str] = ()) -> list[Place]:
+    def candidates(self, name: str, fuzzy_countries: Iterable[str] = (), next_text: str = "") -> list[Place]:
         """Every record the name may denote; transliteration variants are tried
         (with and without Arabic articles, then a consonant skeleton restricted
-        to `fuzzy_countries`)."""
+        to `fuzzy_countries`). Abbreviations and acronyms match only as written
+        ("Ky." or "KY", never "ky"); `next_text` is the text right after the name."""
         key = fold(name)
         if not key:
             return []
+        written = [self.curated[i] for form in (name, name + ".") if form == name or next_text.startswith(".")
+                   for i in self._written_index.get(form, ())]
+        if written:
+            return written
         found = self._exact(key)
         if found:
             return found
@@ -546,8 +563,12 @@ FEATURE_SUFFIXES = {"airbase", "air base", "base", "airfield", "airport", "milit
                     "border crossing", "river", "gorge", "valley", "camp", "port"}
 # nouns after a name that only say what it is ("Raqqa city", "Ahvaz county")
 TYPE_SUFFIXES = REGION_SUFFIXES | FEATURE_SUFFIXES | {
-    "city", "town", "village", "countryside", "area", "municipality", "neighborhood", "neighbourhood"}
-CONNECTORS = ARTICLES | {"bin", "ibn", "de", "del", "la", "le", "du", "of", "and", "upon", "on", "sur", "am"}
+    "city", "town", "village", "countryside", "area", "municipality", "neighborhood", "neighbourhood",
+    "front", "frontline", "axis", "outskirts", "suburbs", "highway"}
+# articles that are also English words join a name only when hyphenated ("as-Suwayda", not "Paris as Real")
+ENGLISH_ARTICLES = frozenset("as at an es et er ed il ul".split())
+CONNECTORS = (ARTICLES - ENGLISH_ARTICLES) | {"bin", "ibn", "de", "del", "la", "le", "du", "of", "and", "upon",
+                                              "on", "sur", "am"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_TOKENS = 6
 
@@ -587,7 +608,8 @@ def _chunks(doc: Doc) -> list[tuple[int, int]]:
             t = doc[j]
             if _capitalised(t) and (not t.is_sent_start or doc[j - 1].text.endswith("-")):
                 j += 1
-            elif (t.text in ("-", "‐") or t.lower_ in CONNECTORS) and j + 1 < n and \
+            elif (t.text in ("-", "‐") or t.lower_ in CONNECTORS or
+                  (t.lower_ in ARTICLES and j + 1 < n and doc[j + 1].text == "-")) and j + 1 < n and \
                     (_capitalised(doc[j + 1]) or doc[j + 1].lower_ in ARTICLES or doc[j + 1].text == "-") \
                     and not t.whitespace_ == "\n":
                 j += 1
@@ -631,6 +653,8 @@ def _context_countries(doc: Doc, gaz: Gazetteer) -> Counter:
 
 
 def find_places(doc: Doc) -> list[PlaceMention]:
+    """Every toponym of the text, geocoded, sorted by offset. Nested mentions are
+    kept ("northern Syria" and "Syria", "Idlib province" and "Idlib")."""
     gaz = Gazetteer.load()
     text = doc.text
     context = _context_countries(doc, gaz)
@@ -650,9 +674,12 @@ def find_places(doc: Doc) -> list[PlaceMention]:
 
     def candidates_for(i: int, j: int, fuzzy: bool) -> tuple[str, list]:
         key = fold(doc[i:j].text)
-        if not key or key in gaz.not_places or key in gaz.demonyms:
+        lower_article = doc[i].lower_[:2] in ("al", "el", "ad", "ar", "as", "an", "at", "az", "ed", "ez")
+        if not key or key in gaz.not_places or key in gaz.demonyms or \
+                (not doc[i].text[:1].isupper() and not lower_article):
             return key, []
-        return key, gaz.candidates(doc[i:j].text, fuzzy_countries if fuzzy else ())
+        following = doc[j].text if j < len(doc) else ""
+        return key, gaz.candidates(doc[i:j].text, fuzzy_countries if fuzzy else (), following)
 
     def free(i: int, j: int) -> bool:
         """Untaken, and neither edge a punctuation mark, a line break or an article."""
@@ -723,15 +750,19 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                     continue
                 ent = ent_label.get(i)
                 inside_other = ent is not None and ent.label_ not in PLACE_LABELS
-                key, cands = candidates_for(i, j, fuzzy=all(doc[k].pos_ == "PROPN" for k in range(i, j)))
+                key, cands = candidates_for(i, j, fuzzy=_locative_before(doc, i) and
+                                            all(doc[k].pos_ == "PROPN" for k in range(i, j)))
                 if not cands:
                     continue
                 if inside_other and ent.end > j and len(ent) > 1:
                     # part of a longer organisation or person name ("Damascus University",
                     # "Salah al-Din al-Shishani"); a country or state that opens an organisation's
                     # name is still a toponym ("Kentucky State Police", "Kenya Medical Association")
-                    if not (ent.label_ in ("ORG", "FAC") and ent.start == i and
-                            any(c.kind in ("country", "region") and c.curated for c in cands)):
+                    opens = ent.label_ in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT") and ent.start == i
+                    dateline = doc[i].is_upper and len(doc[i]) > 2 and (i == 0 or "\n" in doc[i - 1].text_with_ws)
+                    if not (dateline or (opens and any(
+                            (c.kind in ("country", "region") and c.curated) or c.population >= 50_000 or
+                            (c.country in context and c.population >= 1_000) for c in cands))):
                         continue
                 if not _plausible_match(doc, i, j, cands, key, context, inside_other):
                     continue
@@ -770,10 +801,23 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                    for p in first_pass.values() if p.kind == "region" and p.admin1}
     # (country, admin1, key) for every key that is not the region's own name
     regions = _RegionContext(region_keys)
+    # a name and its qualifier ("Dhi Naim district (Al Bayda)", "Paris, Texas") lie in one
+    # country: where their candidates share one, the qualifier is read in it
+    forced = {}
+    for s in spans:
+        q = _qualifier_span(doc, s, by_start)
+        if q is None:
+            continue
+        shared = {c.country for c in s.cands} & {c.country for c in q.cands}
+        if shared and first_pass[q.start].country not in shared:
+            best_q = max((c for c in q.cands if c.country in shared),
+                         key=lambda p: score_candidate(p, q.key, context))
+            first_pass[q.start] = forced[q.start] = best_q
     for s in spans:
         qualifier = _qualifier(doc, s, by_start, first_pass)
         neighbours = [first_pass[o.start] for o in spans if o.key != s.key]
-        best = max(s.cands, key=lambda p: score_candidate(p, s.key, context, qualifier, neighbours, regions))
+        best = forced.get(s.start) or max(
+            s.cands, key=lambda p: score_candidate(p, s.key, context, qualifier, neighbours, regions))
         resolved.append((s, best))
 
     ctx_order = [cc for cc, _ in context.most_common()]
@@ -795,17 +839,25 @@ def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
     """A phrase match outside spaCy's place entities is kept only when it looks
     like a proper name and its candidates are notable or lie in the article's countries."""
     span = doc[i:j]
-    if len(key) < 3 or (j - i == 1 and doc[i].is_sent_start and doc[i].pos_ != "PROPN"):
+    if len(key.replace(" ", "")) < 3:
+        surface = doc[i:j].text
+        return surface in _short_names() or surface + "." in _short_names()
+    if j - i == 1 and doc[i].is_sent_start and doc[i].pos_ != "PROPN":
         return False
     if _locative_reading(doc, i, j, cands, context):
         return True  # "in Horr", "the village of Kansafra": the text says it is a place
     if not any(t.pos_ == "PROPN" for t in span) and not inside_other:
         if not any(c.kind == "country" or c.curated for c in cands):
             return False
+    if not any(c.curated or _same_name(key, c.name) for c in cands):
+        return False  # only an unrelated alternate name ("Google" was once Topeka's): not without framing
+    if inside_other and _is_person(doc, i) and j - i == 1 and not any(
+            c.kind == "country" or c.curated or c.population >= 1_000_000 for c in cands):
+        return False  # "Paterson said": a surname, however big the town of that name
     best_pop = max(c.population for c in cands)
     if any(c.curated for c in cands):
         return True
-    if inside_other and ent_is_person(doc, i) and not any(fold(c.name) == key or c.curated for c in cands):
+    if inside_other and _is_person(doc, i) and not any(fold(c.name) == key or c.curated for c in cands):
         return False  # "Khalil" the man is not Hebron (al-Khalil) by an alternate name
     if inside_other:  # spaCy saw a person, organisation, product, date: a town only when it is notable
         return best_pop >= 100_000 or any(c.country in context and c.population >= 10_000 for c in cands)
@@ -814,7 +866,22 @@ def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
     return best_pop >= 20_000
 
 
-def ent_is_person(doc, i: int) -> bool:
+def _same_name(key: str, name: str) -> bool:
+    """The key is the record's own name or a transliteration of it ("Amadiya", "Al Amadiyah")."""
+    from rapidfuzz import fuzz
+
+    other = fold(name)
+    if other == key:
+        return True
+    a, b = strip_articles(key), strip_articles(other)
+    return len(a) >= 5 and a[:1] == b[:1] and fuzz.ratio(a, b) >= 75
+
+
+def _short_names() -> set:
+    return Gazetteer.load().short_names
+
+
+def _is_person(doc, i: int) -> bool:
     return doc[i].ent_type_ == "PERSON"
 
 
@@ -822,19 +889,15 @@ def _locative_reading(doc, i, j, cands, context) -> bool:
     """The text frames the name as a place ("in X", "the town of X", "X countryside") and
     the name is unambiguous or lies in the article's countries. Many villages of the
     region have no population in GeoNames, so this is their only evidence."""
-    if not (_locative_before(doc, i) or (j < len(doc) and doc[j].lower_ in TYPE_SUFFIXES)):
+    followed_by_place = j + 1 < len(doc) and doc[j].lower_ in ("in", "of") and doc[j + 1].text[:1].isupper()
+    if not (_locative_before(doc, i) or followed_by_place or (j < len(doc) and doc[j].lower_ in TYPE_SUFFIXES)):
         return False
     countries = {c.country for c in cands}
     return not context or len(countries) == 1 or any(c in context for c in countries)
 
 
-def _has_qualifier(doc, s: _Span, by_start: dict) -> bool:
-    j = s.end
-    return j + 1 < len(doc) and doc[j].text == "," and j + 1 in by_start
-
-
 LOCATIVE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "into", "from", "toward", "towards", "across",
-                         "between", "via"}
+                         "between", "via", "surrounding", "inside", "to"}
 PLACE_NOUNS = {"town", "towns", "village", "villages", "city", "cities", "outskirts", "countryside", "area",
                "vicinity", "district", "province", "governorate", "region", "suburb", "neighbourhood",
                "neighborhood", "camp", "municipality", "county", "settlement", "capital"}
@@ -855,16 +918,25 @@ def _locative_before(doc: Doc, i: int) -> bool:
     return doc[k].lower_ == "of" and k >= 1 and doc[k - 1].lower_ in PLACE_NOUNS
 
 
-def _qualifier(doc, s: _Span, by_start: dict, first_pass: dict) -> Optional[Place]:
-    """The place that qualifies this one: "Red Deer, Alberta", "Horr in Khuzestan"."""
-    # skip category nouns: "Darbasiyah countryside in Al-Hasakeh", "Hays city (Al Hudaydah)"
+def _qualifier_span(doc, s: _Span, by_start: dict) -> Optional[_Span]:
+    """The name right after this one, past category nouns and a comma, "in", "of" or
+    a bracket: "Darbasiyah countryside in Al-Hasakeh", "Hays city (Al Hudaydah)"."""
     k = s.end
     while k < len(doc) and k < s.end + 2 and doc[k].lower_ in TYPE_SUFFIXES:
         k += 1
     if k < len(doc) and doc[k].text in (",", "in", "of", "(") and k + 1 in by_start:
-        other = first_pass[k + 1]
-        if other.kind in ("country", "region") or any(c.country == other.country for c in s.cands):
-            return other
+        return by_start[k + 1]
+    return None
+
+
+def _qualifier(doc, s: _Span, by_start: dict, first_pass: dict) -> Optional[Place]:
+    """The place that qualifies this one: "Red Deer, Alberta", "Horr in Khuzestan"."""
+    q = _qualifier_span(doc, s, by_start)
+    if q is None:
+        return None
+    other = first_pass[q.start]
+    if other.kind in ("country", "region") or any(c.country == other.country for c in s.cands):
+        return other
     return None
 
 

@@ -145,6 +145,24 @@ def test_several_demonyms_before_one_role_noun_give_one_actor_each(nlp):
     assert {m.country for m in mentions if m.sector == "GOV"} == {"HUN", "ROU"}
 
 
+@pytest.mark.parametrize("published, name", [(date(1990, 6, 1), "George H. W. Bush"), (date(2003, 6, 1), "George W. Bush")])
+def test_an_alias_shared_by_two_people_goes_to_the_one_in_office(nlp, published, name):
+    (bush,) = by_mention(actors(nlp, "President Bush warned Iraq on Monday.", published), "Bush")
+    assert bush.name == name and bush.country == "USA"
+
+
+def test_a_name_inside_a_longer_proper_name_is_not_that_actor(nlp):
+    mentions = actors(nlp, "Israeli troops entered a village in the West Bank on Sunday.", date(2024, 1, 1))
+    assert not [m for m in mentions if m.name == "the West"]
+    assert [(m.country, m.sector) for m in by_mention(mentions, "Israeli troops")] == [("ISR", "MIL")]
+
+
+def test_unqualified_groups_take_the_country_of_the_towns_named(nlp):
+    mentions = actors(nlp, "On 2 May 2020, about 50 workers held a protest in Ahvaz against the merger.", None)
+    (workers,) = by_mention(mentions, "workers")
+    assert (workers.country, workers.sector) == ("IRN", "CVL")
+
+
 # ---------- real sentences from the gold articles ----------
 
 def test_role_phrase_gives_the_person_their_office(nlp):
@@ -193,6 +211,12 @@ def test_ministry_named_by_demonym(nlp):
     assert ministry.country == "RUS" and ministry.sector in ("GOV", "MIL")
     spokesman = [m for m in mentions if "Konashenkov" in m.mention]
     assert spokesman and spokesman[0].country == "RUS" and "Maj" not in spokesman[0].name
+
+
+def test_local_office_takes_the_country_of_its_town(nlp):
+    sentence = sentence_with(gold_text("fakes-dev/fakes-1965495383.txt"), "The Homs governor said")
+    (governor,) = by_mention(actors(nlp, sentence, date(2017, 4, 7)), "Homs governor")
+    assert (governor.country, governor.sector) == ("SYR", "GOV")
 
 
 # ---------- whole gold sets, scored like the project scorer does ----------

@@ -232,3 +232,45 @@ def test_real_denials_in_fakes_dev_are_denied(nlp):
         pairs = score.pair(denials, preds, score.claim_match)
         assert pairs, f"{path.name}: no denial found"
         assert sum(p["stance"] == "denied" for _, p in pairs) >= 0.75 * len(pairs)
+
+
+# ------------------------------------------------------------------ more of our own sentences
+
+def test_statement_date_comes_from_the_cue_clause_not_the_content(nlp):
+    from dragoman.model import DateMention
+    text = "On Monday, the ministry said that the strikes began on Saturday."
+    doc = nlp.make_doc(text)
+    for _, proc in nlp.pipeline:
+        if _ != "dragoman_claims":
+            doc = proc(doc)
+    doc._.dates = [DateMention(mention="Monday", start=3, end=9, value="2025-03-03"),
+                   DateMention(mention="Saturday", start=text.index("Saturday"),
+                               end=text.index("Saturday") + 8, value="2025-03-01")]
+    claims = extract_claims(doc)
+    assert claims and claims[0].date == "2025-03-03"
+
+
+def test_quotation_continued_after_the_attribution_keeps_the_speaker(nlp):
+    text = ("\u201cThe crossing is closed,\u201d the governor said. "
+            "\u201cNo trucks have entered since the weekend.\u201d")
+    claims = claims_of(nlp, text)
+    follow = [c for c in claims if "No trucks" in c.evidence and "crossing" not in c.evidence]
+    assert follow and follow[0].speaker.name == "governor"
+
+
+def test_quotation_signed_with_a_dash(nlp):
+    claims = claims_of(nlp, "\u201cWe only want to go home.\u201d \u2014 Amina Haddad\n")
+    assert claims and claims[0].speaker.name == "Amina Haddad"
+
+
+def test_time_expressions_are_never_speakers(nlp):
+    claims = claims_of(nlp, "The talks will resume, a spokesman said last week.")
+    assert all("week" not in c.speaker.name for c in claims)
+    assert any(c.speaker.name == "spokesman" for c in claims)
+
+
+def test_nested_attribution_records_the_outer_speaker_as_via(nlp):
+    text = "Diplomatic sources said the two presidents had stressed that the ceasefire must hold."
+    claims = claims_of(nlp, text)
+    inner = [c for c in claims if c.speaker.name == "two presidents"]
+    assert inner and [v.name for v in inner[0].via] == ["Diplomatic sources"]

@@ -231,3 +231,35 @@ def test_spacy_factory_sets_doc_dates():
     doc._.published = PUB
     doc = nlp(doc)
     assert [(d.mention, d.value) for d in doc._.dates] == [("last week", "2025-W06"), ("February 6", "2025-02-06")]
+
+
+def test_names_and_nouns_are_not_dates(nlp):
+    v = values_of(nlp, "He told USA Today that the fall of the regime came as a surprise, "
+                       "and the Arab Spring reached Syria.")
+    assert v == {}, v
+
+
+def test_weeks_weekends_and_parts_of_months(nlp):
+    v = values_of(nlp, "Fighting resumed over the weekend, and a ceasefire is due in the first week of March.")
+    assert v["the weekend"] == "2025-02-08/2025-02-09"
+    assert v["the first week of March"] == "2025-03-01/2025-03-07"
+
+
+def test_dates_relative_to_named_years(nlp):
+    v = values_of(nlp, "The campaign began on June 16th of last year and ends in October next year.")
+    assert v["June 16th of last year"] == "2024-06-16"
+    assert v["October next year"] == "2026-10"
+
+
+def test_future_weekday_on_the_publication_day_is_that_day(nlp):
+    friday = date(2016, 9, 30)
+    v = values_of(nlp, "She will present her proposals in a speech Friday.", published=friday)
+    assert v["Friday"] == "2016-09-30"
+    v = values_of(nlp, "The delegations will meet on Tuesday.", published=friday)
+    assert v["Tuesday"] == "2016-10-04"
+
+
+def test_parts_of_today_and_named_event_days(nlp):
+    v = values_of(nlp, "Officials met this morning to mark the anniversary of the September 11 attacks.")
+    assert v["this morning"] == "2025-02-10"
+    assert v["September 11"] == "2001-09-11"

@@ -183,3 +183,26 @@ def test_merge_keys_states_by_country_and_keeps_distinct_dates_apart():
     merged = merge_events([a, b, c])
     assert len(merged) == 2
     assert merged[0].target.name == "YPG" and len(merged[0].evidence) == 2
+
+
+def test_casualties_complete_the_attack_they_belong_to(nlp):
+    events = analyse(nlp, "Russian air strikes killed 14 civilians in Idlib on Thursday.",
+                     [("Russian", "RUS", "GOV")], places=[("Idlib", "SYR", "city")],
+                     dates=[("Thursday", "2017-10-05")])
+    assert [(e.type, e.source.country, e.source.sector, e.target.country, e.target.sector) for e in events] == \
+        [("ASSAULT", "RUS", "MIL", "SYR", "CVL")]
+    assert events[0].mode == "heavy-weapons" and events[0].place.name == "Idlib"
+
+
+def test_speaker_demanding_an_obligation_is_a_request(nlp):
+    events = analyse(nlp, "The minister said Libya must hand over the suspects.",
+                     [("The minister", "GBR", "GOV"), ("Libya", "LBY", "GOV", "state")])
+    assert [(e.type, e.source.country, e.target.country) for e in events] == [("REQUEST", "GBR", "LBY")]
+
+
+def test_condemning_the_attack_accuses_its_author(nlp):
+    text = "Israeli jets struck a village near Damascus. Iran condemned the attack."
+    events = analyse(nlp, text, [("Israeli jets", "ISR", "MIL"), ("Iran", "IRN", "GOV", "state")],
+                     places=[("Damascus", "SYR", "city")])
+    accuse = [e for e in events if e.type == "ACCUSE"]
+    assert [(e.source.country, e.target.country) for e in accuse] == [("IRN", "ISR")]

@@ -144,3 +144,22 @@ def test_gazetteer_lookup_for_other_stages():
     assert gaz.lookup("Tripoli", context_countries=["LBN"]).country == "LBN"
     assert gaz.lookup("Hmeimim").kind == "site"
     assert gaz.lookup("Xqzzyplace") is None
+
+
+def test_qualifier_picks_the_town_in_the_named_state(nlp):
+    found = places(nlp, "The fire started in a barn near Paris, Texas, late on Sunday.")
+    paris = next(p for p in found if p.mention == "Paris")
+    assert paris.country == "USA" and km((paris.lat, paris.lon), (33.66, -95.56)) < 50
+
+
+def test_press_abbreviations_match_only_as_written(nlp):
+    found = places(nlp, "A man from London, Ky., was arrested. I'll say it again, the act was legal.")
+    mentions = {p.mention: p for p in found}
+    assert mentions["Ky."].name == "Kentucky"
+    assert mentions["London"].country == "USA"      # London, Kentucky, not the British capital
+    assert "I'll" not in mentions and "act" not in mentions
+
+
+def test_county_name_is_not_the_town_of_that_name(nlp):
+    found = places(nlp, "Deputies in Metcalfe County said the road was closed.")
+    assert all(p.name != "Metcalfe" for p in found)

@@ -51,6 +51,9 @@ PRONOUNS = {"he", "she", "his", "her"}
 FOCUS_NOUNS = {"regime", "army", "government forces", "regime forces", "rebels", "rebel groups", "rebel factions",
                "civil defence", "civil defense", "Red Crescent", "military", "armed forces", "opposition",
                "opposition factions"}
+# A national title before an unknown name ("President X") takes the article's country
+# only when that country dominates the article (share of country mentions).
+FOCUS_SHARE_FOR_OFFICES = 0.7
 # Unqualified groups of these sectors ("workers held a protest", "gunmen attacked") are
 # taken to belong to the country the article is about.
 LOCAL_SECTORS = {"CVL", "MIL", "COP", "REB", "OPP", "GOV"}
@@ -230,6 +233,9 @@ class Finder:
         self.lower = [tok.lower_ for tok in doc]
         self.text = [tok.text for tok in doc]
         self.cands: list[Cand] = []
+        self._place_cache: dict = {}
+        self.focus_share = 0.0
+        self.focus_for_groups = False
         self.org_heads = {w.lower() for w in kb.lexicon.organisation_heads}
         self.taken = [False] * self.n
         self.registry: dict[tuple[str, Optional[str]], Cand] = {}  # (office, country) -> named holder in this doc
@@ -302,6 +308,8 @@ class Finder:
             if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i >= e \
                     and longest(self.lower, tok.head.i, self.t.roles)[0] == 0:
                 continue  # "the US dollar": an attribute, not what the article is about
+            if e < self.n and self.text[e] in ("-", "–"):
+                continue  # "Britain-based", "Iran-backed": an attribute of something else
             named[code] += 1
             if kind == "name" and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
                 located[code] += 1
@@ -314,19 +322,32 @@ class Finder:
                     or self.alias_cover[tok.i] is not None:
                 continue
             ent = ent_of.get(tok.i)
-            if ent is not None and ent.label_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"):
+            if ent is not None and ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"):
+                continue  # "on 2 May": a date, not a town
+            if ent is not None:
                 s, e = ent.start, ent.end
             else:
                 s = min([c.i for c in tok.lefts if c.dep_ == "compound"] + [tok.i])
                 e = tok.i + 1
             lookups += 1
-            code = self.place_country(s, e)
-            if code:
-                located[code] += 1
-                named[code] += 1
+            countries = self.place_countries(s, e)
+            for code in countries:  # an ambiguous town votes for each of its countries a little
+                located[code] += 1 / len(countries)
+                named[code] += 1 / len(countries)
+        if not named:  # no country named at all: the towns spaCy found, wherever they stand
+            for ent in self.doc.ents[:20]:
+                if ent.label_ in ("GPE", "LOC") and ent.start not in self.state_at:
+                    countries = self.place_countries(ent.start, ent.end)
+                    for code in countries:
+                        named[code] += 1 / len(countries)
         if not named:
             return None
-        return max(named, key=lambda c: (located[c], named[c]))
+        best = max(named, key=lambda c: (located[c], named[c]))
+        self.focus_share = named[best] / sum(named.values())
+        # groups with no country in the text take the focus only when the article places
+        # events there or names it again and again
+        self.focus_for_groups = located[best] > 0 or (self.focus_share >= 0.7 and named[best] >= 2)
+        return best
 
     def _extend_person_aliases(self, strong):
         """A PERSON entity that contains a KB person's alias and adds capitalised words
@@ -472,10 +493,27 @@ class Finder:
             end = self.role_phrase_at(i)
             i = end if end and end > i else i + 1
 
+    def members_phrase(self, s: int, e: int, actor: Actor):
+        """'SDF fighters', "the Pentagon's officials": an organisation's people are a mention of their own."""
+        p = e + 1 if e < self.n and self.lower[e] in POSSESSIVE else e
+        kind, size, noun = self._head_at(p)
+        if kind != "role" or noun.kind not in ("group", "person") or self.modifies_next_noun(p + size):
+            return
+        country, sector = actor.country_sector_on(self.published)
+        if actor.kind == "media":
+            sector = "MED"
+        end = p + size
+        cand = Cand(s, end, f"{actor.name} {self.doc[p:end].text}", country, sector, noun.kind, "role",
+                    extra={"person_noun": noun.person})
+        self.cands.append(cand)
+        for k in range(e, end):
+            self.taken[k] = True
+
     def owner_phrase(self, s: int, e: int, actor_id: str):
         """'Assad regime', "Putin's government": a leader's name before a government noun is that state's."""
         actor = self.kb.actors[actor_id]
         if actor.kind != "person":
+            self.members_phrase(s, e, actor)
             return
         p = e + 1 if e < self.n and self.lower[e] in POSSESSIVE else e
         kind, size, noun = self._head_at(p)
@@ -550,16 +588,35 @@ class Finder:
                     return e, "town", code
         return None
 
-    def place_country(self, s: int, e: int) -> Optional[str]:
-        """Country of a town named by tokens s..e, from the places gazetteer (if available)."""
+    def place_countries(self, s: int, e: int) -> list[str]:
+        """Countries a town named by tokens s..e may lie in (places gazetteer), most likely first."""
         text = self.doc[s:e].text
+        key = (s, e)
+        if key in self._place_cache:
+            return self._place_cache[key]
+        out: list[str] = []
         try:
             from dragoman.places import Gazetteer
             gaz = Gazetteer.load()
-            ref = gaz.lookup(text) or (gaz.lookup(text[:-1]) if text.endswith("s") else None)
+            for name in ([text, text[:-1]] if text.endswith("s") else [text]):
+                best = gaz.lookup(name)
+                if best is None:
+                    continue
+                out = [best.country] + sorted({p.country for p in gaz.candidates(name) if p.country} - {best.country})
+                break
         except Exception:  # the places stage is optional for actors: without it, no town roles
+            out = []
+        out = [c for c in out if c]
+        self._place_cache[key] = out
+        return out
+
+    def place_country(self, s: int, e: int) -> Optional[str]:
+        """The country of a town: the article's own country when the town may lie there."""
+        countries = self.place_countries(s, e)
+        if not countries:
             return None
-        return ref.country if ref is not None else None
+        focus = getattr(self, "focus", None)
+        return focus if focus in countries else countries[0]
 
     def appositive(self, cand: Cand) -> Cand:
         """'Rami X, head of the Britain-based Syrian Observatory': the post gives country and sector."""
@@ -627,9 +684,9 @@ class Finder:
         if not countries and not backers:
             return self.bare_role_at(i)
         # modifiers then the head
-        p, deputy = j, False
+        p, deputy, capitalised = j, False, 0
         kind = size = value = None
-        for _ in range(5):
+        for _ in range(6):
             if p >= self.n:
                 break
             kind, size, value = self._head_at(p)
@@ -639,13 +696,24 @@ class Finder:
                 deputy = deputy or self.lower[p] in DEPUTY
                 p += 1
                 continue
+            if capitalised < 3 and p not in self.state_at and self.alias_cover[p] is None and (
+                    (self.text[p][:1].isupper() and self.doc[p].pos_ in ("PROPN", "NOUN"))
+                    or (capitalised and self.lower[p] in ("and", "&"))):
+                capitalised += 1  # "Serbian Labour Minister", "Planning and Investment Minister"
+                p += 1
+                continue
             break
         if not kind:
             return None
+        if capitalised and not (kind == "office" or (kind == "role" and value.person)):
+            return None  # capitalised words before a group noun are more often a name ("... Unity Forces")
         e = p + size
         if kind == "role" and self.modifies_next_noun(e):
             return None  # "Turkish military bases": the role word only modifies another noun
         codes = [c for c, *_ in countries] or [c for c, how in backers if how == "anti" and c]
+        method = "role"
+        if not codes and kind == "role" and value.kind == "group" and self.focus and self.focus_for_groups:
+            codes, method = [self.focus], "role-default"  # "Iran-backed militias" in an article about Syria
         if not codes:
             return None
         start = i
@@ -658,6 +726,7 @@ class Finder:
             cand = self.build_role(kind, value, code, start, e, words, deputy, p, town)
             if cand is None:
                 continue
+            cand.method = method if cand.method == "role" else cand.method
             if n == 0:
                 self.attach_name(cand, e)
             else:  # another country in the same phrase: a second mention on the same words
@@ -667,7 +736,8 @@ class Finder:
     def modifies_next_noun(self, e: int) -> bool:
         """Does the role word ending at e only modify a noun after it ('military bases')?"""
         last = self.doc[e - 1]
-        if e >= self.n or last.dep_ not in ("compound", "amod", "nmod") or last.head.i < e:
+        if e >= self.n or last.dep_ not in ("compound", "amod", "nmod") or last.head.i < e \
+                or self.doc[e].pos_ != "NOUN" or not self.text[e].islower():
             return False
         return longest(self.lower, e, self.t.roles)[0] == 0 and self.lower[e] not in RELATION_NOUNS
 
@@ -695,7 +765,8 @@ class Finder:
             return Cand(s, e, f"{self.demonym(code)} counterpart", code, "GOV", "person", "role",
                         extra={"counterpart": True})
         name = f"{self.demonym(code)} {words}".strip()
-        return Cand(s, e, name, code, noun.sector, noun.kind, "role", extra={"person_noun": noun.person})
+        role = f"{words} of {self.state_name(code)}" if noun.person and words[:1].isupper() else None
+        return Cand(s, e, name, code, noun.sector, noun.kind, "role", role=role, extra={"person_noun": noun.person})
 
     def attach_name(self, cand: Cand, e: int):
         """A role phrase followed by a name: the name is the mention; else the phrase is."""
@@ -705,6 +776,13 @@ class Finder:
             # "Russian Defense Ministry spokesman Maj. Gen. X": a person noun after a ministry
             if cand.extra.get("ministry") and nxt < self.n:
                 size, role = longest(self.lower, nxt, self.t.roles)
+                if size and not role.person and not self.modifies_next_noun(nxt + size):
+                    # "Turkish Defence Ministry sources": the ministry's people, a mention each
+                    self.add(cand)
+                    words = self.doc[nxt:nxt + size].text
+                    self.add(Cand(nxt, nxt + size, f"{cand.name} {words}", cand.country, cand.sector, role.kind,
+                                  "role"))
+                    return
                 if size and role.person:
                     person = self.person_span_at(nxt + size)
                     if person is not None:  # the ministry is a mention of its own
@@ -789,7 +867,7 @@ class Finder:
     def bare_role_at(self, i: int) -> Optional[int]:
         """Role phrases with no country: a title before a name ('Military analyst Captain X Y'),
         or an institution of the article's country ('government forces', 'the regime')."""
-        if self.lower[i] in POSSESSIVE or not self.doc[i].is_alpha:
+        if self.lower[i] in POSSESSIVE or not self.doc[i].is_alpha or (i > 0 and self.text[i - 1] in ("-", "–")):
             return None
         p, mods = i, 0
         while p < self.n and mods < 3:
@@ -822,6 +900,12 @@ class Finder:
                     cand = self.appositive(Cand(s, pe, self.doc[s:pe].text, None, sector, "person", "role",
                                                 extra={"named": True}))
                     self.add(cand)
+                elif kind == "office" and self.focus and self.focus_share >= FOCUS_SHARE_FOR_OFFICES \
+                        and self.kb.lexicon.offices[value[0]].sector == "GOV":
+                    # "President Yoweri Museveni" in an article about one country: its president
+                    role = self.kb.role_string(value[0], self.focus)
+                    self.add(Cand(s, pe, self.doc[s:pe].text, self.focus, sector, "person", "role-default",
+                                  role=role, extra={"named": True}))
                 else:
                     role = self.doc[i:e].text
                     self.add(Cand(s, pe, self.doc[s:pe].text, None, sector, "person", "role", role=role,
@@ -836,9 +920,16 @@ class Finder:
                 self.add(Cand(i, e, f"Ministry of {fdef.name} ({self.state_name(code)})", code,
                               fdef.sector or "GOV", "organisation", "role", extra={"ministry": value}))
             return e
+        placed = self._ministry_place(e) if kind == "role" and not value.person else None
+        if placed:  # "the government in Damascus", "the authorities of Iraq"
+            end = self.state_at[e + 1][0]
+            self.add(Cand(i, end, f"{self.demonym(placed)} {self.doc[p:e].text.lower()}", placed, value.sector,
+                          value.kind, "role"))
+            return end
         local = kind == "role" and value.kind == "group" and value.sector in LOCAL_SECTORS \
             and not any(self.lower[k] in FOREIGN for k in range(max(0, i - 1), e))
-        if kind == "role" and (key in FOCUS_NOUNS or self.doc[p:e].text in FOCUS_NOUNS or local) and self.focus:
+        if kind == "role" and (key in FOCUS_NOUNS or self.doc[p:e].text in FOCUS_NOUNS or local) and self.focus \
+                and self.focus_for_groups:
             if self.modifies_next_noun(e):
                 return None
             if self.doc[p:e].text.lower() in ("military", "opposition") and (e >= self.n or self.doc[e].pos_ != "VERB"):

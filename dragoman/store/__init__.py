@@ -27,7 +27,7 @@ from dragoman.model import (
     ActorMention, ActorRef, Analysis, Article, Claim, DateMention, Event, PlaceMention, PlaceRef,
 )
 from dragoman.store.schema import (
-    MACHINE, RECORD_TABLES, ActorMentionRow, ClaimLinkRow, ClaimRow, DateRow, DocumentRow,
+    MACHINE, RECORD_TABLES, ActorMentionRow, ClaimLinkRow, ClaimRow, CorrectionRow, DateRow, DocumentRow,
     EventEvidenceRow, EventRow, PlaceRow, metadata,
 )
 
@@ -171,6 +171,9 @@ class Store:
             metadata.create_all(self.engine, checkfirst=True)
         except (SQLAlchemyError, OSError, ImportError) as err:
             raise StoreError(f"cannot open the store at {self.display_url}: {_first_line(err)}") from err
+        from dragoman.store.query import setup_fts
+
+        self.fts = setup_fts(self.engine)  # SQLite FTS5 index of document text; False: LIKE search
 
     def __repr__(self) -> str:
         return f"Store({self.display_url!r})"
@@ -188,6 +191,8 @@ class Store:
 
     def save(self, analysis: Analysis) -> None:
         """Store one analysis; a document saved again has its machine rows replaced, in one transaction."""
+        from dragoman.store.query import index_text
+
         rows = _rows(analysis)
         doc = analysis.doc
         try:
@@ -203,8 +208,16 @@ class Store:
                     batch = rows[table.__tablename__]
                     if batch:
                         conn.execute(insert(table), batch)  # one executemany per table
+                if self.fts:  # the text index moves with the document, in the same transaction
+                    index_text(conn, doc)
+                corrected = conn.execute(select(CorrectionRow.id).where(
+                    CorrectionRow.doc == doc, CorrectionRow.status == "active").limit(1)).first()
         except SQLAlchemyError as err:
             raise StoreError(f"cannot write to the store at {self.display_url}: {_first_line(err)}") from err
+        if corrected:  # flag the corrections the new machine output no longer fits
+            from dragoman.corrections import reconcile
+
+            reconcile(self, doc)
 
     def save_many(self, analyses: Iterable[Analysis]) -> int:
         count = 0
@@ -282,103 +295,113 @@ class Store:
 
     def events(self, actor: Optional[str] = None, country: Optional[str] = None, type: Optional[str] = None,
                since: Any = None, until: Any = None, limit: Optional[int] = 100, doc: Optional[str] = None,
-               ) -> list[dict]:
-        """Events, newest first, as plain dicts shaped like the output contract plus provenance.
+               **filters) -> list[dict]:
+        """Events, newest first, as plain dicts shaped like the output contract plus provenance,
+        with the analysts' live corrections applied (see dragoman.corrections).
 
         actor: case- and accent-insensitive substring of the source or target name;
         country: ISO3 of the source or the target; type: PLOVER type;
         since/until: ISO dates at any precision; an event is kept when the period its
         date names overlaps [since, until] (an event of 2025-01 is within since=2025-01-01).
-        Undated events are left out when since or until is given. limit=None: all."""
-        q = select(EventRow, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
-            .join(DocumentRow, DocumentRow.doc == EventRow.doc)
-        if actor:
-            key = fold(actor)
-            q = q.where(or_(EventRow.source_key.contains(key, autoescape=True),
-                            EventRow.target_key.contains(key, autoescape=True)))
-        if country:
-            code = country.strip().upper()
-            q = q.where(or_(EventRow.source_country == code, EventRow.target_country == code))
-        if type:
-            q = q.where(EventRow.type == type.strip().upper())
-        if doc:
-            q = q.where(EventRow.doc == doc)
-        q = _date_filter(q, EventRow, since, until)
-        q = q.order_by(EventRow.date_first.desc().nulls_last(), DocumentRow.published.desc().nulls_last(),
-                       EventRow.doc, EventRow.position)
-        if limit is not None:
-            q = q.limit(int(limit))
-        with Session(self.engine) as conn:
-            found = conn.execute(q).all()
-            ids = [row[0].id for row in found]
-            evidence: dict[str, list] = {}
-            for chunk in _chunks(ids):
-                ev_q = select(EventEvidenceRow).where(EventEvidenceRow.event_id.in_(chunk)) \
-                    .order_by(EventEvidenceRow.event_id, EventEvidenceRow.position)
-                for r in conn.execute(ev_q).scalars():
-                    evidence.setdefault(r.event_id, []).append(r)
-        return [_event_dict(row[0], evidence.get(row[0].id, []), *row[1:]) for row in found]
+        Undated events are left out when since or until is given. limit=None: all.
+        More filters (status, bbox, outlet, q, offset): see `query_events`."""
+        return self.query_events(actor=actor, country=country, type=type, since=since, until=until,
+                                 limit=limit, doc=doc, **filters)["items"]
 
     def claims(self, actor: Optional[str] = None, country: Optional[str] = None, stance: Optional[str] = None,
                since: Any = None, until: Any = None, limit: Optional[int] = 100, doc: Optional[str] = None,
-               ) -> list[dict]:
-        """Claims, newest first. actor: substring of the speaker's name; country: the speaker's ISO3;
-        stance: asserted | denied | speculated | unconfirmed; since/until as for events, on the claim date."""
-        q = select(ClaimRow, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
-            .join(DocumentRow, DocumentRow.doc == ClaimRow.doc)
-        if actor:
-            q = q.where(ClaimRow.speaker_key.contains(fold(actor), autoescape=True))
-        if country:
-            q = q.where(ClaimRow.speaker_country == country.strip().upper())
-        if stance:
-            q = q.where(ClaimRow.stance == stance.strip().lower())
-        if doc:
-            q = q.where(ClaimRow.doc == doc)
-        q = _date_filter(q, ClaimRow, since, until)
-        q = q.order_by(ClaimRow.date_first.desc().nulls_last(), DocumentRow.published.desc().nulls_last(),
-                       ClaimRow.doc, ClaimRow.position)
-        if limit is not None:
-            q = q.limit(int(limit))
-        with Session(self.engine) as conn:
-            found = conn.execute(q).all()
-            ids = [row[0].id for row in found]
-            links: dict[str, dict[str, list[str]]] = {}
-            for chunk in _chunks(ids):
-                link_q = select(ClaimLinkRow).where(ClaimLinkRow.claim_id.in_(chunk)).order_by(ClaimLinkRow.id)
-                for r in conn.execute(link_q).scalars():
-                    links.setdefault(r.claim_id, {}).setdefault(r.relation, []).append(r.other_claim_id)
-        return [_claim_dict(row[0], links.get(row[0].id, {}), *row[1:]) for row in found]
+               **filters) -> list[dict]:
+        """Claims, newest first, corrected. actor: substring of the speaker's name; country: the speaker's
+        ISO3; stance: asserted | denied | speculated | unconfirmed; since/until as for events, on the claim date."""
+        return self.query_claims(actor=actor, country=country, stance=stance, since=since, until=until,
+                                 limit=limit, doc=doc, **filters)["items"]
 
     def actors(self, name: Optional[str] = None, country: Optional[str] = None,
-               limit: Optional[int] = 100) -> list[dict]:
-        """Canonical actors with how often and in how many documents they are mentioned, most mentioned first.
+               limit: Optional[int] = 100, **filters) -> list[dict]:
+        """Canonical actors with how often and in how many documents they are mentioned, most mentioned first
+        (corrected mentions). name: case- and accent-insensitive substring of the canonical name; country: ISO3."""
+        return self.query_actors(name=name, country=country, limit=limit, **filters)["items"]
 
-        name: case- and accent-insensitive substring of the canonical name; country: ISO3."""
-        m = ActorMentionRow
-        group = (m.name, m.country, m.sector, m.actor_id)
-        q = select(*group, func.max(m.kind).label("kind"), func.count().label("mentions"),
-                   func.count(func.distinct(m.doc)).label("documents"),
-                   func.min(DocumentRow.published).label("first_published"),
-                   func.max(DocumentRow.published).label("last_published")) \
-            .join(DocumentRow, DocumentRow.doc == m.doc).group_by(*group)
-        if name:
-            q = q.where(m.name_key.contains(fold(name), autoescape=True))
-        if country:
-            q = q.where(m.country == country.strip().upper())
-        q = q.order_by(func.count().desc(), m.name)
-        if limit is not None:
-            q = q.limit(int(limit))
-        with self.engine.connect() as conn:
-            found = [dict(r) for r in conn.execute(q).mappings()]
-            names = sorted({r["name"] for r in found})
-            aliases: dict[tuple, set[str]] = {}
-            for chunk in _chunks(names):
-                alias_q = select(*group, m.mention).where(m.name.in_(chunk)).distinct()
-                for r in conn.execute(alias_q):
-                    aliases.setdefault(tuple(r[:4]), set()).add(r[4])
-        for r in found:
-            r["aliases"] = sorted(aliases.get((r["name"], r["country"], r["sector"], r["actor_id"]), ()))
-        return found
+    # ----- the query layer of the API and the workbench: pages {items, total, limit, offset, next} -----
+
+    def query_events(self, **filters) -> dict:
+        from dragoman.store.query import query_events
+
+        return query_events(self, **filters)
+
+    def query_claims(self, **filters) -> dict:
+        from dragoman.store.query import query_claims
+
+        return query_claims(self, **filters)
+
+    def query_actors(self, **filters) -> dict:
+        from dragoman.store.query import query_actors
+
+        return query_actors(self, **filters)
+
+    def query_places(self, **filters) -> dict:
+        from dragoman.store.query import query_places
+
+        return query_places(self, **filters)
+
+    def query_articles(self, **filters) -> dict:
+        from dragoman.store.query import query_articles
+
+        return query_articles(self, **filters)
+
+    def corrected_analysis(self, doc: str, include_deleted: bool = False) -> Optional[dict]:
+        """One document's analysis as a dict, every record with its stable 'key', corrections applied."""
+        from dragoman.corrections import corrected_analysis
+
+        return corrected_analysis(self, doc, include_deleted=include_deleted)
+
+    # ----- analysts' corrections (dragoman.corrections) -----
+
+    def correct(self, kind: str, key: str, field: Optional[str] = None, value: Any = None, *, reason: str,
+                author: str, delete: bool = False, record: Any = None, doc: Optional[str] = None) -> dict:
+        """Record a correction of one record (set a field, delete, or add a record); see dragoman.corrections."""
+        from dragoman.corrections import create_correction
+
+        return create_correction(self, kind, key, field, value, reason=reason, author=author, delete=delete,
+                                 record=record, doc=doc)
+
+    def corrections(self, status: Optional[str] = None, **filters) -> list[dict]:
+        """The audit log of corrections, newest first (status: active | reverted | needs_review)."""
+        from dragoman.corrections import list_corrections
+
+        return list_corrections(self, status=status, **filters)
+
+    def revert_correction(self, correction_id: int, author: Optional[str] = None) -> dict:
+        from dragoman.corrections import revert_correction
+
+        return revert_correction(self, correction_id, author=author)
+
+    def confirm_correction(self, correction_id: int, author: Optional[str] = None) -> dict:
+        from dragoman.corrections import confirm_correction
+
+        return confirm_correction(self, correction_id, author=author)
+
+    # ----- API tokens (dragoman.store.tokens) -----
+
+    def create_token(self, name: str) -> str:
+        from dragoman.store.tokens import create_token
+
+        return create_token(self, name)
+
+    def revoke_token(self, name: str) -> int:
+        from dragoman.store.tokens import revoke_token
+
+        return revoke_token(self, name)
+
+    def tokens(self) -> list[dict]:
+        from dragoman.store.tokens import list_tokens
+
+        return list_tokens(self)
+
+    def verify_token(self, token: str) -> Optional[str]:
+        from dragoman.store.tokens import verify_token
+
+        return verify_token(self, token)
 
     def documents(self, limit: Optional[int] = 100) -> list[dict]:
         """Stored documents, most recently analysed first, with how many records each holds."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -39,11 +39,17 @@ CORRECTIONS_ENDPOINT = "/api/corrections"
 def _templates() -> Jinja2Templates:
     # autoescape on every template, whatever its extension: article text is untrusted input
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB_DIR / "templates")), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True)
     env.filters["q"] = lambda value: quote(str(value), safe="")
     env.globals["corrections_endpoint"] = CORRECTIONS_ENDPOINT
     env.globals["vendor_missing"] = _vendor_missing
     return Jinja2Templates(env=env)
+
+
+def _next_query(request: Request, offset) -> str:
+    """The query string of the next page: the same filters, the offset moved on."""
+    params = {k: v for k, v in request.query_params.items() if k != "offset"}
+    return urlencode({**params, "offset": offset}) if offset is not None else ""
 
 
 def _vendor_missing() -> list[str]:
@@ -73,22 +79,24 @@ def mount_web(app: FastAPI, store: Any) -> None:
     def documents_json():
         return views.documents_view(store)
 
-    # the .json route first: "{doc}" alone would also match "name.json"
-    @app.get("/articles/{doc}.json", include_in_schema=False)
+    # the .json route first: "{doc:path}" alone would also match "name.json"; :path lets a
+    # document id hold a slash (ids of JSON Lines records are free text)
+    @app.get("/articles/{doc:path}.json", include_in_schema=False)
     def article_json(doc: str):
         data = views.article_view(store, doc)
         if data is None:
             return JSONResponse({"detail": f"no document {doc!r} in the store"}, status_code=404)
+        data.pop("runs")  # the text cut for display; the records hold the same offsets
         return data
 
-    @app.get("/articles/{doc}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{doc:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, doc: str):
         data = views.article_view(store, doc)
         if data is None:
             return page(request, "error.html", {"title": "Not found",
                                                 "message": f"No document {doc!r} in the store."}, 404)
         return page(request, "article.html", {**data, "event_fields": views.EVENT_FIELDS,
-                                              "claim_fields": views.CLAIM_FIELDS})
+                                              "claim_fields": views.CLAIM_FIELDS, "value_hints": views.value_hints()})
 
     @app.get("/events.json", include_in_schema=False)
     def events_json(request: Request):
@@ -103,7 +111,8 @@ def mount_web(app: FastAPI, store: Any) -> None:
             data = views.events_view(store, views.event_filters(dict(request.query_params)))
         except ValueError as err:
             return bad_filter(request, err, json=False)
-        return page(request, "events.html", {**data, "query": request.url.query})
+        return page(request, "events.html", {**data, "query": request.url.query,
+                                             "next_query": _next_query(request, data["next"])})
 
     @app.get("/claims.json", include_in_schema=False)
     def claims_json(request: Request):
@@ -118,4 +127,5 @@ def mount_web(app: FastAPI, store: Any) -> None:
             data = views.claims_view(store, views.claim_filters(dict(request.query_params)))
         except ValueError as err:
             return bad_filter(request, err, json=False)
-        return page(request, "claims.html", {**data, "query": request.url.query})
+        return page(request, "claims.html", {**data, "query": request.url.query,
+                                             "next_query": _next_query(request, data["next"])})

@@ -24,10 +24,19 @@ QUAD_CLASSES = {
 EVENT_STATUSES = ("occurred", "ongoing", "planned", "reported", "rumored", "denied", "hypothetical")
 CLAIM_STANCES = ("asserted", "denied", "speculated", "unconfirmed")
 
-# Fields an analyst may correct from the article page (the API validates the values).
+# Fields an analyst may correct from the article page: the corrections layer's own list when
+# it is installed (it validates the values), else the contract's main fields.
 EVENT_FIELDS = ("type", "mode", "status", "date", "source", "target", "place")
 CLAIM_FIELDS = ("stance", "speaker", "content", "date")
+try:
+    from dragoman.corrections import FIELDS as _CORRECTABLE
 
+    EVENT_FIELDS = tuple(_CORRECTABLE.get("event", EVENT_FIELDS))
+    CLAIM_FIELDS = tuple(_CORRECTABLE.get("claim", CLAIM_FIELDS))
+except ImportError:
+    pass
+
+MAX_PAGE = 1000  # records per page, the store's query layer's maximum
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
 
@@ -42,6 +51,11 @@ def plover_types() -> dict[str, int]:
         return {str(k).upper(): int(v) for k, v in mapping()["plover"]["quad"].items()}
     except Exception:  # the export mapping is unavailable: the pages still work, uncoloured
         return {}
+
+
+def value_hints() -> dict[str, list[str]]:
+    """Values the correction forms suggest: PLOVER types and statuses for events, stances for claims."""
+    return {"event": sorted(plover_types()) + list(EVENT_STATUSES), "claim": list(CLAIM_STANCES)}
 
 
 def quad_of(event_type: Optional[str]) -> Optional[str]:
@@ -59,26 +73,6 @@ def atlas_id(iso3: Optional[str]) -> Optional[str]:
 
     country = pycountry.countries.get(alpha_3=iso3.upper())
     return f"{int(country.numeric):03d}" if country else None
-
-
-# ---------- corrections ----------
-
-def _corrected(store: Store, kind: str, records: list[dict]) -> list[dict]:
-    """Records with the analysts' corrections applied, when the corrections layer offers that.
-
-    The corrections module (dragoman.corrections) owns how corrections are stored; the store's
-    own query methods may already apply them, in which case this is the identity."""
-    try:
-        from dragoman import corrections
-    except ImportError:
-        return records
-    apply = getattr(corrections, "apply_corrections", None)
-    if apply is None:
-        return records
-    try:
-        return apply(store, kind, records)
-    except TypeError:
-        return records
 
 
 # ---------- article page ----------
@@ -139,14 +133,25 @@ def segments(text: str, marks: Iterable[dict], blocks: Iterable[dict]) -> list[d
     marks, blocks = clip(marks), clip(blocks)
     cuts = sorted({0, n, *(m["start"] for m in marks), *(m["end"] for m in marks),
                    *(b["start"] for b in blocks), *(b["end"] for b in blocks)})
-    # sweep: annotations sorted by start; keep the ones open over each piece
+    # one sweep over the cuts, keeping the annotations open at each: linear in text pieces
+    items = marks + blocks
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for i, it in enumerate(items):
+        opening.setdefault(it["start"], []).append(i)
+        closing.setdefault(it["end"], []).append(i)
+    open_now: set[int] = set()
     pieces = []
     for a, b in zip(cuts, cuts[1:]):
-        on_marks = [m for m in marks if m["start"] <= a and m["end"] >= b]
-        on_blocks = [x for x in blocks if x["start"] <= a and x["end"] >= b]
+        open_now.difference_update(closing.get(a, ()))
+        open_now.update(opening.get(a, ()))
+        on = [items[i] for i in sorted(open_now)]
+        on_marks = [m for m in on if m["kind"] in ("actor", "place", "date")]
+        on_blocks = [x for x in on if x["kind"] in ("event", "claim")]
+        kinds = sorted({m["kind"] for m in on_marks})
         pieces.append({
             "text": text[a:b], "start": a, "end": b,
-            "marks": sorted({m["kind"] for m in on_marks}),
+            "marks": kinds, "mark_class": " ".join(f"m-{k}" for k in kinds),
             "title": "\n".join(dict.fromkeys(m["title"] for m in on_marks)),
             "events": [x["ref"] for x in on_blocks if x["kind"] == "event"],
             "claims": [x["ref"] for x in on_blocks if x["kind"] == "claim"],
@@ -155,53 +160,89 @@ def segments(text: str, marks: Iterable[dict], blocks: Iterable[dict]) -> list[d
     return pieces
 
 
+def runs(pieces: list[dict]) -> list[dict]:
+    """Consecutive pieces under the same events and claims, grouped: one evidence span per run."""
+    out: list[dict] = []
+    for p in pieces:
+        key = (p["events"], p["claims"])
+        if out and (out[-1]["events"], out[-1]["claims"]) == key:
+            out[-1]["pieces"].append(p)
+        else:
+            out.append({"events": p["events"], "claims": p["claims"], "title": p["block_title"], "pieces": [p]})
+    return out
+
+
 def _position(record_id: str) -> int:
     tail = record_id.rsplit("#", 1)[-1]
     digits = re.sub(r"\D", "", tail)
     return int(digits) if digits else 0
 
 
-def article_view(store: Store, doc: str) -> Optional[dict]:
-    """Everything the article page shows, or None when the store has no such document."""
+def _analysis_records(store: Store, doc: str) -> Optional[dict]:
+    """The document's analysis as a dict with every record keyed and the analysts' corrections applied.
+
+    Store.corrected_analysis is the store's own corrected reading; a store without the
+    corrections layer gives its machine analysis, keyed by row id."""
+    reader = getattr(store, "corrected_analysis", None)
+    if reader is not None:
+        data = reader(doc)
+        if data is not None:
+            data.setdefault("corrections", [])
+        return data
     analysis = store.analysis(doc)
     if analysis is None:
         return None
     data = analysis.model_dump(mode="json")
+    for kind, field in (("e", "events"), ("c", "claims")):
+        for i, r in enumerate(data[field]):
+            r["id"] = r["key"] = f"{doc}#{kind}{i}"
+    data["corrections"] = []
+    return data
+
+
+def _ref_of(record: dict, letter: str, n: int) -> str:
+    """A short label for a record on its article page: e3 for machine event 3, x1 for an added one."""
+    m = re.search(rf"#{letter}(\d+)$", record.get("id") or "")
+    return f"{letter}{m.group(1)}" if m else f"x{letter}{n}"
+
+
+def article_view(store: Store, doc: str) -> Optional[dict]:
+    """Everything the article page shows, or None when the store has no such document."""
+    data = _analysis_records(store, doc)
+    if data is None:
+        return None
     article = data["article"]
-    events = _corrected(store, "event", store.events(doc=doc, limit=None))
-    events.sort(key=lambda e: _position(e["id"]))
-    claims = _corrected(store, "claim", store.claims(doc=doc, limit=None))
-    claims.sort(key=lambda c: _position(c["id"]))
-    for e in events:
+    # only web links become hrefs: a javascript: URL in untrusted metadata must not be clickable
+    url = (article.get("url") or "").strip()
+    article["safe_url"] = url if re.match(r"(?i)^https?://", url) else None
+    events, claims = data["events"], data["claims"]
+    for n, e in enumerate(events):
         e["summary"] = event_summary(e)
         e["quad"] = quad_of(e["type"])
-        e["ref"] = f"e{_position(e['id'])}"
-    for c in claims:
+        e["ref"] = _ref_of(e, "e", n)
+    for n, c in enumerate(claims):
         c["summary"] = claim_summary(c)
-        c["ref"] = f"c{_position(c['id'])}"
+        c["ref"] = _ref_of(c, "c", n)
+    # corroborates / contradicts hold positions of claims within the document's analysis
+    by_position = {int(c["ref"][1:]): c for c in claims if c["ref"][1:].isdigit()}
+    for c in claims:
+        c["corroborating"] = [by_position[i]["ref"] for i in c.get("corroborates") or [] if i in by_position]
+        c["contradicting"] = [by_position[i]["ref"] for i in c.get("contradicts") or [] if i in by_position]
 
-    marks = [{"kind": "actor", "start": m["start"], "end": m["end"], "title": _mention_title("actor", m)}
-             for m in data["actors"]]
-    marks += [{"kind": "place", "start": m["start"], "end": m["end"], "title": _mention_title("place", m)}
-              for m in data["places"]]
-    marks += [{"kind": "date", "start": m["start"], "end": m["end"], "title": _mention_title("date", m)}
-              for m in data["dates"]]
+    marks = [{"kind": kind, "start": m["start"], "end": m["end"], "title": _mention_title(kind, m)}
+             for kind, field in (("actor", "actors"), ("place", "places"), ("date", "dates"))
+             for m in data[field] if m.get("start") is not None and m.get("end") is not None]
     blocks = [{"kind": "event", "ref": e["ref"], "start": s, "end": t,
                "title": f"Event {e['ref']}: {e['summary']}"} for e in events for s, t in e.get("spans") or []]
     blocks += [{"kind": "claim", "ref": c["ref"], "start": c["start"], "end": c["end"],
                 "title": f"Claim {c['ref']}: {c['summary']}"} for c in claims
-               if c.get("start") is not None and c.get("end") is not None]
-    claim_by_id = {c["id"]: c for c in claims}
-    for c in claims:
-        c["corroborating"] = [claim_by_id[i]["ref"] for i in c.get("corroborates", []) if i in claim_by_id]
-        c["contradicting"] = [claim_by_id[i]["ref"] for i in c.get("contradicts", []) if i in claim_by_id]
+               if c.get("start") is not None and c.get("end") is not None and c["end"] > c["start"]]
     return {
         "doc": doc, "article": article, "pipeline_version": data.get("pipeline_version"),
         "actors": data["actors"], "places": data["places"], "dates": data["dates"],
-        "events": events, "claims": claims,
-        "segments": segments(article["text"], marks, blocks),
-        "counts": {k: len(data[k]) for k in ("actors", "places", "dates")} | {
-            "events": len(events), "claims": len(claims)},
+        "events": events, "claims": claims, "corrections": data["corrections"],
+        "runs": runs(segments(article["text"], marks, blocks)),
+        "counts": {k: len(data[k]) for k in ("actors", "places", "dates", "events", "claims")},
     }
 
 
@@ -221,26 +262,44 @@ def event_filters(params: dict) -> dict:
         limit = int(params.get("limit") or 500)
     except ValueError:
         limit = 500
-    out["limit"] = max(1, min(limit, 5000))
+    out["limit"] = max(1, min(limit, MAX_PAGE))
+    try:
+        out["offset"] = max(0, int(params.get("offset") or 0))
+    except ValueError:
+        out["offset"] = 0
     return out
+
+
+def _page(query, plain, filters: dict, **extra) -> dict:
+    """A page of records from the store's query layer (query_events / query_claims), or from its
+    plain list method on a store without one (no status filter, no total)."""
+    if query is not None:
+        return query(limit=filters["limit"], offset=filters["offset"], **extra)
+    status = extra.pop("status", None)
+    items = plain(limit=None, **extra)
+    if status:
+        items = [r for r in items if r.get("status") == status]
+    total = len(items)
+    items = items[filters["offset"]:filters["offset"] + filters["limit"]]
+    following = filters["offset"] + len(items)
+    return {"items": items, "total": total, "limit": filters["limit"], "offset": filters["offset"],
+            "next": following if following < total else None}
 
 
 def events_view(store: Store, filters: dict) -> dict:
     """The filtered events with the timeline items, the actor network and the map's features."""
     f = filters
-    status = (f.get("status") or "").lower() or None
-    rows = store.events(actor=f.get("actor"), country=f.get("country"), type=f.get("type"),
-                        since=f.get("since"), until=f.get("until"), doc=f.get("doc"),
-                        limit=None if status else f["limit"])
-    rows = _corrected(store, "event", rows)
-    if status:
-        rows = [e for e in rows if (e.get("status") or "") == status][: f["limit"]]
+    page = _page(getattr(store, "query_events", None), store.events, f,
+                 actor=f.get("actor"), country=f.get("country"), type=f.get("type"), status=f.get("status"),
+                 since=f.get("since"), until=f.get("until"), doc=f.get("doc"))
+    rows = page["items"]
     for e in rows:
         e["summary"] = event_summary(e)
         e["quad"] = quad_of(e["type"])
         e["date_first"], e["date_last"] = date_bounds(e.get("date"))
+        e["anchor"] = _ref_of(e, "e", 0)
     return {
-        "filters": f, "events": rows, "count": len(rows),
+        "filters": f, "events": rows, "count": len(rows), "total": page["total"], "next": page["next"],
         "timeline": timeline_items(rows), "network": actor_network(rows), "map": map_layer(rows),
         "types": sorted(plover_types()), "statuses": list(EVENT_STATUSES),
         "quads": [{"key": key, "label": label, "types": sorted(t for t, q in plover_types().items() if q == code)}
@@ -319,36 +378,43 @@ def claim_filters(params: dict) -> dict:
         limit = int(params.get("limit") or 500)
     except ValueError:
         limit = 500
-    out["limit"] = max(1, min(limit, 5000))
+    out["limit"] = max(1, min(limit, MAX_PAGE))
+    try:
+        out["offset"] = max(0, int(params.get("offset") or 0))
+    except ValueError:
+        out["offset"] = 0
     return out
 
 
 def claims_view(store: Store, filters: dict) -> dict:
     """Claims, each with the claims that corroborate and contradict it resolved to records."""
     f = filters
-    rows = store.claims(actor=f.get("actor"), country=f.get("country"), stance=f.get("stance"),
-                        since=f.get("since"), until=f.get("until"), doc=f.get("doc"), limit=f["limit"])
-    rows = _corrected(store, "claim", rows)
+    page = _page(getattr(store, "query_claims", None), store.claims, f, actor=f.get("actor"),
+                 country=f.get("country"), stance=f.get("stance"), since=f.get("since"), until=f.get("until"),
+                 doc=f.get("doc"))
+    rows = page["items"]
     by_id = {c["id"]: c for c in rows}
     # linked claims may fall outside the filter: fetch their documents' claims once each
     wanted = {i for c in rows for i in (*c.get("corroborates", []), *c.get("contradicts", []))} - set(by_id)
-    for doc in sorted({i.rsplit("#", 1)[0] for i in wanted}):
-        for c in _corrected(store, "claim", store.claims(doc=doc, limit=None)):
+    for doc in sorted({str(i).rsplit("#", 1)[0] for i in wanted}):
+        for c in store.claims(doc=doc, limit=None):
             by_id.setdefault(c["id"], c)
     for c in by_id.values():
         c["summary"] = claim_summary(c)
+        c["anchor"] = _ref_of(c, "c", 0)
 
     def brief(i: str) -> Optional[dict]:
         c = by_id.get(i)
         if c is None:
             return None
-        return {k: c.get(k) for k in ("id", "doc", "speaker", "via", "stance", "date", "content", "evidence",
-                                      "summary", "start", "end")}
+        return {k: c.get(k) for k in ("id", "key", "doc", "speaker", "via", "stance", "date", "content", "evidence",
+                                      "summary", "anchor", "start", "end")}
 
     for c in rows:
         c["corroborating"] = [b for b in map(brief, c.get("corroborates", [])) if b]
         c["contradicting"] = [b for b in map(brief, c.get("contradicts", [])) if b]
-    return {"filters": f, "claims": rows, "count": len(rows), "stances": list(CLAIM_STANCES),
+    return {"filters": f, "claims": rows, "count": len(rows), "total": page["total"], "next": page["next"],
+            "stances": list(CLAIM_STANCES),
             "linked": sum(1 for c in rows if c["corroborating"] or c["contradicting"])}
 
 
