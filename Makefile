@@ -14,7 +14,7 @@ EXAMPLE ?= examples/baltic-defence-visit.txt
 EXAMPLE_PUBLISHED ?= 2025-03-12
 LOCK_TOOLS := build/lock-tools
 
-.PHONY: all install install-dev demo test lock clean
+.PHONY: all install install-dev demo test lock clean browser
 
 all: demo
 
@@ -34,14 +34,31 @@ $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
 	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
 
-install: $(VENV)/.installed
+# The workbench's front-end libraries: pinned npm packages (package-lock.json), copied into
+# dragoman/web/static/vendor so the pages load nothing from a CDN.
+$(VENV)/.installed-web: package.json package-lock.json dragoman/web/vendor.py $(VENV)/.installed
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m dragoman.web.vendor
+	@touch $@
+
+# The browser tests drive Debian's Chromium. Installed when missing and we may (root with
+# apt-get, as on CI); elsewhere the browser tests skip and say why.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	      || echo "make: could not install chromium; the browser tests will skip"; \
+	  else echo "make: no chromium and no root apt-get; the browser tests will skip"; fi; \
+	fi
+
+install: $(VENV)/.installed $(VENV)/.installed-web
 
 install-dev: $(VENV)/.installed-dev
 
 demo: install
 	$(BIN)/dragoman analyze $(EXAMPLE) --published $(EXAMPLE_PUBLISHED)
 
-test: install-dev
+test: install-dev $(VENV)/.installed-web browser
 	$(BIN)/python -m pytest -q
 
 # Regenerate the locks from pyproject.toml (needs the package index; uv runs from a
@@ -57,4 +74,4 @@ lock:
 		--custom-compile-command "make lock" -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache
+	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache node_modules dragoman/web/static/vendor

@@ -895,6 +895,11 @@ def _extract_claims(doc: Doc) -> list[Claim]:
             start, end = _sentence_bounds(doc, start, end)
             if found.quote is not None and start < found.quote[0] <= sent.start_char:
                 start = found.quote[0]
+            # an opening quotation mark the sentence splitter left at the end belongs to the next sentence
+            opening = [a for a, _ in regions if start < a < end and not _text_of(doc)[a:end].strip("'\"\u201c\u2018 \n")]
+            if opening:
+                end = opening[0]
+            start = next((a for a, _ in regions if start - 3 <= a < start), start)  # its own opening mark
             evidence = _text_of(doc)[start:end].strip()
             lead = len(_text_of(doc)[start:end]) - len(_text_of(doc)[start:end].lstrip())
             start += lead
@@ -955,7 +960,7 @@ def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int
         if len(gap) > 3 or any(ch.isalnum() for ch in gap):
             continue
         start, end = _sentence_bounds(doc, q_start, q_end)
-        start = max(start, q_start)
+        start = q_start
         if any(c.start < end and start < c.end for c in claims):
             continue  # the quotation's sentences carry their own attribution
         content = _text_of(doc)[q_start:q_end].strip("\"“”' ")

@@ -33,7 +33,7 @@ from dragoman.model import (
     PLOVER_TYPES, SECTORS, ActorMention, Claim, DateMention, Event, PlaceMention,
 )
 from dragoman.store import date_bounds
-from dragoman.store.keys import KINDS, added_key, claim_keys, event_keys, is_added, mention_keys
+from dragoman.store.keys import KINDS, added_key, claim_keys, event_keys, is_added, mention_keys, slug
 from dragoman.store.schema import ANALYST, CorrectionRow
 
 __all__ = [
@@ -80,8 +80,8 @@ def _nullable(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise CorrectionError("value must be a non-empty text")
+    if not isinstance(value, str) or value.strip().lower() in _NULLS:
+        raise CorrectionError("value must be a non-empty text (this field cannot be cleared)")
     return value.strip()
 
 
@@ -220,11 +220,14 @@ def check_record(kind: str, record: Any) -> dict:
     record = _parse(record)
     if not isinstance(record, dict):
         raise CorrectionError("an added record is a JSON object")
-    if kind == "claim":  # an analyst's claim may come without an evidence sentence
-        record = {"evidence": record.get("content", ""), "start": 0, "end": 0, **record}
     model = _MODELS.get(kind)
     if model is None:
         raise CorrectionError(f"unknown record kind {kind!r}; one of {', '.join(KINDS)}")
+    if kind == "claim":  # an analyst's claim may come without an evidence sentence
+        record = {"evidence": record.get("content", ""), "start": 0, "end": 0, **record}
+    # the same checks as a correction of each field (PLOVER types, ISO codes, dates, names as actors)
+    record = {name: FIELDS[kind][name](value) if name in FIELDS[kind] and value is not None else value
+              for name, value in record.items()}
     try:
         return model.model_validate(record).model_dump(mode="json")
     except ValidationError as err:
@@ -375,6 +378,8 @@ def create_correction(store, kind: str, key: str, field: Optional[str] = None, v
         if not doc or store.content_hash(doc) is None:
             raise CorrectionError(f"no stored document {doc!r} to add the {kind} to", 404)
         after = check_record(kind, record)
+        if kind in ("actor", "place", "date"):
+            _check_offsets(store, doc, after)
         row.update(doc=doc, action="add", field=None, before=None, after=after, target_key="",
                    pipeline_version_seen=_pipeline_version(store, doc))
         with store.engine.begin() as conn:
@@ -398,6 +403,19 @@ def create_correction(store, kind: str, key: str, field: Optional[str] = None, v
     with store.engine.begin() as conn:
         new_id = conn.execute(insert(CorrectionRow).values(**row)).inserted_primary_key[0]
     return get_correction(store, new_id)
+
+
+def _check_offsets(store, doc: str, mention: dict) -> None:
+    """An added mention must point at its own words in the document's text."""
+    from dragoman.store.schema import DocumentRow
+
+    with store.engine.connect() as conn:
+        text = conn.execute(select(DocumentRow.text).where(DocumentRow.doc == doc)).scalar() or ""
+    start, end = mention["start"], mention["end"]
+    if not 0 <= start < end <= len(text):
+        raise CorrectionError(f"offsets {start}-{end} are outside the document's text (0-{len(text)})")
+    if text[start:end] != mention["mention"]:
+        raise CorrectionError(f"the text at {start}-{end} is {text[start:end]!r}, not {mention['mention']!r}")
 
 
 def _added_record(store, kind: str, key: str) -> Optional[dict]:
@@ -509,7 +527,10 @@ def reconcile(store, doc: str) -> list[dict]:
         elif is_added(kind, key):
             continue  # a correction of an analyst's own record: the machine cannot change it
         elif key not in machine:
-            note = f"re-analysis ({version}) no longer produces this {kind}"
+            moved = _rekeyed(doc, kind, key, c, machine)
+            note = (f"re-analysis ({version}) now gives {c['field']} = {c['after']!r}, as corrected "
+                    f"(the record's key is now {moved})") if moved else \
+                f"re-analysis ({version}) no longer produces this {kind}"
         elif c["action"] == "set":
             now = get_path(machine[key], c["field"])
             if _same(now, c["after"]):
@@ -524,6 +545,27 @@ def reconcile(store, doc: str) -> list[dict]:
                 conn.execute(update(CorrectionRow).where(CorrectionRow.id == correction_id)
                              .values(status="needs_review", review_note=note))
     return [get_correction(store, i) for i, _ in flags]
+
+
+def _rekeyed(doc: str, kind: str, key: str, c, machine: dict[str, dict]) -> Optional[str]:
+    """For an event whose type, source or target was corrected: the key the machine record has
+    when the machine now says what the analyst said (keys are built from those three)."""
+    field = c["field"] or ""
+    if kind != "event" or c["action"] != "set" or field.split(".")[0] not in ("type", "source", "target"):
+        return None
+    if field not in ("type", "source", "source.name", "target", "target.name"):
+        return None
+    prefix = f"{doc}:event:"
+    if not key.startswith(prefix):
+        return None
+    parts = key[len(prefix):].split(":")
+    if len(parts) < 3:
+        return None
+    after = c["after"]
+    value = after if field == "type" else slug(after.get("name") if isinstance(after, dict) else after)
+    parts[{"type": 0, "source": 1, "target": 2}[field.split(".")[0]]] = value
+    candidate = prefix + ":".join(parts)
+    return candidate if candidate in machine else None
 
 
 def _machine_twin(kind: str, added: dict, machine: dict[str, dict]) -> Optional[str]:

@@ -20,7 +20,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from dragoman.merge import actor_key, merge_events
+from dragoman.merge import actor_key, merge_events, normalised_name
 from dragoman.model import PLOVER_TYPES, ActorMention, ActorRef, Event, PlaceMention, PlaceRef
 
 DATA_DIR = Path(__file__).parent / "data" / "plover"
@@ -183,7 +183,10 @@ class DocIndex:
         self.actor_at: list[Optional[ActorMention]] = [None] * n
         self.place_at: list[Optional[PlaceMention]] = [None] * n
         self.date_spans = []   # (first token, last token, DateMention)
+        # mentions sharing one span ("Hungarian and Romanian officials" resolved to both states)
+        self.twins: dict[tuple[int, int], list[ActorMention]] = {}
         for m in doc._.actors or []:
+            self.twins.setdefault((m.start, m.end), []).append(m)
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
@@ -342,7 +345,7 @@ def endpoints(t: Optional[Token], idx: DocIndex, lex: Lexicon) -> list[Endpoint]
 def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
     m = idx.actor_at[h.i]
     if m is not None:
-        out = [Endpoint(m.ref(), m.kind)]
+        out = [Endpoint(x.ref(), x.kind) for x in idx.twins.get((m.start, m.end), [m])]
         # coordinated modifiers name further actors: "Hungarian and Romanian officials"
         for c in h.children:
             if c.dep_ in ("amod", "compound", "nmod"):
@@ -372,7 +375,7 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
         if places:   # "the Damascus government": the state of the place
             return [ep for ep in (_state_of_place(p) for p in places[:1]) if ep]
     if h.i > 0 and h.pos_ in ("NOUN", "PROPN") and idx.actor_at[h.i - 1] is not None and \
-            h.doc[h.i - 1].head is not h:
+            h.doc[h.i - 1].head.i != h.i:
         # a premodifier the parser missed ("IS militants" parsed as a verb and its object)
         m = idx.actor_at[h.i - 1]
         return [Endpoint(m.ref(), m.kind)]
@@ -486,7 +489,7 @@ def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tupl
 def _anchor(t: Token) -> Token:
     """The verb a trigger's status hangs on: itself for a verb, the governing verb for a noun."""
     x, hops = t, 0
-    while x.pos_ not in ("VERB", "AUX") and x.head is not x and hops < 4:
+    while x.pos_ not in ("VERB", "AUX") and x.head.i != x.i and hops < 4:
         x = x.head
         hops += 1
     return x if x.pos_ in ("VERB", "AUX") else t
@@ -524,7 +527,7 @@ def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocInd
                 return "hypothetical"
             if _lemma(h) in st["planned_nouns"]:
                 return "planned"
-            if h.head is h:
+            if h.head.i == h.i:
                 break
             h = h.head
         for c in t.children:
@@ -583,7 +586,7 @@ def _attached(x: Token, anchors: set, hops: int = 4) -> bool:
     for _ in range(hops):
         if x in anchors:
             return True
-        if x.head is x:
+        if x.head.i == x.i:
             return False
         x = x.head
     return x in anchors
@@ -599,7 +602,9 @@ def event_date(t: Token, idx: DocIndex):
     # otherwise a date of a clause the trigger depends on ("On Monday, X said Y attacked Z"),
     # never one inside another clause ("violating the agreement established in 1974")
     path = {t} | set(t.ancestors)
-    pool = attached or [c for c in cands if _governing_word(t.doc[c[0]]) in path]
+    own = set(t.subtree) - {x for c in t.children if c.dep_ in ("advcl", "ccomp", "parataxis", "conj")
+                            for x in c.subtree}
+    pool = attached or [c for c in cands if _governing_word(t.doc[c[0]]) in path | own]
     if not pool:
         return None
     best = min(pool, key=lambda c: min(abs(c[0] - t.i), abs(c[1] - t.i)))
@@ -608,7 +613,7 @@ def event_date(t: Token, idx: DocIndex):
 
 def _governing_word(x: Token) -> Token:
     """The verb (or the sentence root) a phrase belongs to."""
-    while x.head is not x and x.pos_ not in ("VERB", "AUX"):
+    while x.head.i != x.i and x.pos_ not in ("VERB", "AUX"):
         x = x.head
     return x
 
@@ -623,7 +628,7 @@ def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional
             continue
         # attached through a locative preposition, or as the object of a movement/violence trigger
         h = x
-        while h.dep_ in ("compound", "amod", "nmod", "appos", "conj") and h.head is not h:
+        while h.dep_ in ("compound", "amod", "nmod", "appos", "conj") and h.head.i != h.i:
             h = h.head
         if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and _attached(h.head, anchors, 5):
             best = p
@@ -639,7 +644,7 @@ def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional
             if p is None or idx.actor_at[x.i] is not None:
                 continue
             h = x
-            while h.dep_ in ("compound", "amod", "nmod", "appos", "conj") and h.head is not h:
+            while h.dep_ in ("compound", "amod", "nmod", "appos", "conj") and h.head.i != h.i:
                 h = h.head
             if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps:
                 cands.append((abs(x.i - t.i), x.i, p))
@@ -654,7 +659,7 @@ def _governed(t: Token, senses: dict, lex: Lexicon) -> bool:
     """True when a trigger is the complement of another trigger ('agreed to cooperate',
     'condemned the attack'): the governing trigger codes the happening."""
     x, hops = t, 0
-    while hops < 4 and x.head is not x:
+    while hops < 4 and x.head.i != x.i:
         purpose = x.dep_ in ("advcl", "conj")   # "demonstrated ..., calling for X": part of the protest
         if x.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "acl", "attr",
                           "oprd", "compound", "amod", "npadvmod") and not purpose:
@@ -846,7 +851,22 @@ def code_events(doc: Doc) -> list[Event]:
                 raw[next(i for i, e in enumerate(raw) if e is old)] = new
         attack[:] = folded[:len(attack)]
         raw.extend(folded[len(attack):])
-    return merge_events(raw)
+    return [_place_as_target(ev) for ev in merge_events(raw)]
+
+
+def _place_as_target(ev: Event) -> Event:
+    """An act of force on a place with no one named is an act on its state ('shelled X', 'imposed a
+    curfew in X', 'deployed troops in X'); decided after merging, so that a record naming the
+    target elsewhere in the article keeps it."""
+    if ev.target is not None or ev.place is None or not ev.place.country or ev.source is None \
+            or not ev.source.country:
+        return ev   # a stateless group fighting somewhere is not fighting that state
+    foreign = ev.place.country != ev.source.country
+    if not ((foreign and ev.type in ("ASSAULT", "COERCE", "MOBILIZE"))
+            or (ev.type == "COERCE" and ev.source.sector in ("GOV", "COP", "MIL"))):
+        return ev
+    ep = Endpoint(ActorRef(name=_country_name(ev.place.country), country=ev.place.country, sector="GOV"), "state")
+    return ev.model_copy(update={"target": _normalise(ep, ev.type, "target")})
 
 
 def _attack_of_casualties(t: Token, senses: dict) -> Optional[Token]:
@@ -910,7 +930,7 @@ def _accused_acts(t: Token, accusations: list[Event], senses: dict, lex: Lexicon
     out = []
     for x in t.subtree:
         s = senses.get(x.i)
-        if x is t or s is None or s.type not in ("ASSAULT", "COERCE") or x.sent != t.sent:
+        if x.i == t.i or s is None or s.type not in ("ASSAULT", "COERCE") or x.sent != t.sent:
             continue
         if x.pos_ in ("VERB",):
             target_toks = _verb_targets(x, lex)
@@ -1076,7 +1096,8 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
     if not sources and sense.type == "ASSAULT":
         sources = _unknown_attacker(t, agent_toks, _assault_mode(t, sense, lex), lex, place, idx)
     if not targets and sense.type in ("ASSAULT", "COERCE"):
-        targets = _generic_victims(t, target_toks, lex, place, idx)
+        targets = _generic_victims(t, target_toks + (_complement_targets(t, lex) if is_verb else []), lex,
+                                   place, idx)
     if not sources:
         return []
     source_keys = {actor_key(s.ref) for s in sources}
@@ -1086,12 +1107,21 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         # coordinated actors of a mutual act are each other's counterpart ("A and B agreed")
         pairs = [(sources[0], sources[1])]
     else:
-        targets = [tg for tg in targets if actor_key(tg.ref) not in source_keys] or [None]
+        targets = [tg for tg in targets if not any(_same_actor(tg.ref, s.ref) for s in sources)] or [None]
         pairs = [(s, tg) for s in sources for tg in targets]
     etype, mode = sense.type, _assault_mode(t, sense, lex)
     if _threat_head(t, lex):
         etype, mode = "THREATEN", "violence"
     return _events_for(t, sense, etype, mode, pairs, place, lex, idx)
+
+
+def _same_actor(a: ActorRef, b: ActorRef) -> bool:
+    """The same actor on both ends: same name, or the same state agency (an actor of unknown
+    sector in the source's country may be anyone there: 'Egyptian police dispersed Egyptian protesters')."""
+    if normalised_name(a.name) == normalised_name(b.name):
+        return True
+    return actor_key(a) == actor_key(b) and a.sector is not None and b.sector is not None \
+        and (a.sector == b.sector or {a.sector, b.sector} <= {"GOV", "MIL"})
 
 
 def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon) -> list[Endpoint]:
@@ -1146,9 +1176,10 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
                 (sense.mode == "visit" or etype in VIOLENT_PLACE_TYPES):
             ev_place = tgt.from_place
         if tgt_ref is None and place is not None and place.country and place.country != src_ref.country and (
-                (etype == "COERCE" and "territory" in sense.contexts) or mode == "visit" or etype == "MOBILIZE"):
-            ep = _state_of_place(place)   # occupying land in X is coercing X
-            tgt_ref = ep.ref if ep else None
+                (etype == "COERCE" and "territory" in sense.contexts) or mode == "visit"):
+            # visiting or occupying a place is visiting or coercing its state
+            ep = _state_of_place(place)
+            tgt_ref = _normalise(ep, etype, "target") if ep else None
         status = event_status(t, src_ref, lex, idx)
         ev_type = _intent_type(t, etype, status, lex)
         contexts = list(sense.contexts)
@@ -1189,7 +1220,7 @@ def _threat_head(t: Token, lex: Lexicon) -> bool:
     """A violent event some actor only alludes to: 'alluding to potential military operations'."""
     x = t
     for _ in range(4):
-        if x.head is x:
+        if x.head.i == x.i:
             return False
         x = x.head
         if _lemma(x) in lex.threat_heads:

@@ -23,7 +23,7 @@ STATE_SECTORS = {None, "GOV", "MIL", "SPY", "COP", "LEG", "JUD"}
 SYMMETRIC_TYPES = {"CONSULT", "COOPERATE"}
 
 
-def _norm_name(name: str) -> str:
+def normalised_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", name or "")
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[^\w ]", " ", text)
@@ -41,7 +41,7 @@ def actor_key(ref: Optional[ActorRef]):
         return ("group", ref.country, ref.sector)
     if ref.actor_id:
         return ("id", ref.actor_id)
-    return ("name", _norm_name(ref.name))
+    return ("name", normalised_name(ref.name))
 
 
 def _interval(value: Optional[str]):

@@ -26,10 +26,11 @@ def span(part: str) -> tuple[int, int]:
 
 
 def build(version: str = "dragoman-test-1", consult_status: str = "occurred", consult_date: str | None = "2025-04-13",
+          consult_type: str = "CONSULT",
           with_consult: bool = True, extra_first: bool = False, claim_text: str = "no deal had been reached") -> Analysis:
     """An analysis of TEXT as a pipeline might give it; the arguments play a newer pipeline's changes."""
     visit, strike = TEXT.split(". ")[0] + ".", TEXT.split(". ")[1] + "."
-    consult = Event(type="CONSULT", mode="meeting", source=ActorRef(name="Oman", country="OMN", sector="GOV"),
+    consult = Event(type=consult_type, mode="meeting", source=ActorRef(name="Oman", country="OMN", sector="GOV"),
                     target=ActorRef(name="Iran", country="IRN", sector="GOV"), date=consult_date,
                     place=PlaceRef(name="Muscat", country="OMN", lat=23.58, lon=58.41, kind="city"),
                     status=consult_status, evidence=[visit], spans=[span(visit)])
@@ -136,6 +137,13 @@ def test_machine_now_equal_to_the_correction_is_flagged(store):
     assert "as corrected" in note
 
 
+def test_machine_agreeing_on_a_corrected_type_is_recognised_under_the_new_key(store):
+    store.correct("event", consult_of(store)["key"], "type", "AGREE", reason="they signed", author="ana")
+    store.save(build(version="dragoman-test-2", consult_type="AGREE"))
+    note = store.corrections(status="needs_review")[0]["review_note"]
+    assert "as corrected" in note and ":event:AGREE:oman:iran" in note
+
+
 def test_delete_hides_the_record_and_revert_restores_it(store):
     key = next(e["key"] for e in store.events() if e["type"] == "ASSAULT")
     c = store.correct("event", key, delete=True, reason="the strike was in another article", author="ana")
@@ -162,6 +170,21 @@ def test_an_added_record_has_analyst_origin_and_is_queryable(store):
     assert store.events(type="REJECT")[0]["status"] == "reported"
     store.save(build(version="dragoman-test-2"))  # the machine still does not find it: nothing to review
     assert store.corrections(status="needs_review") == []
+
+
+def test_added_records_are_checked_like_corrections(store):
+    def add(kind, record):
+        return store.correct(kind, "oman-talks", record=record, doc="oman-talks", reason="missed", author="ana")
+
+    with pytest.raises(CorrectionError, match="not one of"):
+        add("event", {"type": "WAR"})
+    start = TEXT.index("Tehran")
+    with pytest.raises(CorrectionError, match="not 'Teheran'"):
+        add("place", {"mention": "Teheran", "start": start, "end": start + 7, "name": "Tehran"})
+    added = add("place", {"mention": "Tehran", "start": start, "end": start + 6, "name": "Tehran",
+                          "country": "irn", "lat": 35.69, "lon": 51.39, "kind": "city"})
+    assert added["after"]["country"] == "IRN"
+    assert [p["name"] for p in store.query_places(country="IRN")["items"]] == ["Tehran"]
 
 
 def test_mention_corrections_reach_actors_and_places(store):

@@ -265,6 +265,7 @@ def query_events(store, actor: Optional[str] = None, country: Optional[str] = No
     if box:
         record_where += [E.place_lon >= box[0], E.place_lat >= box[1], E.place_lon <= box[2], E.place_lat <= box[3]]
     doc_where = _doc_filters(store, E, doc, outlet, q)
+
     def keep(r: dict) -> bool:
         if r["deleted"] and not include_deleted:
             return False

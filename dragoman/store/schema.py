@@ -4,8 +4,10 @@ Every row keeps its provenance: the document it was read from, character
 offsets into that document's text where the record has them, the pipeline
 version that produced it and its `origin`. Rows written by the pipeline have
 origin 'machine' and are replaced wholesale when a document is analysed again;
-they are never edited in place. Analysts' corrections will live in a table of
-their own, applied on top of the machine rows, so a re-analysis cannot lose them.
+they are never edited in place. Analysts' corrections live in a table of their
+own (`corrections`, keyed by dragoman.store.keys), applied on top of the machine rows
+when reading, so a re-analysis cannot lose them. On SQLite the store also keeps an FTS5
+table `documents_fts` (created outside this metadata: Alembic must ignore it).
 
 Only portable column types are used (String, Text, Integer, Float, Boolean,
 DateTime, JSON), so the same models run on SQLite and PostgreSQL.
