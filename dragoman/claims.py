@@ -900,6 +900,8 @@ def _extract_claims(doc: Doc) -> list[Claim]:
             if opening:
                 end = opening[0]
             start = next((a for a, _ in regions if start - 3 <= a < start), start)  # its own opening mark
+            # and a closing mark the splitter put at its start belongs to the sentence before
+            start = next((b for _, b in regions if start < b <= start + 2 and b <= found.content_span[0]), start)
             evidence = _text_of(doc)[start:end].strip()
             lead = len(_text_of(doc)[start:end]) - len(_text_of(doc)[start:end].lstrip())
             start += lead
@@ -930,12 +932,18 @@ def _extract_claims(doc: Doc) -> list[Claim]:
 
 
 def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to whole sentences; an opening quotation mark that the sentence
-    splitter left at the end of the previous sentence does not pull that sentence in."""
-    while start < end and not _text_of(doc)[start].isalnum():
-        start += 1
-    first = doc.char_span(start, min(end, start + 1), alignment_mode="expand")
-    last = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+    """Widen [start, end) to whole sentences; a quotation mark that the sentence splitter
+    left in the neighbouring sentence does not pull that sentence in."""
+    text = _text_of(doc)
+    lo, hi = start, end
+    while lo < hi and not text[lo].isalnum():
+        lo += 1
+    while hi > lo and not text[hi - 1].isalnum():
+        hi -= 1
+    if lo >= hi:
+        return start, end
+    first = doc.char_span(lo, lo + 1, alignment_mode="expand")
+    last = doc.char_span(hi - 1, hi, alignment_mode="expand")
     if first is not None and len(first):
         start = min(start, first[0].sent.start_char)
     if last is not None and len(last):

@@ -1110,8 +1110,10 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         targets = [tg for tg in targets if not any(_same_actor(tg.ref, s.ref) for s in sources)] or [None]
         pairs = [(s, tg) for s in sources for tg in targets]
     etype, mode = sense.type, _assault_mode(t, sense, lex)
-    if _threat_head(t, lex):
-        etype, mode = "THREATEN", "violence"
+    head = _threat_head(t, lex)
+    if head is not None:
+        # the threat is the happening, with the status of the clause that makes it
+        return _events_for(t, sense, "THREATEN", "violence", pairs, place, lex, idx, status_token=head)
     return _events_for(t, sense, etype, mode, pairs, place, lex, idx)
 
 
@@ -1163,7 +1165,7 @@ def endpoints_deep(t: Token, idx: DocIndex, lex: Lexicon) -> list[Endpoint]:
 
 
 def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, place, lex: Lexicon,
-                idx: DocIndex) -> list[Event]:
+                idx: DocIndex, status_token: Optional[Token] = None) -> list[Event]:
     date = event_date(t, idx)
     published = t.doc._.published
     sent = t.sent
@@ -1180,7 +1182,7 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
             # visiting or occupying a place is visiting or coercing its state
             ep = _state_of_place(place)
             tgt_ref = _normalise(ep, etype, "target") if ep else None
-        status = event_status(t, src_ref, lex, idx)
+        status = event_status(status_token if status_token is not None else t, src_ref, lex, idx)
         ev_type = _intent_type(t, etype, status, lex)
         contexts = list(sense.contexts)
         if ev_type != etype:
@@ -1216,18 +1218,19 @@ def _intent_type(t: Token, etype: str, status: str, lex: Lexicon) -> str:
     return etype
 
 
-def _threat_head(t: Token, lex: Lexicon) -> bool:
-    """A violent event some actor only alludes to: 'alluding to potential military operations'."""
+def _threat_head(t: Token, lex: Lexicon) -> Optional[Token]:
+    """The verb by which an actor only alludes to a violent event ('alluding to potential military
+    operations'), or None."""
     x = t
     for _ in range(4):
         if x.head.i == x.i:
-            return False
+            return None
         x = x.head
         if _lemma(x) in lex.threat_heads:
-            return True
+            return x
         if x.pos_ == "VERB" and x.dep_ not in ("xcomp", "ccomp", "pcomp", "prep", "pobj"):
-            return False
-    return False
+            return None
+    return None
 
 
 @Language.factory("dragoman_events")

@@ -125,19 +125,25 @@ def _norm(line: str) -> str:
 
 
 def _split_captions(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Drop markdown image lines and repeated caption lines; return (kept lines, captions)."""
+    """Keep each photo caption once; return (kept lines, captions).
+
+    A caption stays in the analysed text, once, where it first appears: it often carries
+    the only date or place of the photographed event. `captions` marks which lines they are."""
     captions: list[str] = []
 
     def add_caption(key: str) -> None:
         if key and key not in captions:
             captions.append(key)
 
-    # Markdown images: the line goes, its alt text is a caption.
+    # Markdown images: the image goes, its alt text is a caption line.
     image_free: list[str] = []
     for line in lines:
         match = MARKDOWN_IMAGE.match(line)
         if match:
-            add_caption(_norm(match.group("caption")))
+            caption = _norm(match.group("caption"))
+            add_caption(caption)
+            if caption:
+                image_free.append(caption)
         else:
             image_free.append(line)
 
@@ -152,10 +158,14 @@ def _split_captions(lines: list[str]) -> tuple[list[str], list[str]]:
     headline = nonblank[0] if nonblank and nonblank[0] in repeated and not nonblank[0].endswith(")") \
         and nonblank[0] not in captions else None
     caption_keys = (set(captions) | repeated) - {headline}
+    kept_captions: set[str] = set()
     kept: list[str] = []
     headline_seen = False
     for line, key in zip(image_free, keys):
         if key and key in caption_keys:
+            if key not in kept_captions:
+                kept.append(key)
+                kept_captions.add(key)
             add_caption(key)
         elif key and key == headline:
             if not headline_seen:

@@ -67,6 +67,8 @@ def test_a_failed_set_is_a_row_not_a_crash(score_all):
 
 
 def test_a_missing_set_fails_alone(score_all, capsys):
+    if not score_all.GOLD.is_dir():
+        pytest.skip("the shared gold sets are not mounted (../shared/gold)")
     status = score_all.main(["--sets", "no-such-set"])
     out = capsys.readouterr().out
     assert status == 1
