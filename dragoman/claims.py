@@ -524,6 +524,9 @@ def _inverted_speaker(verb: Token, sent: Span) -> Optional[Token]:
         return None
     if k < sent.end and doc[k].pos_ in ("VERB", "AUX") and doc[k].tag_ not in ("VBG",):
         return None  # "said the attack was ...": the phrase opens the content
+    if any(c.dep_ == "nsubj" and c.i < verb.i for c in verb.children) and k < sent.end and not (
+            doc[k].is_punct or doc[k].pos_ in ("DET", "ADP") or doc[k].tag_ == "VBG"):
+        return None  # "X, an analyst, said parents still want ...": the subject before the verb speaks
     if any(doc[x].ent_type_ in TIME_ENTS for x in range(j, k)):
         return None  # "said on Friday", "said last week"
     # the phrase's last noun heads it ("the Syrian Observatory for Human Rights" heads on "Observatory")

@@ -69,8 +69,11 @@ def analysed_store(tmp_path_factory):
     from dragoman.pipeline import analyze_article
 
     path = files[0]
-    analysis = analyze_article(Article(doc=path.stem, text=path.read_text(encoding="utf-8"),
-                                       published="2025-02-10"))
+    from dragoman.ingest import article_from_text
+
+    # as a user feeds it: the pasted page, cleaned by ingest
+    analysis = analyze_article(article_from_text(path.read_text(encoding="utf-8"), doc=path.stem,
+                                                 published="2025-02-10"))
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}")
     store.save(analysis)
     yield store, analysis

@@ -39,7 +39,9 @@ def dev_article() -> Article:
     if not files:
         pytest.skip(f"no dev article under {SHARED_DEV} (the shared gold folder is absent)")
     path = files[0]
-    return Article(doc=path.stem, text=path.read_text(encoding="utf-8"), published="2025-02-10")
+    from dragoman.ingest import article_from_text
+
+    return article_from_text(path.read_text(encoding="utf-8"), doc=path.stem, published="2025-02-10")
 
 
 @pytest.fixture(scope="module")
