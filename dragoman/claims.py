@@ -14,7 +14,17 @@ stage finds them from the dependency parse:
   is attached to ("..., the ministry said"), or for verbs like "deny" its object;
 - the stance starts from the cue and is changed by negation, hedges and
   modal verbs (``data/claims/stance.yaml``);
-- "citing X", "told X" and "reported from X" add X to the claim's ``via`` chain.
+- "citing X", "told X" and "reported from X" add X to the claim's ``via`` chain,
+  and so does the speaker of a claim that encloses another ("sources said the
+  leaders had stressed ...");
+- beyond single sentences: a quotation continued after its attribution keeps
+  the speaker, a quotation signed "- Name" is that name's, and a headline
+  "Speaker: words" / "words: Speaker" attributes with its colon.
+
+The speaker's name is the text's own ("Mr. Burman", "the Syrian Defense
+Minister" less its article) with the actor's country, sector and id; the
+knowledge base's canonical name replaces it only for pronouns and phrases
+without a proper noun that the actors stage resolved ("the Syrian president").
 
 Claims about the same proposition are then linked: ``corroborates`` when the
 stances agree, ``contradicts`` when one asserts what the other denies.
@@ -68,6 +78,7 @@ class Cue:
 @dataclass
 class Lexicon:
     verbs: dict[str, Cue]
+    nouns: dict[str, Cue]
     phrasal: dict[tuple[str, str], Cue]
     prepositional: dict[tuple[str, str], Cue]
     citing_verbs: frozenset[str]
@@ -77,6 +88,7 @@ class Lexicon:
     hedge_predicates: frozenset[str]
     unconfirmed: list[re.Pattern]
     content_negations: frozenset[str]
+    stative_verbs: frozenset[str]
     source_nouns: frozenset[str]
     document_nouns: frozenset[str]
     headline_labels: frozenset[str]
@@ -142,6 +154,7 @@ def lexicon() -> Lexicon:
     sector_heads = sources.get("sector_heads") or {}
     return Lexicon(
         verbs={lemma.lower(): _cue(e, f"cues.yaml verbs.{lemma}") for lemma, e in cues["verbs"].items()},
+        nouns={lemma.lower(): _cue(e, f"cues.yaml nouns.{lemma}") for lemma, e in (cues.get("nouns") or {}).items()},
         phrasal=pairs("phrasal"),
         prepositional=pairs("prepositional"),
         citing_verbs=_words(cues, "citing_verbs", "cues.yaml"),
@@ -151,6 +164,7 @@ def lexicon() -> Lexicon:
         hedge_predicates=_words(stance, "hedge_predicates", "stance.yaml"),
         unconfirmed=[re.compile(p, re.I) for p in stance.get("unconfirmed_patterns") or []],
         content_negations=_words(stance, "negation_words", "stance.yaml"),
+        stative_verbs=_words(stance, "stative_verbs", "stance.yaml"),
         source_nouns=_words(sources, "source_nouns", "sources.yaml"),
         document_nouns=_words(sources, "document_nouns", "sources.yaml"),
         headline_labels=_words(sources, "headline_labels", "sources.yaml"),
@@ -441,6 +455,7 @@ class SpeakerResolver:
 
 @dataclass
 class Found:
+    """One attribution read off the parse, before its speaker is resolved."""
     cue_tokens: list[Token]
     cue: Cue
     speaker_head: Token
@@ -484,7 +499,7 @@ def _adjacent_speaker(verb: Token) -> Optional[Token]:
     while i >= sent.start and doc[i].pos_ in ("ADV", "AUX", "PART") and doc[i].dep_ != "neg":
         i -= 1
     if i >= sent.start and doc[i].pos_ in ("NOUN", "PROPN") and doc[i].dep_ not in ("pobj",):
-        return doc[i] if doc[i].dep_ not in ("compound",) else doc[i]
+        return doc[i]
     if i >= sent.start and doc[i].pos_ == "PRON" and doc[i].lower_ in lexicon().person_pronouns | lexicon().group_pronouns:
         return doc[i]
     j = verb.i + 1
@@ -594,6 +609,11 @@ def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[
             if f:
                 found.append(f)
             continue
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.nouns:
+            f = _noun_cue(tok, lex.nouns[tok.lemma_.lower()])
+            if f:
+                found.append(f)
+            continue
         if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_ in ("VBZ", "VBD")):
             continue
         cue, cue_tokens = None, [tok]
@@ -613,6 +633,24 @@ def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[
         if f:
             found.append(f)
     return found
+
+
+def _noun_cue(noun: Token, cue: Cue) -> Optional[Found]:
+    """"Russia's claim that ...", "a denial by the ministry that ...": a speaker and a that-clause."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl")
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None:
+        return None
+    speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if speaker is None:
+        speaker = next((g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
+                        for g in c.children if g.dep_ == "pobj"), None)
+    if speaker is None:
+        return None
+    content, span = _content_from_tokens([t for t in clause.subtree])
+    if len(content) < 3:
+        return None
+    return Found([noun], cue, speaker, content, span)
 
 
 def _according_to(acc: Token, to: Token, cue: Cue, sent: Span) -> Optional[Found]:
@@ -787,15 +825,16 @@ def _denies_event(root: Token, lex: Lexicon) -> bool:
     """A negated happening ("its planes had not carried out strikes", "the army has not used
     them") denies an event; a negated opinion, state or prediction ("this is not right",
     "it would not affect") is an assertion of its own."""
-    if root.pos_ != "VERB" or root.lemma_ in ("be", "have", "think", "mean", "make", "see", "want", "know"):
+    if root.pos_ != "VERB" or root.lemma_.lower() in lex.stative_verbs:
         return False
     if not _is_negated(root, lex.content_negations):
         return False
     auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
     if any(a.tag_ == "MD" for a in auxes):
         return False
-    return root.tag_ in ("VBD", "VBN") or any(a.lemma_ in ("do", "have") and a.tag_ in ("VBD", "VBZ", "VBP")
-                                              for a in auxes) and root.tag_ in ("VB", "VBN")
+    # a past or perfect happening: "did not strike", "had not carried out", "has not used"
+    return root.tag_ in ("VBD", "VBN") or root.tag_ == "VB" and any(
+        a.lower_ == "did" or a.lemma_ == "have" for a in auxes)
 
 
 def date_of(found: Found, sent: Span, dates: list) -> Optional[str]:

@@ -274,3 +274,16 @@ def test_nested_attribution_records_the_outer_speaker_as_via(nlp):
     claims = claims_of(nlp, text)
     inner = [c for c in claims if c.speaker.name == "two presidents"]
     assert inner and [v.name for v in inner[0].via] == ["Diplomatic sources"]
+
+
+def test_subject_before_the_cue_wins_over_a_noun_after_it(nlp):
+    text = "Lina Farouk, a researcher at a policy institute, said parents still want local schools."
+    claims = [c for c in claims_of(nlp, text) if c.cue == "said"]
+    assert claims and claims[0].speaker.name == "Lina Farouk"
+
+
+def test_noun_cue_with_a_possessor_and_a_that_clause(nlp):
+    text = "The ministry's denial that its jets struck the market convinced few observers."
+    claims = [c for c in claims_of(nlp, text) if c.cue == "denial"]
+    assert claims and claims[0].speaker.name == "ministry" and claims[0].stance == "denied"
+    assert claims[0].content.startswith("its jets struck the market")
