@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+import bisect
+
 import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -851,19 +853,97 @@ def code_events(doc: Doc) -> list[Event]:
                 raw[next(i for i, e in enumerate(raw) if e is old)] = new
         attack[:] = folded[:len(attack)]
         raw.extend(folded[len(attack):])
+    raw = _carry_context(raw, doc)
     return [_place_as_target(ev) for ev in merge_events(raw)]
+
+
+# How many sentences back an undated event may look for the happening it continues.
+CARRY_SENTENCES = 2
+
+
+def _pair_key(ev: Event) -> Optional[frozenset]:
+    if ev.source is None or ev.target is None:
+        return None
+    key = frozenset((actor_key(ev.source), actor_key(ev.target)))
+    return key if len(key) == 2 else None
+
+
+# "after the meeting", "during the visit": a definite nominal event that points back to a happening.
+REFERRING_PREPS = {"after", "during", "following", "at", "on", "in"}
+
+
+def _referred_happening(sent, ev: Event, dated: list[tuple[int, Event]]) -> Optional[Event]:
+    """The earlier dated happening a sentence refers back to with 'after/during the <event noun>'
+    (same type as the noun, sharing an actor with ev), or None."""
+    lex = lexicon()
+    keys = {actor_key(ev.source), actor_key(ev.target)}
+    for t in sent:
+        sense = lex.nouns.get(t.lemma_.lower())
+        if sense is None or t.dep_ != "pobj" or _lemma(t.head) not in REFERRING_PREPS:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children):
+            continue
+        for _, prev in reversed(dated):
+            if prev.type == sense.type and keys & {actor_key(prev.source), actor_key(prev.target)}:
+                return prev
+    return None
+
+
+def _carry_context(events: list[Event], doc: Doc) -> list[Event]:
+    """An event without a date of its own, between the same two actors as an explicitly dated event
+    one or two sentences before, continues that happening ('After the meeting, X expressed support
+    for Y'): it takes that date, and its place when it names none."""
+    starts = [s.start_char for s in doc.sents]
+    def sent_no(ev: Event) -> int:
+        return bisect.bisect_right(starts, ev.spans[0][0]) - 1 if ev.spans else -1
+
+    ordered = sorted(events, key=lambda e: e.spans[0][0] if e.spans else 0)
+    sents = list(doc.sents)
+    dated: list[tuple[int, Event]] = []
+    out = {}
+    for ev in ordered:
+        n, key = sent_no(ev), _pair_key(ev)
+        if not ev.date_inferred:
+            if key is not None and ev.date:
+                dated.append((n, ev))
+            continue
+        if key is None or n < 0:
+            continue
+        earlier = _referred_happening(sents[n], ev, dated)
+        if earlier is not None:
+            update = {"date": earlier.date, "date_inferred": False}
+            if ev.place is None and earlier.place is not None:
+                update["place"] = earlier.place
+            out[id(ev)] = ev.model_copy(update=update)
+            continue
+        for m, prev in reversed(dated):
+            if n - m > CARRY_SENTENCES or m >= n:
+                if n - m > CARRY_SENTENCES:
+                    break
+                continue
+            if _pair_key(prev) == key:
+                update = {"date": prev.date, "date_inferred": False}
+                if ev.place is None and prev.place is not None:
+                    update["place"] = prev.place
+                out[id(ev)] = ev.model_copy(update=update)
+                break
+    return [out.get(id(ev), ev) for ev in events]
 
 
 def _place_as_target(ev: Event) -> Event:
     """An act of force on a place with no one named is an act on its state ('shelled X', 'imposed a
-    curfew in X', 'deployed troops in X'); decided after merging, so that a record naming the
+    curfew in X', 'lifted the curfew in X', 'deployed troops in X'); decided after merging, so that a record naming the
     target elsewhere in the article keeps it."""
     if ev.target is not None or ev.place is None or not ev.place.country or ev.source is None \
             or not ev.source.country:
         return ev   # a stateless group fighting somewhere is not fighting that state
     foreign = ev.place.country != ev.source.country
+    # a state's coercive measure, or its easing ("lifted the curfew in X"), falls on the place's people
+    state_measure = ev.type == "COERCE" or (ev.type == "CONCEDE" and ev.mode == "ease")
+    # insurgents striking at home with no victim named strike at the state ("bombs in the capital")
+    insurgency = ev.type == "ASSAULT" and ev.source.sector == "REB" and ev.mode in ("explosives", "heavy-weapons")
     if not ((foreign and ev.type in ("ASSAULT", "COERCE", "MOBILIZE"))
-            or (ev.type == "COERCE" and ev.source.sector in ("GOV", "COP", "MIL"))):
+            or (state_measure and ev.source.sector in ("GOV", "COP", "MIL")) or insurgency):
         return ev
     ep = Endpoint(ActorRef(name=_country_name(ev.place.country), country=ev.place.country, sector="GOV"), "state")
     return ev.model_copy(update={"target": _normalise(ep, ev.type, "target")})

@@ -91,6 +91,7 @@ def test_word_lists_reject_yaml_booleans():
     "plover-gsr01-reject-0002",      # "rejected a U.S. request": the request is not a second event
     "plover-gsr01-consult-0002",     # "telephoned"
     "plover-gsr01-disapprove-0003",  # "accused the United States of ..." (ACCUSE)
+    "plover-gsr01-coerce-0006",      # destruction of property ("demolished ... homes") is COERCE
 ])
 def test_plover_gold_sentence_gives_its_event(nlp, doc_id):
     text, record = plover_record(doc_id)
@@ -206,3 +207,43 @@ def test_condemning_the_attack_accuses_its_author(nlp):
                      places=[("Damascus", "SYR", "city")])
     accuse = [e for e in events if e.type == "ACCUSE"]
     assert [(e.source.country, e.target.country) for e in accuse] == [("IRN", "ISR")]
+
+
+# ---------------------------------------------------------------- place as target, carried date
+
+def test_lifting_a_measure_in_a_place_concedes_to_the_places_state(nlp):
+    # "lifted a state of emergency in West Darfur State": the easing falls on the place's people
+    text, record = plover_record("plover-gsr01-concede-0008")
+    src = record["source"]
+    events = analyse(nlp, text, [(src["name"], src["country"], src["sectors"][0])],
+                     places=[(record["target"]["name"], record["target"]["country"], "region")])
+    concede = [e for e in events if e.type == "CONCEDE"]
+    assert len(concede) == 1
+    assert concede[0].source.country == "SDN" and concede[0].target is not None
+    assert concede[0].target.country == "SDN"
+
+
+def test_event_after_the_meeting_takes_the_meetings_date_and_place(nlp):
+    text = ("The Syrian president met Erdogan in Ankara on Tuesday. "
+            "The talks covered trade and security. "
+            "After the meeting, Erdogan praised the Syrian president.")
+    events = analyse(nlp, text, [("The Syrian president", "SYR", "GOV"), ("the Syrian president", "SYR", "GOV"),
+                                 ("Erdogan", "TUR", "GOV")],
+                     places=[("Ankara", "TUR", "city")], dates=[("Tuesday", "2025-02-04")],
+                     published=date(2025, 2, 10))
+    support = [e for e in events if e.type == "SUPPORT"]
+    assert len(support) == 1
+    assert support[0].date == "2025-02-04" and not support[0].date_inferred
+    assert support[0].place is not None and support[0].place.name == "Ankara"
+
+
+def test_undated_event_far_from_a_dated_one_keeps_the_publication_date(nlp):
+    text = ("The Syrian president met Erdogan in Ankara on Tuesday. "
+            "Trade grew last year. Prices rose. Exports fell. "
+            "Erdogan praised the Syrian president.")
+    events = analyse(nlp, text, [("The Syrian president", "SYR", "GOV"), ("the Syrian president", "SYR", "GOV"),
+                                 ("Erdogan", "TUR", "GOV")],
+                     places=[("Ankara", "TUR", "city")], dates=[("Tuesday", "2025-02-04")],
+                     published=date(2025, 2, 10))
+    support = [e for e in events if e.type == "SUPPORT"]
+    assert len(support) == 1 and support[0].date == "2025-02-10" and support[0].date_inferred
