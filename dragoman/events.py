@@ -940,10 +940,8 @@ def _place_as_target(ev: Event) -> Event:
     foreign = ev.place.country != ev.source.country
     # a state's coercive measure, or its easing ("lifted the curfew in X"), falls on the place's people
     state_measure = ev.type == "COERCE" or (ev.type == "CONCEDE" and ev.mode == "ease")
-    # insurgents striking at home with no victim named strike at the state ("bombs in the capital")
-    insurgency = ev.type == "ASSAULT" and ev.source.sector == "REB" and ev.mode in ("explosives", "heavy-weapons")
     if not ((foreign and ev.type in ("ASSAULT", "COERCE", "MOBILIZE"))
-            or (state_measure and ev.source.sector in ("GOV", "COP", "MIL")) or insurgency):
+            or (state_measure and ev.source.sector in ("GOV", "COP", "MIL"))):
         return ev
     ep = Endpoint(ActorRef(name=_country_name(ev.place.country), country=ev.place.country, sector="GOV"), "state")
     return ev.model_copy(update={"target": _normalise(ep, ev.type, "target")})

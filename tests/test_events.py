@@ -91,6 +91,7 @@ def test_word_lists_reject_yaml_booleans():
     "plover-gsr01-reject-0002",      # "rejected a U.S. request": the request is not a second event
     "plover-gsr01-consult-0002",     # "telephoned"
     "plover-gsr01-disapprove-0003",  # "accused the United States of ..." (ACCUSE)
+    "plover-gsr01-support-0012",     # "signed an agreement": signing is SUPPORT, the noun is not a 2nd event
     "plover-gsr01-coerce-0006",      # destruction of property ("demolished ... homes") is COERCE
 ])
 def test_plover_gold_sentence_gives_its_event(nlp, doc_id):
