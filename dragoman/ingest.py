@@ -105,7 +105,7 @@ MARKDOWN_IMAGE = re.compile(r"^\s*!\[(?P<caption>[^\]]*)\]\((?P<src>[^)]*)\)\s*$
 _NAME_WORD = r"(?:[A-Z][\w'’.&-]*|(?:al|el|ad|ar|as|ash|at|az|an)-\w+|bin|ibn|bint|abu|de|da|del|della|di|du|van|von|der|den|la|le)"
 _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}"
 _AUTHORS = rf"{_NAME}(?:(?:\s*,\s*|\s+and\s+){_NAME}){{0,3}}"
-# "Enab Baladi – Hussam al-Mahmoud", "Outlet - Author", "Outlet | Author"
+# "Outlet – Jane Roe", "Outlet - Author", "Outlet | Author"
 BYLINE_OUTLET_AUTHOR = re.compile(rf"^(?P<outlet>{_NAME})\s+[–—|-]\s+(?P<author>{_AUTHORS})$")
 # "By Jane Doe", "By Jane Doe, Outlet", "By Jane Doe | Outlet"
 BYLINE_BY = re.compile(rf"^[Bb][Yy]:?\s+(?P<author>{_AUTHORS})(?:\s*[,|–—-]\s*(?P<outlet>{_NAME}))?$")

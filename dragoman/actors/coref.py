@@ -1,6 +1,6 @@
 """Simple coreference for actors, emitted as extra mentions with method="coref".
 
-- a later surname ("Fidan", "al-Sharaa", "Haj Bakri") -> the person named in full before;
+- a later surname ("Fidan", "al-Sharaa", "Lavrov") -> the person named in full before;
 - "he" / "his" / "she" / "her" as subject or possessor -> the nearest preceding person;
 - "the minister", "the agency", "the ministry", "the researcher" ... -> the nearest
   preceding actor of that kind (the nouns and their constraints live in lexicon.yaml).
