@@ -14,7 +14,7 @@ EXAMPLE ?= examples/baltic-defence-visit.txt
 EXAMPLE_PUBLISHED ?= 2025-03-12
 LOCK_TOOLS := build/lock-tools
 
-.PHONY: all install install-dev demo test lock clean browser
+.PHONY: all install install-dev demo test lock clean browser system-packages
 
 all: demo
 
@@ -41,15 +41,22 @@ $(VENV)/.installed-web: package.json package-lock.json dragoman/web/vendor.py $(
 	$(BIN)/python -m dragoman.web.vendor
 	@touch $@
 
-# The browser tests drive Debian's Chromium. Installed when missing and we may (root with
-# apt-get, as on CI); elsewhere the browser tests skip and say why.
-browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+# System packages the tests use: Debian's Chromium (browser tests) and PostgreSQL (the store's
+# tests run on SQLite and on a throwaway PostgreSQL cluster). Installed when missing and we may
+# (root with apt-get, as on CI), with one apt-get update; elsewhere those tests skip and say why.
+SYSTEM_PACKAGES = $$( [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || echo chromium chromium-driver ) \
+                  $$( ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || echo postgresql )
+
+system-packages:
+	@missing="$(SYSTEM_PACKAGES)"; missing=$$(echo $$missing); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
-	      || echo "make: could not install chromium; the browser tests will skip"; \
-	  else echo "make: no chromium and no root apt-get; the browser tests will skip"; fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "make: could not install $$missing; the tests that need them will skip"; \
+	  else echo "make: missing $$missing and no root apt-get; the tests that need them will skip"; fi; \
 	fi
+
+browser: system-packages  # the old name of the target
 
 install: $(VENV)/.installed $(VENV)/.installed-web
 
@@ -58,7 +65,7 @@ install-dev: $(VENV)/.installed-dev
 demo: install
 	$(BIN)/dragoman analyze $(EXAMPLE) --published $(EXAMPLE_PUBLISHED)
 
-test: install-dev $(VENV)/.installed-web browser
+test: install-dev $(VENV)/.installed-web system-packages
 	$(BIN)/python -m pytest -q
 
 # Regenerate the locks from pyproject.toml (needs the package index; uv runs from a

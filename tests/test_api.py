@@ -34,10 +34,10 @@ def dev_article() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    """(client, store, auth headers, the analysis returned by POST /api/articles) over a fresh store."""
-    db = tmp_path_factory.mktemp("api") / "store.db"
-    app = create_app(f"sqlite:///{db}")
+def api(module_db_url):
+    """(client, store, auth headers, the analysis returned by POST /api/articles) over a fresh store,
+    once on SQLite and once on PostgreSQL (module_db_url, tests/conftest.py)."""
+    app = create_app(module_db_url)
     store = app.state.store
     client = TestClient(app)
     headers = {"Authorization": f"Bearer {store.create_token('desk')}"}

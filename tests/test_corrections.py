@@ -59,8 +59,8 @@ def build(version: str = "dragoman-test-1", consult_status: str = "occurred", co
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'store.db'}")
+def store(db_url):  # db_url (tests/conftest.py): every test of the store runs on SQLite and PostgreSQL
+    s = Store(db_url)
     s.save(build())
     yield s
     s.close()
@@ -267,9 +267,16 @@ def test_cli_tokens(store):
     assert runner.invoke(cli, ["token", "revoke", "desk", *db]).exit_code == 2
 
 
-def test_text_search_with_fts5_and_with_the_like_fallback(store):
-    assert store.fts is True  # the SQLite build in the venv has FTS5
-    for fts in (True, False):
+def test_text_search_with_fts5_postgres_full_text_and_the_like_fallback(store):
+    if store.engine.dialect.name == "sqlite":
+        assert store.fts is True  # the SQLite build in the venv has FTS5
+        modes = (True, False)     # FTS5, then the LIKE fallback
+    else:
+        assert store.fts is False  # PostgreSQL: to_tsvector over documents.text, GIN-indexed
+        from sqlalchemy import inspect
+        assert "ix_documents_text_fts" in {i["name"] for i in inspect(store.engine).get_indexes("documents")}
+        modes = (False,)
+    for fts in modes:
         store.fts = fts
         assert store.query_events(q="muscat depot")["total"] == 2
         assert store.query_events(q='Muscat AND (depot*')["total"] == 2  # query syntax is taken as words

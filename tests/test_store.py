@@ -15,8 +15,8 @@ DEV_ARTICLE = SHARED_GOLD / "dev" / "enab-baladi-turkish-bases.txt"
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'store.db'}")
+def store(db_url):  # db_url (tests/conftest.py): every test of the store runs on SQLite and PostgreSQL
+    s = Store(db_url)
     yield s
     s.close()
 

@@ -51,12 +51,21 @@ PRONOUNS = {"he", "she", "his", "her"}
 FOCUS_NOUNS = {"regime", "army", "government forces", "regime forces", "rebels", "rebel groups", "rebel factions",
                "civil defence", "civil defense", "Red Crescent", "military", "armed forces", "opposition",
                "opposition factions"}
+# Nouns for a region after its name ("Idleb province"). Only regions: town names before "area",
+# "district" or "city" too often match a town abroad ("Tuban district").
+PLACE_TYPE_NOUNS = {"province", "governorate", "countryside"}
+
+
+# Least evidence for a focus country: one town that lies in at most two countries.
+FOCUS_MIN_EVIDENCE = 0.5
 # A national title before an unknown name ("President X") takes the article's country
 # only when that country dominates the article (share of country mentions).
 FOCUS_SHARE_FOR_OFFICES = 0.7
 # Unqualified groups of these sectors ("workers held a protest", "gunmen attacked") are
 # taken to belong to the country the article is about.
 LOCAL_SECTORS = {"CVL", "MIL", "COP", "REB", "OPP", "GOV"}
+# Groups that a town or region before them places in its country ("Darfur rebels").
+LOCAL_GROUP_SECTORS = {"CVL", "REB", "OPP"}
 FOREIGN = {"foreign", "international", "western", "other", "overseas", "multinational", "coalition", "allied"}
 # Nouns after a role that leave the role the actor ("its Syrian government allies").
 # Local offices named after a town ("Homs governor", "the Aleppo city council").
@@ -67,6 +76,10 @@ APPOSITIVE_POSTS = {"head", "chief", "director", "spokesman", "spokeswoman", "sp
                     "member", "official", "founder", "president", "chairman", "minister", "governor", "mayor",
                     "adviser", "advisor", "secretary", "representative", "envoy", "ambassador", "editor", "researcher",
                     "analyst", "fellow", "professor", "deputy"}
+# Nouns after a force that name a part of it, so the whole phrase is still the force ("an Iraqi army unit").
+UNIT_NOUNS = {"unit", "units", "battalion", "battalions", "brigade", "brigades", "patrol", "patrols", "convoy",
+              "convoys", "detachment", "squad", "contingent", "company", "regiment", "platoon", "personnel",
+              "members", "elements"}
 RELATION_NOUNS = {"ally", "allies", "partner", "partners", "counterpart", "counterparts", "proxies", "proxy"}
 # Heads whose "to X" names a participant, not a destination ("allied to Ankara").
 RELATION_HEADS = {"aid", "grant", "loan", "reminder", "ultimatum", "apologize", "apologise", "apology", "message",
@@ -271,8 +284,23 @@ class Finder:
         for s, e, (kind, code) in _non_overlapping(spans):
             if self.alias_cover[s] is None:
                 self.state_at[s] = (e, kind, code)
+        self._misspelt_states()
         self.ents_at = {ent.start: ent for ent in doc.ents}
         self.focus = self._focus_country()
+
+    def _misspelt_states(self):
+        """'Afganistan': a long capitalised word one letter away from a one-word country name is that
+        country. Only long names (>= 7 letters) are compared, so acronyms and short words never fuzzy-match."""
+        names, codes = _state_names(self.kb)
+        covered = {k for s, (e, _, _) in self.state_at.items() for k in range(s, e)}
+        for tok in self.doc:
+            text = tok.text
+            if len(text) < MISSPELT_MIN_LEN or not text.isalpha() or not text[:1].isupper() or text.isupper() \
+                    or tok.pos_ != "PROPN" or tok.i in covered or self.alias_cover[tok.i] is not None:
+                continue
+            hit = process.extractOne(text, names, scorer=fuzz.ratio, score_cutoff=MISSPELT_MIN_SCORE)
+            if hit is not None and hit[0][0] == text[0]:
+                self.state_at[tok.i] = (tok.i + 1, "name", codes[hit[2]])
 
     def _one_actor_per_span(self, spans):
         """An alias shared by several actors ('Bush'): the one in office on the publication date,
@@ -317,10 +345,22 @@ class Finder:
         ent_of = {k: ent for ent in self.doc.ents for k in range(ent.start, ent.end)}
         lookups = 0
         for tok in self.doc:
+            if tok.dep_ == "pobj" and tok.lower_ in PLACE_TYPE_NOUNS and tok.head.lower_ in LOCATIVE_PREPS \
+                    and lookups < 20:
+                # "in Idleb province", "in Aleppo countryside": the name before the noun is the place
+                names = [c.i for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
+                         and c.text[:1].isupper() and c.i not in self.state_at and self.alias_cover[c.i] is None]
+                if names and names[-1] == tok.i - 1 and not self.text[names[0]].isupper():
+                    lookups += 1
+                    countries = self.place_countries(names[0], tok.i)
+                    for code in countries:
+                        located[code] += 1 / len(countries)
+                        named[code] += 1 / len(countries)
+                continue
             if lookups >= 20 or tok.dep_ != "pobj" or tok.head.lower_ not in LOCATIVE_PREPS \
                     or not tok.text[:1].isupper() or tok.pos_ != "PROPN" or tok.i in self.state_at \
-                    or self.alias_cover[tok.i] is not None:
-                continue
+                    or self.alias_cover[tok.i] is not None or (tok.text.isupper() and len(tok.text) <= 5):
+                continue  # acronyms ("under OPS") are organisations, not towns: the gazetteer's fuzzy hits mislead
             ent = ent_of.get(tok.i)
             if ent is not None and ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"):
                 continue  # "on 2 May": a date, not a town
@@ -340,13 +380,19 @@ class Finder:
                     countries = self.place_countries(ent.start, ent.end)
                     for code in countries:
                         named[code] += 1 / len(countries)
-        if not named:
-            return None
+        if not named or max(named.values()) < FOCUS_MIN_EVIDENCE:
+            # only towns that lie in many countries ("el Mina"): the countries of the known
+            # people and organisations named decide, else no focus rather than a guess
+            known = Counter(self.kb.actors[a].country for _, _, a in self.alias_spans if self.kb.actors[a].country)
+            if known:
+                named, located = Counter({known.most_common(1)[0][0]: 1}), Counter()
+            else:
+                return None
         best = max(named, key=lambda c: (located[c], named[c]))
         self.focus_share = named[best] / sum(named.values())
         # groups with no country in the text take the focus only when the article places
         # events there or names it again and again
-        self.focus_for_groups = located[best] > 0 or (self.focus_share >= 0.7 and named[best] >= 2)
+        self.focus_for_groups = located[best] > 0 or self.focus_share >= 0.5
         return best
 
     def _extend_person_aliases(self, strong):
@@ -586,6 +632,13 @@ class Finder:
                 code = self.place_country(j, e)
                 if code:
                     return e, "town", code
+            size, role = longest(self.lower, e, self.t.roles)
+            if size and self.text[e].islower() and role.kind == "group" and role.sector in LOCAL_GROUP_SECTORS:
+                # "Darfur rebels", "Gaza residents": a region's or town's people take its country
+                countries = self.place_countries(j, e)
+                focus = getattr(self, "focus", None)
+                if countries and (focus is None or focus in countries):
+                    return e, "region", focus or countries[0]
         return None
 
     def place_countries(self, s: int, e: int) -> list[str]:
@@ -684,7 +737,7 @@ class Finder:
         if not countries and not backers:
             return self.bare_role_at(i)
         # modifiers then the head
-        p, deputy, capitalised = j, False, 0
+        p, deputy, capitalised, compounds = j, False, 0, 0
         kind = size = value = None
         for _ in range(6):
             if p >= self.n:
@@ -694,6 +747,11 @@ class Finder:
                 break
             if self.lower[p] in self.t.modifiers or (self.doc[p].pos_ == "ADJ" and self.text[p].islower()):
                 deputy = deputy or self.lower[p] in DEPUTY
+                p += 1
+                continue
+            if compounds < 2 and self.text[p].islower() and self.doc[p].pos_ == "NOUN" \
+                    and self.doc[p].dep_ == "compound" and p < self.doc[p].head.i <= p + 3:
+                compounds += 1  # "Palestinian suicide bombers": a noun that qualifies the role
                 p += 1
                 continue
             if capitalised < 3 and p not in self.state_at and self.alias_cover[p] is None and (
@@ -711,6 +769,11 @@ class Finder:
         if kind == "role" and self.modifies_next_noun(e):
             return None  # "Turkish military bases": the role word only modifies another noun
         codes = [c for c, *_ in countries] or [c for c, how in backers if how == "anti" and c]
+        if kind == "role" and "regime" in self.lower[j:e] and self.focus and countries \
+                and self.focus not in codes and all(how == "demonym" for *_, how in countries):
+            # "Russian regime forces" in an article about Syria: the regime's forces, backed by Russia
+            codes = [self.focus]
+        unit_end = e + 1 if kind == "role" and e < self.n and self.lower[e] in UNIT_NOUNS else e
         method = "role"
         if not codes and kind == "role" and value.kind == "group" and self.focus and self.focus_for_groups:
             codes, method = [self.focus], "role-default"  # "Iran-backed militias" in an article about Syria
@@ -727,11 +790,12 @@ class Finder:
             if cand is None:
                 continue
             cand.method = method if cand.method == "role" else cand.method
+            cand.end = unit_end  # "an Iraqi army unit": the unit's noun belongs to the mention
             if n == 0:
-                self.attach_name(cand, e)
+                self.attach_name(cand, unit_end)
             else:  # another country in the same phrase: a second mention on the same words
                 self.cands.append(self.resolve_unnamed(cand))
-        return e
+        return unit_end
 
     def modifies_next_noun(self, e: int) -> bool:
         """Does the role word ending at e only modify a noun after it ('military bases')?"""
@@ -739,7 +803,8 @@ class Finder:
         if e >= self.n or last.dep_ not in ("compound", "amod", "nmod") or last.head.i < e \
                 or self.doc[e].pos_ != "NOUN" or not self.text[e].islower():
             return False
-        return longest(self.lower, e, self.t.roles)[0] == 0 and self.lower[e] not in RELATION_NOUNS
+        return longest(self.lower, e, self.t.roles)[0] == 0 and self.lower[e] not in RELATION_NOUNS \
+            and self.lower[e] not in UNIT_NOUNS
 
     def build_role(self, kind, value, code, s, e, words, deputy, head, town=None) -> Optional[Cand]:
         if kind == "ministry":
@@ -971,6 +1036,8 @@ class Finder:
                 if last.pos_ not in ("NOUN", "PROPN") and not last.tag_.startswith("NN"):
                     continue
                 plural = last.tag_ in ("NNPS", "NNS") or self.text[e - 1].endswith("s")
+                if s > 0 and self.lower[s - 1] == "ethnic" and self.focus and self.focus != code:
+                    code = self.focus  # "ethnic Albanians" in an article about Serbia: a minority there
                 # "the Palestinians", "a Palestinian": people of that country
                 self.add(Cand(s, e, self.text[e - 1] if plural else f"{self.text[e - 1]} civilian", code, "CVL",
                               "group" if plural else "person", "demonym"))
@@ -1054,6 +1121,26 @@ class Finder:
                 codes = [self.state_at[k][2] for k in range(s, e) if k in self.state_at]
                 country = codes[0] if codes else None
                 self.add(Cand(s, e, text, country, None, "organisation", "ner"))
+
+
+# Fuzzy country names: only words this long, only this close (one letter off in a ten-letter name).
+MISSPELT_MIN_LEN = 7
+MISSPELT_MIN_SCORE = 90
+_STATE_NAMES: dict[int, tuple[list[str], list[str]]] = {}
+
+
+def _state_names(kb: ActorKB) -> tuple[list[str], list[str]]:
+    """One-word state names and aliases of fuzzy-matchable length, with their codes (cached per KB)."""
+    cached = _STATE_NAMES.get(id(kb))
+    if cached is None:
+        names, codes = [], []
+        for state in kb.states.values():
+            for name in [state.name, *state.aliases]:
+                if " " not in name and "-" not in name and len(name) >= MISSPELT_MIN_LEN and not name.isupper():
+                    names.append(name)
+                    codes.append(state.code)
+        cached = _STATE_NAMES[id(kb)] = (names, codes)
+    return cached
 
 
 def _non_overlapping(spans):

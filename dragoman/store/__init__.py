@@ -5,8 +5,9 @@
     store.save(analysis)               # re-saving a document replaces its machine rows
     store.events(country="TUR", since="2025-01-01")
 
-SQLite by default; any SQLAlchemy URL works (PostgreSQL included) because
-only portable SQL is used. The tables live in `dragoman.store.schema`.
+SQLite by default; PostgreSQL with a URL such as postgresql+psycopg://user@host/db
+(postgresql:// is taken to mean psycopg 3). The tables live in `dragoman.store.schema`; opening
+a store runs its Alembic migrations to the newest revision (dragoman.store.migrations).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from dragoman.model import (
     ActorMention, ActorRef, Analysis, Article, Claim, DateMention, Event, PlaceMention, PlaceRef,
 )
+from dragoman.store.migrations import MigrationError, upgrade
 from dragoman.store.schema import (
     MACHINE, RECORD_TABLES, ActorMentionRow, ClaimLinkRow, ClaimRow, CorrectionRow, DateRow, DocumentRow,
     EventEvidenceRow, EventRow, PlaceRow, metadata,
@@ -54,8 +56,12 @@ def default_db_url() -> str:
 
 
 def _as_url(url_or_path: str) -> str:
-    """A SQLAlchemy URL as given, or a plain file path made into a SQLite URL."""
+    """A SQLAlchemy URL as given (postgresql:// mapped to the psycopg 3 driver), or a plain
+    file path made into a SQLite URL."""
     if "://" in url_or_path:
+        scheme, _, rest = url_or_path.partition("://")
+        if scheme in ("postgresql", "postgres"):
+            return f"postgresql+psycopg://{rest}"
         return url_or_path
     return f"sqlite:///{Path(url_or_path).expanduser().resolve()}"
 
@@ -153,7 +159,7 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
 # ---------- the store ----------
 
 class Store:
-    """A database of analyses. Tables are created on first use."""
+    """A database of analyses. Opening one creates its tables or migrates them to the current schema."""
 
     def __init__(self, url: Optional[str] = None):
         self.url = _as_url(url) if url else default_db_url()
@@ -168,8 +174,8 @@ class Store:
             self.engine: Engine = create_engine(parsed, future=True)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            metadata.create_all(self.engine, checkfirst=True)
-        except (SQLAlchemyError, OSError, ImportError) as err:
+            upgrade(self.engine)
+        except (SQLAlchemyError, OSError, ImportError, MigrationError) as err:
             raise StoreError(f"cannot open the store at {self.display_url}: {_first_line(err)}") from err
         from dragoman.store.query import setup_fts
 

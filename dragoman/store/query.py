@@ -6,15 +6,15 @@ whole, corrected, and filtered again in Python, so a filter sees corrected value
 corrected to ASSAULT is found by type=ASSAULT, one marked wrong is not found at all).
 
 Text search (`q`) matches the documents' text: SQLite FTS5 when the build has it (the
-`documents_fts` table, kept in step by Store.save), a LIKE on every word otherwise (PostgreSQL,
-SQLite without FTS5). Bad filter values raise ValueError with a one-line message.
+`documents_fts` table, kept in step by Store.save), PostgreSQL full-text search (to_tsvector
+over documents.text, GIN-indexed by the migration), a LIKE on every word otherwise. Bad filter values raise ValueError with a one-line message.
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Callable, Iterable, Optional
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from dragoman.store import (
@@ -68,6 +68,12 @@ def text_match(store, q: str):
         expression = " ".join('"' + w.replace('"', '""') + '"' for w in words)
         return text(f"SELECT doc FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :expr").bindparams(expr=expression) \
             .columns(doc=DocumentRow.doc.type)
+    if store.engine.dialect.name == "postgresql":
+        # the same expression as the GIN index ix_documents_text_fts; 'simple': no stemming and
+        # no stop words, like FTS5's default tokenizer, so both backends find the same documents
+        simple = literal_column("'simple'::regconfig")
+        vector = func.to_tsvector(simple, DocumentRow.text)
+        return select(DocumentRow.doc).where(vector.op("@@")(func.plainto_tsquery(simple, " ".join(words))))
     body = func.lower(DocumentRow.text)
     return select(DocumentRow.doc).where(and_(*(body.contains(w.lower(), autoescape=True) for w in words)))
 

@@ -1,4 +1,5 @@
-"""The store's tables, defined once: `metadata` is what Alembic will autogenerate migrations from.
+"""The store's tables, defined once: `metadata` is what Alembic autogenerates migrations from
+(dragoman/store/migrations; a test checks the migrations build exactly this schema).
 
 Every row keeps its provenance: the document it was read from, character
 offsets into that document's text where the record has them, the pipeline
