@@ -255,9 +255,9 @@ def _clean(value: Any) -> Optional[str]:
     return value or None
 
 
-def event_filters(params: dict) -> dict:
-    """The events page's filters from query parameters: empty values dropped, limit bounded."""
-    out = {k: _clean(params.get(k)) for k in ("type", "country", "actor", "since", "until", "status", "doc")}
+def _page_filters(params: dict, names: tuple[str, ...]) -> dict:
+    """A page's filters from query parameters: empty values dropped, limit and offset bounded."""
+    out = {k: _clean(params.get(k)) for k in names}
     try:
         limit = int(params.get("limit") or 500)
     except ValueError:
@@ -268,6 +268,11 @@ def event_filters(params: dict) -> dict:
     except ValueError:
         out["offset"] = 0
     return out
+
+
+def event_filters(params: dict) -> dict:
+    """The events page's filters from query parameters."""
+    return _page_filters(params, ("type", "country", "actor", "since", "until", "status", "doc"))
 
 
 def _page(query, plain, filters: dict, **extra) -> dict:
@@ -373,17 +378,8 @@ def map_layer(events: list[dict]) -> dict:
 # ---------- claims page ----------
 
 def claim_filters(params: dict) -> dict:
-    out = {k: _clean(params.get(k)) for k in ("actor", "country", "stance", "since", "until", "doc")}
-    try:
-        limit = int(params.get("limit") or 500)
-    except ValueError:
-        limit = 500
-    out["limit"] = max(1, min(limit, MAX_PAGE))
-    try:
-        out["offset"] = max(0, int(params.get("offset") or 0))
-    except ValueError:
-        out["offset"] = 0
-    return out
+    """The claims page's filters from query parameters."""
+    return _page_filters(params, ("actor", "country", "stance", "since", "until", "doc"))
 
 
 def claims_view(store: Store, filters: dict) -> dict:
