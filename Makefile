@@ -27,6 +27,7 @@ $(BIN)/python:
 $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet --require-hashes -r requirements.lock
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m dragoman.places build  # the offline gazetteer, once (about a minute), from the packaged data
 	@touch $@
 
 # The development tools (pytest, ...), hash-checked as well, into the same environment.

@@ -23,8 +23,15 @@ stage finds them from the dependency parse:
 
 The speaker's name is the text's own ("Mr. Burman", "the Syrian Defense
 Minister" less its article) with the actor's country, sector and id; the
-knowledge base's canonical name replaces it only for pronouns and phrases
-without a proper noun that the actors stage resolved ("the Syrian president").
+knowledge base's canonical name replaces it only for pronouns and relational
+descriptions that the actors stage resolved ("his Turkish counterpart").
+
+Beyond verbs, cues are attributing nouns ("Moscow's claim that ...", "his remarks
+on ..."), adjectives of conviction ("officials were confident that ..."),
+parenthetical and "as" attributions ("The test, the ministry said, was ...",
+"As Reuters noted, ..."), transcript turns ("WALLACE: ...") and signed quotations.
+A first-person cue inside a quotation ('"I think ...," she said') is the quoted
+speaker's own voice, not another claim.
 
 Claims about the same proposition are then linked: ``corroborates`` when the
 stances agree, ``contradicts`` when one asserts what the other denies.
@@ -33,7 +40,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
@@ -53,6 +60,12 @@ CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis"}
 NAME_PART_DEPS = {"compound", "amod", "nmod", "flat", "nummod", "poss", "npadvmod"}
 SPEAKER_PREPS = {"of", "from", "for", "in", "at", "with", "on"}
 TIME_ENTS = {"DATE", "TIME"}
+# prepositions that set the scene of a statement ("denied in an interview", "said at a rally"),
+# never its content
+SETTING_PREPS = {"in", "at", "during", "after", "before", "since", "through", "via", "from", "by", "to",
+                 "into", "amid", "despite", "while", "upon", "following", "within", "across", "near"}
+# first and second person inside a quotation: the voice of the quoted speaker
+QUOTED_VOICES = {"i", "we", "you", "our", "my", "us", "me"}  # "I think", "our information indicates"
 CONCESSIVE_WORDS = {"despite", "although", "though", "because", "since", "fact", "unless", "whereas"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 QUOTE_PAIRS = {"\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
@@ -73,12 +86,14 @@ class Cue:
     recipient_is_via: bool = False
     only_with_quote: bool = False
     inverts: bool = False
+    content_preps: frozenset = frozenset()
 
 
-@dataclass
+@dataclass(eq=False)  # one instance per process (lexicon()); hashable by identity
 class Lexicon:
     verbs: dict[str, Cue]
     nouns: dict[str, Cue]
+    adjectives: dict[str, Cue]
     phrasal: dict[tuple[str, str], Cue]
     prepositional: dict[tuple[str, str], Cue]
     citing_verbs: frozenset[str]
@@ -97,6 +112,8 @@ class Lexicon:
     outlets: frozenset[str]
     audiences: frozenset[str]
     person_pronouns: frozenset[str]
+    relational_nouns: frozenset[str]
+    quantifier_speakers: frozenset[str]
     group_pronouns: frozenset[str]
 
 
@@ -122,11 +139,15 @@ def _load_yaml(name: str) -> dict:
 def _cue(entry: dict, where: str) -> Cue:
     if not isinstance(entry, dict) or entry.get("stance") not in STANCES:
         raise ValueError(f"{where}: a cue needs 'stance' in {STANCES}, got {entry!r}")
-    unknown = set(entry) - {"stance", "object_content", "recipient_is_via", "only_with_quote", "inverts"}
+    unknown = set(entry) - {"stance", "object_content", "recipient_is_via", "only_with_quote", "inverts",
+                            "content_preps"}
+    preps = entry.get("content_preps") or []
+    if not isinstance(preps, list) or not all(isinstance(p, str) for p in preps):
+        raise ValueError(f"{where}: 'content_preps' must be a list of prepositions")
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-    return Cue(entry["stance"], bool(entry.get("object_content")), bool(entry.get("recipient_is_via")),
-               bool(entry.get("only_with_quote")), bool(entry.get("inverts")))
+    return Cue(entry["stance"], bool(entry.get("object_content") or preps), bool(entry.get("recipient_is_via")),
+               bool(entry.get("only_with_quote")), bool(entry.get("inverts")), frozenset(p.lower() for p in preps))
 
 
 def _words(data: dict, key: str, path: str) -> frozenset[str]:
@@ -155,6 +176,8 @@ def lexicon() -> Lexicon:
     return Lexicon(
         verbs={lemma.lower(): _cue(e, f"cues.yaml verbs.{lemma}") for lemma, e in cues["verbs"].items()},
         nouns={lemma.lower(): _cue(e, f"cues.yaml nouns.{lemma}") for lemma, e in (cues.get("nouns") or {}).items()},
+        adjectives={lemma.lower(): _cue(e, f"cues.yaml adjectives.{lemma}")
+                    for lemma, e in (cues.get("adjectives") or {}).items()},
         phrasal=pairs("phrasal"),
         prepositional=pairs("prepositional"),
         citing_verbs=_words(cues, "citing_verbs", "cues.yaml"),
@@ -173,6 +196,8 @@ def lexicon() -> Lexicon:
         outlets=frozenset(o.lower() for o in sources["outlets"]),
         audiences=_words(sources, "audiences", "sources.yaml"),
         person_pronouns=_words(sources, "person_pronouns", "sources.yaml"),
+        relational_nouns=_words(sources, "relational_nouns", "sources.yaml"),
+        quantifier_speakers=_words(sources, "quantifier_speakers", "sources.yaml"),
         group_pronouns=_words(sources, "group_pronouns", "sources.yaml"),
     )
 
@@ -353,6 +378,13 @@ class SpeakerResolver:
         doc, lex = self.doc, self.lex
         if head.lower_ in RELATIVE_PRONOUNS and head.dep_ != "relcl" and head.head.dep_ == "relcl":
             head = head.head.head
+        if head.pos_ in ("PRON", "ADJ", "DET") and head.lower_ not in lex.person_pronouns | lex.group_pronouns and (
+                any(c.dep_ in ("amod", "acl", "prep", "relcl") and c.i > head.i for c in head.children)
+                or head.lower_ in lex.quantifier_speakers and head.dep_ in ("nsubj", "nsubjpass")):
+            # "those close to him", "some in the party", "many who attended", "some note that":
+            # a group described, not named - kept as written
+            tokens = [t for t in head.subtree if t.i >= head.i][:8]
+            return Speaker(head, tokens, ActorRef(name=" ".join(_text(doc, tokens).split()).strip(" ,")))
         if head.pos_ == "PRON" or head.lower_ in lex.person_pronouns | lex.group_pronouns:
             return None if nested else self._pronoun(head)
         if head.pos_ not in ("NOUN", "PROPN", "NUM", "X") or head.ent_type_ in TIME_ENTS:
@@ -374,10 +406,11 @@ class SpeakerResolver:
         mention = self.actors.covering(head.idx, head.idx + len(head.text))
         if mention is not None:
             ref = mention.ref()
-            # The text's own name is what a reader matches ("Mr. Burman"); the knowledge
-            # base's name replaces it only where the text merely describes the actor
-            # ("the Syrian president"), so that the claim still says who it is.
-            if mention.method not in ("role", "coref") or any(t.pos_ == "PROPN" for t in tokens):
+            # The speaker is named as the text names it ("Mr. Burman", "the Syrian president",
+            # "the ministry"), which is how a reader quotes it; the actor's country, sector and
+            # id say who it is. Only a relational description ("his counterpart") that the
+            # actors stage resolved takes the knowledge base's name: alone it names no one.
+            if head.lemma_.lower() not in lex.relational_nouns or any(t.pos_ == "PROPN" for t in tokens):
                 ref = ref.model_copy(update={"name": surface})
         else:
             country = next((demonyms()[t.lower_] for t in tokens if t.lower_ in demonyms()), None)
@@ -423,13 +456,20 @@ class SpeakerResolver:
             if window_start == 0:
                 break
             window_start = self.doc[window_start - 1].sent.start
-        # a speaker of an earlier claim nearby is the likeliest referent ("It also said ...")
+        labels = ("PERSON",) if person else ("ORG", "GPE", "NORP")
+        # the subject of an earlier clause of the same sentence ("Russia has not acknowledged
+        # any deaths and it dismisses the reports"), else a speaker of an earlier claim nearby
+        for tok in reversed(self.doc[pron.sent.start:pron.i]):
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head != pron.head and tok.ent_type_ in labels \
+                    and tok.pos_ == "PROPN":
+                sp = self.ref_for(_speaker_root(tok), nested=True)
+                if sp is not None:
+                    return Speaker(pron, [pron], sp.ref)
         for start, speaker in reversed(self.previous):
             if start < window_start:
                 break
             if speaker.head.i < pron.i and self._is_person(speaker) == person:
                 return Speaker(pron, [pron], speaker.ref)
-        labels = ("PERSON",) if person else ("ORG", "GPE", "NORP")
         for ent in reversed([e for e in self.doc.ents if window_start <= e.start and e.end <= pron.i]):
             if ent.label_ in labels:
                 sp = self.ref_for(ent.root, nested=True)
@@ -467,10 +507,10 @@ class Found:
 
 
 def _subject(verb: Token) -> Optional[Token]:
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "csubj") and c.lower_ not in ("there",):
-            return c
-    return None
+    """The verb's subject; of two (a parse that made the end of a quotation a second
+    subject: '"... One of the brightest," Rep. X said'), the one nearest the verb."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and c.lower_ not in ("there",)]
+    return min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
 
 
 def _inherited_subject(verb: Token) -> Optional[Token]:
@@ -478,6 +518,13 @@ def _inherited_subject(verb: Token) -> Optional[Token]:
     (not of a verb inside that cue's content: "said the two would meet, adding ...")."""
     lex = lexicon()
     tok, first = verb, None
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" \
+            and verb.head.head.pos_ in ("VERB", "AUX"):
+        # "responded by saying ...", "began by saying ...": the subject of the verb the phrase modifies
+        governor = verb.head.head
+        subj = _subject(governor) or (_subject(governor.head) if governor.dep_ == "conj" else None)
+        if subj is not None:
+            return subj
     for _ in range(4):
         if tok.dep_ not in ("conj", "advcl", "xcomp", "ccomp") or tok.head == tok:
             break
@@ -498,10 +545,14 @@ def _adjacent_speaker(verb: Token) -> Optional[Token]:
     i = verb.i - 1
     while i >= sent.start and doc[i].pos_ in ("ADV", "AUX", "PART") and doc[i].dep_ != "neg":
         i -= 1
-    if i >= sent.start and doc[i].pos_ in ("NOUN", "PROPN") and doc[i].dep_ not in ("pobj",):
-        return doc[i]
+    if i >= sent.start and doc[i].pos_ in ("NOUN", "PROPN") and (
+            doc[i].dep_ != "pobj" or doc[i].ent_type_ == "PERSON" and verb.dep_ == "ROOT"):
+        return doc[i]  # "... with the editorial board of the Post Trump said": a person swallowed by a phrase
     if i >= sent.start and doc[i].pos_ == "PRON" and doc[i].lower_ in lexicon().person_pronouns | lexicon().group_pronouns:
         return doc[i]
+    cue = lexicon().verbs.get(verb.lemma_.lower())
+    if cue is None or not cue.inverts:
+        return None  # "X documents the boom": only verbs that report in inverted order put the speaker after
     j = verb.i + 1
     if j < sent.end and doc[j].pos_ in ("DET", "PROPN", "NOUN", "ADJ", "PRON"):
         k = j
@@ -539,6 +590,14 @@ def _inverted_speaker(verb: Token, sent: Span) -> Optional[Token]:
         return None
     if k < sent.end and doc[k].pos_ in ("VERB", "AUX") and doc[k].tag_ not in ("VBG",):
         return None  # "said the attack was ...": the phrase opens the content
+    # "say the sting of those changes would be ...": a finite verb after the phrase's
+    # prepositional or coordinated tail also makes the phrase the content's subject
+    m = k
+    while m < sent.end and (doc[m].pos_ in ("ADP", "CCONJ", "DET", "ADJ", "NOUN", "PROPN", "NUM", "PART")
+                            and not doc[m].is_punct):
+        m += 1
+    if m > k and m < sent.end and doc[m].pos_ in ("VERB", "AUX") and doc[m].tag_ in ("VBD", "VBZ", "VBP", "MD"):
+        return None
     if any(c.dep_ == "nsubj" and c.i < verb.i for c in verb.children) and k < sent.end and not (
             doc[k].is_punct or doc[k].pos_ in ("DET", "ADP") or doc[k].tag_ == "VBG"):
         return None  # "X, an analyst, said parents still want ...": the subject before the verb speaks
@@ -601,11 +660,20 @@ def _nearby_quote(regions: list[tuple[int, int]], sent: Span, cue: Token, speake
 def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[Found]:
     found: list[Found] = []
     doc = sent.doc
+    first_words = _cue_first_words(lex)
     for tok in sent:
+        # most tokens are no cue: one set lookup decides before any parse walking
+        if tok.lower_ not in first_words and tok.lemma_.lower() not in first_words:
+            continue
         # "according to X"
         nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
         if nxt is not None and (tok.lower_, nxt.lower_) in lex.prepositional:
             f = _according_to(tok, nxt, lex.prepositional[(tok.lower_, nxt.lower_)], sent)
+            if f:
+                found.append(f)
+            continue
+        if tok.pos_ == "ADJ" and tok.lower_ in lex.adjectives:
+            f = _adjective_cue(tok, lex.adjectives[tok.lower_])
             if f:
                 found.append(f)
             continue
@@ -624,27 +692,102 @@ def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[
             cue, cue_tokens = lex.phrasal[(tok.lemma_.lower(), nxt.lower_)], [tok, nxt]
         if cue is None:
             cue = lex.verbs.get(tok.lemma_.lower())
-        if tok.lemma_.lower() in lex.citing_verbs and tok.tag_ == "VBG" and tok.dep_ != "ROOT":
+        if tok.lemma_.lower() in lex.citing_verbs and tok.tag_ == "VBG" and tok.dep_ != "ROOT" \
+                and _cites_a_source(tok, lex):
             continue  # "..., citing X": a link in the chain of another cue, not a claim of its own
         if cue is None or tok.dep_ in ("amod", "acl", "relcl") and _subject(tok) is None and not (
                 tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBZ")):  # a finite "acl" is a misparsed main verb
             continue
         f = _verb_cue(tok, cue_tokens, cue, sent, lex, regions)
         if f:
-            found.append(f)
+            found.extend(_split_conjoined(f))
     return found
+
+
+@lru_cache(maxsize=4)
+def _cue_first_words(lex: Lexicon) -> frozenset[str]:
+    """Every word or lemma a cue can start with."""
+    return frozenset(set(lex.verbs) | set(lex.nouns) | set(lex.adjectives) | lex.citing_verbs
+                     | {a for a, _ in lex.phrasal} | {a for a, _ in lex.prepositional})
+
+
+def _split_conjoined(found: Found) -> list[Found]:
+    """'X said A and that B': two propositions under one cue are two claims - the second
+    clause must have a "that" of its own (not "said it would A and B")."""
+    if found.quote is not None or found.by_object:
+        return [found]
+    root = _content_root(found.content)
+    if root is None or root.pos_ not in ("VERB", "AUX"):
+        return [found]
+    ids = {t.i for t in found.content}
+    parts = [c for c in root.children if c.dep_ == "conj" and c.i in ids and c.pos_ in ("VERB", "AUX")
+             and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+    if not parts:
+        return [found]
+    out = []
+    first = _exclude(found.content, *[p.subtree for p in parts])
+    first = [t for t in first if not (t.dep_ == "cc" and t.head == root and t.i > parts[0].i - 2)]
+    for tokens in [first] + [list(p.subtree) for p in parts]:
+        content, span = _content_from_tokens(tokens)
+        if len([t for t in content if not t.is_punct]) >= 3:
+            out.append(Found(found.cue_tokens, found.cue, found.speaker_head, content, span, None,
+                             found.via_heads, False))
+    return out or [found]
+
+
+def _adjective_cue(adj: Token, cue: Cue) -> Optional[Found]:
+    """'Many Democrats are afraid that ...', 'officials were confident the talks would ...':
+    the subject of "be" holds the clause."""
+    if adj.dep_ != "acomp" or adj.head.lemma_ not in ("be", "seem", "appear", "remain", "feel", "become"):
+        return None
+    clause = next((c for c in adj.children if c.dep_ == "ccomp"), None)
+    by_object = False
+    if clause is None and cue.content_preps:  # "concerned about the deployment": the concern is stated
+        prep = next((c for c in adj.rights if c.dep_ == "prep" and c.lower_ in cue.content_preps), None)
+        clause = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
+        by_object = clause is not None
+        cue = replace(cue, stance="asserted")
+    subject = _subject(adj.head)
+    if clause is None or subject is None:
+        return None
+    content, span = _content_from_tokens(list(clause.subtree))
+    if len([t for t in content if not t.is_punct]) < 3:
+        return None
+    return Found([adj], cue, subject, content, span, by_object=by_object)
+
+
+def _cites_a_source(verb: Token, lex: Lexicon) -> bool:
+    """'citing a security official' names a source (a link of the via chain); 'citing the
+    release of prisoners' gives a reason, which is a claim of the citing speaker."""
+    for obj in verb.children:
+        if obj.dep_ != "dobj":
+            continue
+        if obj.pos_ == "PROPN" or obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            return True
+        if obj.lower_ in lex.source_nouns or obj.lemma_.lower() in lex.source_nouns:
+            return True
+    return False
 
 
 def _noun_cue(noun: Token, cue: Cue) -> Optional[Found]:
     """"Russia's claim that ...", "a denial by the ministry that ...": a speaker and a that-clause."""
     clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl")
                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None and cue.content_preps:  # "the minister's remarks on the ceasefire"
+        clause = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ in cue.content_preps), None)
+        if clause is not None:
+            clause = next((g for g in clause.children if g.dep_ in ("pobj", "pcomp")), None)
     if clause is None:
         return None
-    speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
+    speaker = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
     if speaker is None:
         speaker = next((g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
                         for g in c.children if g.dep_ == "pobj"), None)
+    if speaker is None:  # "a New York Times report that ...": a named issuer before the noun
+        speaker = next((c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
+                        and c.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")), None)
+    if speaker is None:
+        speaker = next((c for c in noun.children if c.dep_ == "poss"), None)  # "his claim": resolve the pronoun
     if speaker is None:
         return None
     content, span = _content_from_tokens([t for t in clause.subtree])
@@ -663,10 +806,21 @@ def _according_to(acc: Token, to: Token, cue: Cue, sent: Span) -> Optional[Found
     owner = [c for c in objs[0].children if c.dep_ == "poss"]
     if owner and objs[0].pos_ == "NOUN" and objs[0].ent_type_ == "":
         objs = owner  # "according to our information": the owner of the information speaks
-    phrase = set(acc.subtree) | set(to.subtree) | {acc, to}
-    content = _exclude(sent, phrase)
-    content, span = _content_from_tokens([t for t in content if not t.is_space])
-    if len(content) < 3:
+    # the phrase runs from "according" to the end of the speaker's noun phrase: the parse
+    # sometimes hangs the whole sentence on it
+    end = max([t.i for t in speaker_tokens(objs[0])] + [to.i])
+    issuer = [g for c in objs[0].children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
+              for g in c.children if g.dep_ == "pobj"]
+    if objs[0].lemma_.lower() in lexicon().document_nouns and issuer:
+        # "according to a statement by the governor's office": the issuer speaks
+        end = max([end] + [t.i for t in speaker_tokens(issuer[0])])
+        objs = issuer
+    before = [t for t in sent if t.i < acc.i and not t.is_space]
+    after = [t for t in sent if t.i > end and not t.is_space]
+    # the claim is the clause on one side of the phrase, not both ("A, according to X, and B")
+    side = before if len([t for t in before if not t.is_punct]) >= 3 else after
+    content, span = _content_from_tokens(side)
+    if len([t for t in content if not t.is_punct]) < 3:
         return None
     return Found([acc, to], cue, objs[0], content, span)
 
@@ -688,14 +842,28 @@ def _active_speaker(verb: Token, sent: Span, lex: Lexicon, depth: int = 0) -> Op
         found = (_inverted_speaker(head, sent) if cue.inverts else None) or _active_speaker(head, sent, lex, depth + 1)
         if found is not None:
             return found
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None  # "allows the host country to assert ...": the noun before "to" is not a speaker
     return _adjacent_speaker(verb)
 
 
 def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: Lexicon,
               regions: list[tuple[int, int]]) -> Optional[Found]:
     doc = verb.doc
-    if any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+    prev = verb.i - 1
+    while prev > verb.sent.start and doc[prev].pos_ == "ADV":
+        prev -= 1
+    as_marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) or (
+        prev >= verb.sent.start and doc[prev].lower_ == "as" and doc[prev].head.i > prev)  # however parsed
+    if as_marked and (_subject(verb) is None or verb.dep_ != "advcl"):
         return None  # "as officially stated", "as reported": a reference, not an attribution
+    if any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in verb.children) and not any(
+            c.dep_ == "prep" and c.i > verb.i and c.lower_ not in SETTING_PREPS
+            and not any(t.ent_type_ in TIME_ENTS for t in c.subtree) for c in verb.children):
+        return None  # "..., which the minister confirmed on Monday": the content lies outside the clause
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and any(
+            c.dep_ == "nsubj" for c in verb.children):
+        return None  # "allows the host country to assert its presence": not a report
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
     speaker = None
     if passive:
@@ -721,7 +889,9 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
     if not content and inverted is not None:
         content = [t for t in sent if t.i < verb.i and t.i not in {x.i for x in speaker_sub}]
     if not content and (cue.inverts or verb.dep_ == "parataxis") and (
-            verb.dep_ in ("ccomp", "parataxis", "advcl") and verb.head.i < verb.i and verb.head.sent == sent
+            verb.dep_ in ("ccomp", "parataxis", "advcl") and verb.head.sent == sent
+            # "..., the ministry said"; "The test, the ministry said, was ..."; "As X noted, ..."
+            and (verb.head.i < verb.i or verb.dep_ == "parataxis" or as_marked)
             or (verb.dep_ == "ROOT" or len([t for t in sent if t.i > verb.i and not t.is_punct]) <= 6)
             and speaker.i < verb.i and speaker_sub[0].i > sent.start + 2
             and any(t.pos_ in ("VERB", "AUX") for t in sent if t.i < speaker_sub[0].i)):
@@ -731,6 +901,11 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
             content = [t for t in sent if t.i < speaker_sub[0].i]
         else:
             content = _exclude(verb.head.subtree, verb.subtree)
+            if verb.head.i > verb.i and not as_marked:
+                # a cue set inside its content ("The test, the ministry said, was ..."): the
+                # content is read from after the cue, so the speaker stays outside it
+                last = max(t.i for t in verb.subtree)
+                content = [t for t in content if t.i > last]
     if not content:
         # "told Reuters before the meeting that ...": a that-clause the parse hung elsewhere
         right = [t for t in verb.subtree if t.i > verb.i]
@@ -740,19 +915,24 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
         if that is not None and not between & CONCESSIVE_WORDS:  # not "despite the fact that ..."
             content = [t for t in right if t.i > that.i]
     if not content and quote is not None:
-        quoted = [t for t in doc if quote[0] <= t.idx < quote[1]]
+        quoted = list(doc.char_span(quote[0], quote[1], alignment_mode="expand") or [])
         if len([t for t in quoted if not t.is_punct]) >= 3:  # not a scare-quoted word
             content = quoted
     if not content and cue.object_content:
         # "denied the allegations", "blamed it on rebels", "disagreed with the report"
         objs = [c for c in verb.rights if c.dep_ in ("dobj", "dative", "oprd", "attr")]
-        if objs:
+        if cue.content_preps:  # "spoke of the legacy", "warned against hackers" - not "spoke to reporters"
+            objs = [c for c in verb.rights if c.dep_ == "prep" and c.lower_ in cue.content_preps][:1]
+        elif objs:
             objs += [c for c in verb.rights if c.dep_ == "prep" and c.i > objs[0].i]
-        else:  # "disagreed with the report" - but not "confirmed on January 10"
-            objs = [c for c in verb.rights if c.dep_ == "prep" and not any(
+        else:  # "disagreed with the report" - but not "confirmed on January 10", "denied in an interview"
+            objs = [c for c in verb.rights if c.dep_ == "prep" and c.lower_ not in SETTING_PREPS and not any(
                 t.ent_type_ in ("DATE", "TIME") for t in c.subtree)][:1]
         if objs:
             content, by_object = [t for c in objs for t in c.subtree], True
+    if not content and passive and (cue.object_content or cue.inverts):
+        # "The registration issue was first reported by The Washington Post": the subject is the content
+        content = [t for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree]
     if not content and cue.inverts and not cue.object_content:
         # a complement clause the parse attached as an object ("added a command post ... had been destroyed")
         rights = [t for c in verb.rights if c.dep_ in ("dobj", "npadvmod", "attr", "advcl") for t in c.subtree]
@@ -762,6 +942,8 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
         return None
     if cue.only_with_quote and quote is None:
         return None
+    # "..., which Mr. X says he is keeping open": the relative pronoun stands outside the content
+    content = [t for t in content if not (t.tag_ in ("WDT", "WP") and t.i < verb.i)]
     if speaker_sub and content and content[0].i < speaker_sub[0].i <= max(t.i for t in content):
         # the parse put the speaker inside the content ("... in Mayadeen the ministry said")
         content = [t for t in content if t.i < speaker_sub[0].i] if speaker.i < verb.i else \
@@ -780,7 +962,7 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
         if c.dep_ == "prep" and c.lower_ == "from":
             via.extend(g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"))
     citing = [t for t in verb.subtree if t.lemma_.lower() in lex.citing_verbs and t.tag_ == "VBG"
-              and t.dep_ in ("xcomp", "advcl", "conj")]
+              and t.dep_ in ("xcomp", "advcl", "conj") and _cites_a_source(t, lex)]
     for c in citing:
         via.extend(g for g in c.children if g.dep_ == "dobj")
         drop = {t.i for t in c.subtree}
@@ -913,10 +1095,14 @@ def _extract_claims(doc: Doc) -> list[Claim]:
     regions = quote_regions(_text_of(doc))
     resolver = SpeakerResolver(doc, actors, lex)
     claims: list[Claim] = []
+    cue_at: dict[int, int] = {}  # claim index -> character offset of its cue
     seen: set[tuple] = set()
     for sent in doc.sents:
         attributed = []
         for found in find_cues(sent, lex, regions):
+            if _inside(regions, found.cue_tokens[0].idx) and (found.speaker_head.lower_ in QUOTED_VOICES or any(
+                    t.lower_ in QUOTED_VOICES for t in found.speaker_head.subtree if t.dep_ in ("poss", "pobj"))):
+                continue  # '"I think it is unfair," she said': the quoted speaker's own words, not a new claim
             speaker = resolver.ref_for(found.speaker_head)
             if speaker is None:
                 continue
@@ -960,17 +1146,25 @@ def _extract_claims(doc: Doc) -> list[Claim]:
             if key in seen:
                 continue
             seen.add(key)
+            cue_at[len(claims)] = found.cue_tokens[0].idx
             claims.append(Claim(
                 speaker=speaker.ref, via=via, stance=stance_of(found, sent, lex),
                 date=date_of(found, sent, dates), content=content, evidence=evidence,
                 start=start, end=end, cue=" ".join(t.text for t in found.cue_tokens),
             ))
-    claims.extend(signed_quotes(doc, claims, regions, actors))
-    claims.extend(continued_quotes(doc, claims, regions))
+    cues = {id(c): cue_at[i] for i, c in enumerate(claims) if i in cue_at}
+    claims.extend(signed_quotes(doc, claims, regions, actors, cues))
+    claims.extend(continued_quotes(doc, claims, regions, cues))
     claims.extend(headline_claims(doc, actors, lex))
+    claims.extend(transcript_claims(doc, claims, actors, lex))
     claims.sort(key=lambda c: (c.start, c.end))
     link_claims(doc, claims)
     return claims
+
+
+def _inside(regions: list[tuple[int, int]], offset: int) -> bool:
+    i = bisect.bisect_right(regions, (offset, float("inf"))) - 1
+    return any(a < offset < b for a, b in regions[max(0, i - 2):i + 1])
 
 
 def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -993,9 +1187,13 @@ def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int]]) -> list[Claim]:
+def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int]],
+                     cues: Optional[dict[int, int]] = None) -> list[Claim]:
     """A quotation that follows an attributed one with nothing but white space between
-    ('"...," he said. "And more."') continues the same speaker's words."""
+    ('"...," he said. "And more."') continues the same speaker's words. Cues inside the
+    quotation ('"... I think it is unfair."') are the quoted speaker's own, and do not
+    attribute the quotation to someone else."""
+    cues = cues or {}
     extra: list[Claim] = []
     ordered = sorted(claims, key=lambda c: c.end)
     ends = [c.end for c in ordered]
@@ -1011,7 +1209,7 @@ def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int
             continue
         start, end = _sentence_bounds(doc, q_start, q_end)
         start = q_start
-        if any(c.start < end and start < c.end for c in claims):
+        if any(c.start < end and start < c.end and not q_start <= cues.get(id(c), -1) < q_end for c in claims):
             continue  # the quotation's sentences carry their own attribution
         content = _text_of(doc)[q_start:q_end].strip("\"“”' ")
         if len(content.split()) < 3:
@@ -1028,12 +1226,15 @@ def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int
 SIGNATURE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*(?P<name>[A-Z][\w.'\u2019-]*(?:[ ][A-Z][\w.'\u2019-]*){0,4})")
 
 
-def signed_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int]], actors: ActorIndex) -> list[Claim]:
-    """'"We will not leave." - Name': a quotation signed with a dash and a name."""
+def signed_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int]], actors: ActorIndex,
+                  cues: Optional[dict[int, int]] = None) -> list[Claim]:
+    """'"We will not leave." - Name': a quotation signed with a dash and a name (claims whose
+    cue lies inside the quotation are its author's reports, not a rival attribution)."""
+    cues = cues or {}
     out = []
     for q_start, q_end in regions:
         m = SIGNATURE.match(_text_of(doc), q_end)
-        if not m or any(c.start <= q_start < c.end for c in claims):
+        if not m or any(c.start <= q_start < c.end and not q_start <= cues.get(id(c), -1) < q_end for c in claims):
             continue
         content = _text_of(doc)[q_start:q_end].strip("\"\u201c\u201d' ")
         if len(content.split()) < 3:
@@ -1078,6 +1279,32 @@ def headline_claims(doc: Doc, actors: ActorIndex, lex: Lexicon) -> list[Claim]:
             out.append(Claim(speaker=ref, stance="asserted", content=said, evidence=_text_of(doc)[start:end],
                              start=start, end=end, cue=":"))
             break
+    return out
+
+
+# "WALLACE: Let's start ..." - a turn of an interview or debate transcript: a speaker
+# label in capitals (a surname or a role) and a colon at the start of a paragraph.
+TRANSCRIPT_TURN = re.compile(
+    r"^[\"\u201c'\s]*(?P<name>[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]+(?P<said>\S[^\n]*)", re.M)
+
+
+def transcript_claims(doc: Doc, claims: list[Claim], actors: ActorIndex, lex: Lexicon) -> list[Claim]:
+    """Each labelled turn of a transcript is its speaker's statement; a turn that an
+    attribution of its own already covers is left to it."""
+    out = []
+    text = _text_of(doc)
+    for m in TRANSCRIPT_TURN.finditer(text):
+        name = m.group("name")
+        said = m.group("said").strip().strip("\"\u201d ")
+        if name.lower().strip(" .") in lex.headline_labels or len(said.split()) < 3:
+            continue
+        start, end = m.start("said"), m.start("said") + len(m.group("said").rstrip())
+        if any(c.start <= start < c.end and c.speaker.name.upper() == name for c in claims):
+            continue
+        mention = actors.covering(m.start("name"), m.start("name") + 1)
+        ref = mention.ref().model_copy(update={"name": name}) if mention is not None else ActorRef(name=name)
+        out.append(Claim(speaker=ref, stance="asserted", content=said, evidence=text[m.start("name"):end],
+                         start=m.start("name"), end=end, cue=":"))
     return out
 
 

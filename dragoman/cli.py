@@ -24,6 +24,7 @@ import click
 
 from dragoman import __version__
 from dragoman.ingest import DEFAULT_MAX_BYTES, IngestError, normalize_published, read_inputs
+from dragoman.limits import DEFAULT_ANALYSIS_SECONDS, DEFAULT_MAX_RECORDS
 from dragoman.model import Analysis, Article
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
@@ -85,9 +86,14 @@ def cli():
 # --- analyze ----------------------------------------------------------------------------
 
 def analyze_resilient(articles: Iterable[Article], nlp, on_error: Callable[[str, Exception], None],
-                      batch_size: int = 8) -> Iterator[Analysis]:
+                      batch_size: int = 8, seconds: float | None = None) -> Iterator[Analysis]:
     """Analyse a stream in batches; when a batch fails, redo its articles one by one so that
-    one document the pipeline chokes on is reported and skipped, not the whole run."""
+    one document the pipeline chokes on is reported and skipped, not the whole run.
+
+    `seconds` is the per-document time limit (dragoman/limits.py): a batch may take
+    `seconds * batch_size`, each document redone alone `seconds`; a document over it is
+    reported (AnalysisTimeout naming it) and skipped."""
+    from dragoman.limits import deadline
     from dragoman.pipeline import analyze_article, analyze_articles
 
     source = iter(articles)
@@ -109,9 +115,12 @@ def analyze_resilient(articles: Iterable[Article], nlp, on_error: Callable[[str,
     while True:
         failed = False
         try:
-            for analysis in analyze_articles(feed(), nlp=nlp, batch_size=batch_size):
-                pending.popleft()
-                yield analysis
+            with deadline(seconds and seconds * batch_size, "a batch") as clock:
+                for analysis in analyze_articles(feed(), nlp=nlp, batch_size=batch_size):
+                    pending.popleft()
+                    clock.pause()  # the consumer's time (storing, printing) is not the analysis's
+                    yield analysis
+                    clock.resume()
             if source_errors:
                 raise source_errors[0]
             return
@@ -123,7 +132,8 @@ def analyze_resilient(articles: Iterable[Article], nlp, on_error: Callable[[str,
             while pending:
                 article = pending.popleft()
                 try:
-                    result = analyze_article(article, nlp=nlp)
+                    with deadline(seconds, article.doc):
+                        result = analyze_article(article, nlp=nlp)
                 except Exception as err:
                     on_error(article.doc, err)
                     continue
@@ -147,8 +157,14 @@ def _safe_filename(doc: str) -> str:
 @click.option("--no-store", is_flag=True, help="Do not save the analyses in the database.")
 @db_option
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              envvar="DRAGOMAN_MAX_DOCUMENT_BYTES",
               help="Refuse documents larger than this (HTML pages may be 5 times larger).")
-def analyze(paths, published, fmt, out_dir, no_store, db, max_bytes):
+@click.option("--max-records", type=click.IntRange(min=1), default=DEFAULT_MAX_RECORDS, show_default=True,
+              envvar="DRAGOMAN_MAX_RECORDS", help="Read at most this many records of one JSON Lines file or stream.")
+@click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_ANALYSIS_SECONDS, show_default=True,
+              envvar="DRAGOMAN_ANALYSIS_SECONDS", metavar="SECONDS",
+              help="Stop the analysis of a document after this long and report it (0: no limit).")
+def analyze(paths, published, fmt, out_dir, no_store, db, max_bytes, max_records, time_limit):
     """Analyse articles and store what they report.
 
     PATH is a .txt file (text pasted from a news page), a saved .html page, a .jsonl
@@ -163,7 +179,7 @@ def analyze(paths, published, fmt, out_dir, no_store, db, max_bytes):
         _error(f"{name}: {problem}")
 
     def articles() -> Iterator[Article]:
-        for item in read_inputs(list(paths), published=published, max_bytes=max_bytes):
+        for item in read_inputs(list(paths), published=published, max_bytes=max_bytes, max_records=max_records):
             if isinstance(item, IngestError):
                 report(item.input_name, item.message)
             else:
@@ -184,7 +200,8 @@ def analyze(paths, published, fmt, out_dir, no_store, db, max_bytes):
 
     printer = _JsonPrinter() if fmt == "json" and out_dir is None else None
     console = _console() if fmt == "table" else None
-    for analysis in analyze_resilient(articles(), nlp, on_error=lambda doc, err: report(doc, f"analysis failed: {err}")):
+    for analysis in analyze_resilient(articles(), nlp, on_error=lambda doc, err: report(doc, f"analysis failed: {err}"),
+                                      seconds=time_limit):
         if store is not None:
             try:
                 store.save(analysis)
@@ -467,6 +484,21 @@ def export(fmt, output, event_type, actor, country, since, until, limit, db):
 
 
 @cli.command()
+@db_option
+def relink(db):
+    """Link every stored article across articles again: copies, happenings, claim links.
+
+    Needed after changing dragoman/data/linking.yaml, or for a document stored without links
+    because its linking failed (the store says so when it happens)."""
+    store = _open_store(db)
+    try:
+        count = store.relink()
+    finally:
+        store.close()
+    click.echo(f"relinked {count} documents")
+
+
+@cli.command()
 def schema():
     """Print the JSON Schema of the analysis document.
 
@@ -495,6 +527,16 @@ def main(argv: list[str] | None = None) -> None:
 from dragoman.api.commands import register as _register_analyst_commands  # noqa: E402
 
 _register_analyst_commands(cli)
+
+# bulk ingest of a corpus (dragoman ingest): dragoman/bulk/command.py
+from dragoman.bulk.command import register as _register_bulk_commands  # noqa: E402
+
+_register_bulk_commands(cli)
+
+# scoring against a gold folder (dragoman evaluate): dragoman/evaluate.py
+from dragoman.evaluate import register as _register_evaluate_command  # noqa: E402
+
+_register_evaluate_command(cli)
 
 
 if __name__ == "__main__":

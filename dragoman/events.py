@@ -62,6 +62,10 @@ class Lexicon:
     place_preps: frozenset
     status: dict[str, frozenset]
     crowd_nouns: frozenset
+    protesting_crowds: frozenset
+    place_part_nouns: frozenset
+    descriptive_heads: frozenset
+    agreement_nouns: frozenset
     threat_heads: frozenset
     planned_to_agree: frozenset
     of_is_source: frozenset
@@ -78,6 +82,11 @@ class Lexicon:
     agentless_modes: frozenset
     victim_roles: dict
     noun_qualifiers: dict[str, frozenset] = field(default_factory=dict)
+    plover_modes: dict = field(default_factory=dict)      # type -> frozenset of PLOVER modes
+    mode_names: dict = field(default_factory=dict)        # type -> {lexicon mode: PLOVER mode or None}
+    context_names: frozenset = frozenset()
+    context_cues: dict = field(default_factory=dict)      # lemma -> contexts it signals
+    repelling_verbs: frozenset = frozenset()              # "thwarted an attack": the subject was its target
 
 
 def _sense(value, where: str) -> Sense:
@@ -136,9 +145,39 @@ def lexicon() -> Lexicon:
                 sense = Sense(sense.type, sense.mode, sense.contexts, via_object=True)
             rows.append((_words(opt.get("objects") or [], f"object_senses.{verb}"), actor_object, sense))
         object_senses[verb] = rows
+    contexts = yaml.safe_load((DATA_DIR / "contexts.yaml").read_text(encoding="utf-8"))
+    if contexts.get("version") != 1:
+        raise ValueError("data/plover/contexts.yaml: unsupported version")
+    context_names = _words(contexts["names"], "contexts.names")
+    context_cues: dict[str, set] = {}
+    for name, words in (contexts.get("cues") or {}).items():
+        if name not in context_names:
+            raise ValueError(f"contexts.yaml cues: unknown PLOVER context {name!r}")
+        for w in _words(words, f"contexts.cues.{name}"):
+            context_cues.setdefault(w.lower(), set()).add(name)
+    plover_modes = {t: _words(m, f"plover_modes.{t}") for t, m in (triggers.get("plover_modes") or {}).items()}
+    mode_names = {t: dict(m) for t, m in (triggers.get("mode_names") or {}).items()}
+    for t in list(plover_modes) + list(mode_names):
+        if t not in PLOVER_TYPES:
+            raise ValueError(f"triggers.yaml plover_modes/mode_names: unknown PLOVER type {t!r}")
+    for t, names in mode_names.items():
+        for ours, theirs in names.items():
+            if theirs is not None and theirs not in plover_modes.get(t, ()):
+                raise ValueError(f"triggers.yaml mode_names.{t}.{ours}: {theirs!r} is no PLOVER mode of {t}")
+    senses = list(verbs.values()) + list(nouns.values()) + [x for o in phrasal.values() for x in o.values()] \
+        + [x for rows in multi.values() for _, x in rows] + [x for rows in object_senses.values() for _, _, x in rows] \
+        + [Sense("ASSAULT", m) for m in assault_modes.values()]
+    for sense in senses:
+        if sense.mode is not None and sense.mode not in plover_modes.get(sense.type, ()) \
+                and sense.mode not in mode_names.get(sense.type, {}):
+            raise ValueError(f"data/plover: mode {sense.mode!r} of {sense.type} is neither a PLOVER mode "
+                             f"nor named in mode_names")
+        for c in sense.contexts:
+            if c not in context_names:
+                raise ValueError(f"data/plover: context {c!r} of a {sense.type} trigger is no PLOVER context")
     status = {k: _words(v, f"status.{k}") for k, v in cues["status"].items()}
     for needed in ("planned_modals", "hypothetical_modals", "planned_heads", "ongoing_heads", "denied_heads",
-                   "rumored_heads", "rumored_adverbs", "reporting_verbs", "hypothetical_nouns", "planned_nouns",
+                   "rumored_heads", "rumored_adverbs", "reported_adverbs", "reporting_verbs", "hypothetical_nouns", "planned_nouns",
                    "hypothetical_adjectives", "planned_adjectives", "rumored_adjectives"):
         if needed not in status:
             raise ValueError(f"cues.yaml status: missing {needed}")
@@ -148,6 +187,12 @@ def lexicon() -> Lexicon:
         symmetric_types=_words(cues["symmetric_types"], "symmetric_types"), symmetric_triggers=_words(cues["symmetric_triggers"], "symmetric_triggers"),
         target_preps=_words(cues["target_preps"], "target_preps"), place_preps=_words(cues["place_preps"], "place_preps"),
         status=status, crowd_nouns=_words(cues["crowd_nouns"], "crowd_nouns"),
+        protesting_crowds=_words(cues["protesting_crowds"], "protesting_crowds"),
+        place_part_nouns=_words(cues["place_part_nouns"], "place_part_nouns"),
+        descriptive_heads=_words(cues["descriptive_heads"], "descriptive_heads"),
+        agreement_nouns=_words(cues["agreement_nouns"], "agreement_nouns"),
+        plover_modes=plover_modes, mode_names=mode_names, context_names=context_names,
+        context_cues={w: frozenset(c) for w, c in context_cues.items()},
         threat_heads=_words(cues["threat_heads"], "threat_heads"), planned_to_agree=_words(cues["planned_to_agree"], "planned_to_agree"),
         of_is_source=_words(cues["of_is_source"], "of_is_source"), deontic_modals=_words(cues["deontic_modals"], "deontic_modals"),
         blame_predicates=_words(cues["blame_predicates"], "blame_predicates"),
@@ -163,6 +208,7 @@ def lexicon() -> Lexicon:
         victim_roles={w: role for role, words in cues["generic_victims"].items()
                       for w in _words(words, f"generic_victims.{role}")},
         noun_qualifiers={k: _words(v, f"noun_qualifiers.{k}") for k, v in (triggers.get("noun_qualifiers") or {}).items()},
+        repelling_verbs=_words(cues["repelling_verbs"], "repelling_verbs"),
     )
 
 
@@ -174,6 +220,7 @@ class Endpoint:
     ref: ActorRef
     kind: Optional[str] = None
     from_place: Optional[PlaceMention] = None
+    place_itself: bool = False   # the phrase names the place ("shelled Juba"), not a thing of it
 
 
 class DocIndex:
@@ -210,6 +257,25 @@ class DocIndex:
             if span is not None:
                 self.date_spans.append((span.start, span.end - 1, d))
         self.has_actors = bool(doc._.actors)
+        self._main_country = False
+
+    def main_country(self) -> Optional[str]:
+        """The country most of the document's venues lie in (a short conflict note names one), for a
+        crowd or victim whose own sentence names no place; None when no country is a clear majority."""
+        if self._main_country is False:
+            counts: dict[str, int] = {}
+            for x in self.doc:
+                p = self.place_at[x.i]
+                a = self.actor_at[x.i]
+                # a capital read as its government ("Beirut said") is an actor, but "in Beirut's
+                # Hamra district" is still a venue
+                venue = a is None or (a.method == "metonym" and x.dep_ not in ("nsubj", "nsubjpass", "agent"))
+                if p is not None and p.country and venue and not _modifier_place(x, self):
+                    counts[p.country] = counts.get(p.country, 0) + 1
+            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+            self._main_country = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) \
+                else None
+        return self._main_country
 
 
 def _country_name(code: str) -> str:
@@ -231,7 +297,33 @@ def _state_of_place(place: PlaceMention) -> Optional[Endpoint]:
 # ---------------------------------------------------------------- triggers
 
 def _lemma(t: Token) -> str:
-    return t.lemma_.lower()
+    lemma = t.lemma_.lower()
+    if t.tag_ in ("VBD", "VBN", "VBG", "VBZ") and lemma not in _known_verbs():
+        return _repair_verb_lemma(t.lower_, lemma)
+    return lemma
+
+
+@lru_cache(maxsize=1)
+def _known_verbs() -> frozenset:
+    """Every verb lemma the lexicon names (triggers, object senses, light verbs, status heads)."""
+    lex = lexicon()
+    words = set(lex.verbs) | set(lex.phrasal) | set(lex.object_senses) | set(lex.light_verbs) \
+        | set(lex.threat_heads) | set(lex.accusation_verbs) | set(OBJECT_CONTROL)
+    for key in ("planned_heads", "ongoing_heads", "denied_heads", "rumored_heads", "reporting_verbs"):
+        words |= set(lex.status[key])
+    return frozenset(words)
+
+
+@lru_cache(maxsize=4096)
+def _repair_verb_lemma(form: str, lemma: str) -> str:
+    """The model's lemmatizer sometimes cuts a regular verb wrongly ('staged' -> 'stag'): a lexicon
+    verb that the inflected form regularly comes from is the lemma."""
+    known = _known_verbs()
+    for suffix, repl in (("ed", "e"), ("d", ""), ("ed", ""), ("ing", "e"), ("ing", ""), ("es", ""), ("s", ""),
+                         ("ied", "y"), ("ies", "y")):
+        if form.endswith(suffix) and form[: len(form) - len(suffix)] + repl in known:
+            return form[: len(form) - len(suffix)] + repl
+    return lemma
 
 
 def _object_of(verb: Token) -> Optional[Token]:
@@ -278,8 +370,8 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
             return lex.verbs[lemma]
         return None
     if t.pos_ in ("NOUN", "PROPN") or t.tag_.startswith("NN"):
-        if t.ent_type_ in ("DATE", "TIME", "PERSON", "GPE", "LOC", "FAC") or idx.actor_at[t.i] is not None \
-                or idx.place_at[t.i] is not None:
+        if t.ent_type_ in ("DATE", "TIME", "PERSON", "GPE", "LOC", "FAC") or idx.place_at[t.i] is not None \
+                or (idx.actor_at[t.i] is not None and not _bare_word_mention(idx.actor_at[t.i], t)):
             return None   # "March", "Strike Force ...", "Camp Attack": a name, not an event
         for prefix, sense in lex.multi_nouns.get(lemma, ()):
             n = len(prefix)
@@ -334,18 +426,46 @@ def endpoints(t: Optional[Token], idx: DocIndex, lex: Lexicon) -> list[Endpoint]
         return []
     out: list[Endpoint] = []
     for h in _phrase_heads(t):
-        out.extend(_head_endpoints(h, idx))
+        found = _head_endpoints(h, idx)
+        out.extend(found)
+        if found and idx.actor_at[h.i] is None:
+            # "members of A and B": the coordination sits inside the "of" phrase
+            for g in _pobjs(h, {"of"}):
+                if idx.actor_at[g.i] is not None:
+                    for c in _phrase_heads(g)[1:]:
+                        out.extend(_head_endpoints(c, idx))
     seen, uniq = set(), []
     for ep in out:
-        k = actor_key(ep.ref)
+        k = (actor_key(ep.ref), ep.ref.actor_id)   # two named factions of one country stay two
         if k not in seen:
             seen.add(k)
             uniq.append(ep)
     return uniq
 
 
+def _bare(m: ActorMention) -> bool:
+    """A mention of common nouns only ('forces', 'the protesters'): its actor was inferred from
+    the context, not named, so a name in the phrase's own modifiers is better evidence."""
+    return not any(c.isupper() for c in m.mention)
+
+
+def _bare_word_mention(m: ActorMention, t: Token) -> bool:
+    """An event noun the actors stage took for a group by itself ('airstrikes'): still an event."""
+    return _bare(m) and m.mention.strip().lower() == t.lower_
+
+
 def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
     m = idx.actor_at[h.i]
+    if m is not None and _bare(m):
+        # "Turkish Military forces" with "forces" resolved from context: the named modifier wins
+        named = [idx.actor_at[x.i] for x in _modifier_tokens(h) if idx.actor_at[x.i] is not None
+                 and idx.actor_at[x.i] is not m and not _bare(idx.actor_at[x.i])]
+        if named:
+            return [Endpoint(named[0].ref(), named[0].kind)]
+    if m is not None and m.method == "role-default" and m.country and not any(c.dep_ == "poss" for c in h.children):
+        moved = _venue_group(h, m.mention, m.sector, m.kind, idx, m.country)
+        if moved is not None:
+            return [moved]
     if m is not None:
         out = [Endpoint(x.ref(), x.kind) for x in idx.twins.get((m.start, m.end), [m])]
         # coordinated modifiers name further actors: "Hungarian and Romanian officials"
@@ -354,11 +474,28 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
                 for g in c.children:
                     if g.dep_ == "conj" and idx.actor_at[g.i] is not None and idx.actor_at[g.i] is not m:
                         out.append(Endpoint(idx.actor_at[g.i].ref(), idx.actor_at[g.i].kind))
+                o = idx.actor_at[c.i]
+                if o is not None and o is not m and not _bare(o) and any(g.dep_ == "cc" for g in c.children):
+                    # "A and B" misparsed as A modifying B: "Hamza Division and Sultan Murad Division"
+                    out.insert(0, Endpoint(o.ref(), o.kind))
         return out
     p = idx.place_at[h.i]
     if p is not None:
         ep = _state_of_place(p)
+        if ep is not None:
+            ep.place_itself = True
         return [ep] if ep else []
+    lex = lexicon()
+    if _lemma(h) in lex.unknown_nouns and any(c.lower_ in lex.unknown_qualifiers for c in h.children
+                                              if c.dep_ in ("amod", "compound")):
+        return []   # "an unidentified armed group in X": unnamed, whatever its modifiers say
+    for c in [c for x in [h] + _pobjs(h, {"of"}) for c in x.children]:   # "a member of the regime's X"
+        if c.dep_ in ("compound", "poss") and c.i < c.head.i and idx.actor_at[c.i] is None \
+                and _group_noun(c.lower_) is not None and _group_noun(c.lower_)[1] == "state":
+            # "a regime vehicle", "the regime's intelligence": the state the document's venues lie in
+            moved = _venue_group(c, c.text, "GOV", "state", idx, None)
+            if moved is not None:
+                return [moved]
     for preps in (frozenset(), OWNER_PREPS):
         tokens = sorted(_modifier_tokens(h, preps), key=lambda x: x.i)
         found = []
@@ -366,12 +503,19 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
             m = idx.actor_at[x.i]
             if m is not None and all(m is not f for f in found):
                 found.append(m)
-        # the phrase's own modifiers ("Russian and Syrian warplanes") name its actors
+        # the phrase's own modifiers ("Russian and Syrian warplanes") name its actors; a possessor
+        # yields to them ("Osama bin Laden's al-Qaeda network" is al-Qaeda)
+        owners = {id(idx.actor_at[x.i]) for x in tokens if x.dep_ != "poss" and idx.actor_at[x.i] is not None
+                  and not any(a.dep_ == "poss" for a in x.ancestors if a.i != h.i and a in tokens)}
+        if owners and len(found) > 1:
+            found = [m for m in found if id(m) in owners] or found
         if found:
             return [Endpoint(m.ref(), m.kind) for m in found]
         places = []
         for x in tokens:
             p = idx.place_at[x.i]
+            if x.dep_ in ("compound", "amod", "nmod") and x.head.i != h.i and idx.place_at[x.head.i] is None:
+                continue   # "against the US dollar exchange rate": the place modifies a thing, not h
             if p is not None and all(p is not f for f in places):
                 places.append(p)
         if places:   # "the Damascus government": the state of the place
@@ -381,12 +525,59 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
         # a premodifier the parser missed ("IS militants" parsed as a verb and its object)
         m = idx.actor_at[h.i - 1]
         return [Endpoint(m.ref(), m.kind)]
+    if m is None and h.pos_ == "NOUN" and not any(c.dep_ in ("amod", "compound", "poss", "nmod") and
+                                                  c.pos_ in ("PROPN", "ADJ") and c.text[:1].isupper()
+                                                  for c in h.children):
+        # "regime forces shelled X" where the actors stage knew no country: the group belongs to
+        # the country the document's venues lie in
+        phrase = " ".join(x.lower_ for x in h.subtree if x.i <= h.i and x.dep_ in ("compound", "amod")
+                          and x.i >= h.i - 2) + (" " if h.i > 0 else "")
+        noun = _group_noun(phrase.strip() + " " + h.lower_) or _group_noun(h.lower_)
+        if noun is not None:
+            moved = _venue_group(h, h.text, noun[0], "group", idx, None)
+            if moved is not None:
+                return [moved]
     if not idx.has_actors and h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         # minimal fallback while no actor is resolved in the document: the named entity, stateless
         ent = next((e for e in h.doc.ents if e.start <= h.i < e.end), None)
         if ent is not None:
             return [Endpoint(ActorRef(name=ent.text), None)]
     return []
+
+
+# ---------------------------------------------------------------- groups placed by venue
+
+# Sectors of unnamed groups that belong to the country where they act ("forces", "protesters",
+# "regime forces"); others ("diplomats", "journalists") are too often foreigners to guess.
+VENUE_GROUP_SECTORS = {"MIL", "COP", "REB", "CVL", "OPP"}
+# "the regime", "the government": the state itself (kind state), placed the same way.
+VENUE_STATE_NOUNS = {"regime", "government"}
+
+
+@lru_cache(maxsize=1)
+def _group_nouns() -> dict:
+    from dragoman.actors.kb import _packaged_kb
+    nouns = {k.lower(): (v.sector, v.kind) for k, v in _packaged_kb().lexicon.role_nouns.items()
+             if v.kind == "group" and v.sector in VENUE_GROUP_SECTORS and not v.needs_country}
+    nouns.update({k: ("GOV", "state") for k in VENUE_STATE_NOUNS})
+    return nouns
+
+
+def _group_noun(phrase: str) -> Optional[tuple]:
+    return _group_nouns().get(phrase.strip())
+
+
+def _venue_group(h: Token, mention: str, sector: Optional[str], kind: Optional[str], idx: DocIndex,
+                 guessed: Optional[str]) -> Optional[Endpoint]:
+    """An unnamed group ('protesters', 'regime forces') whose country the actors stage could only guess
+    from the article's focus: the country most of the document's venues lie in (the places stage's
+    reading) is better evidence. None when there is no such country or it agrees with the guess."""
+    country = idx.main_country()
+    if country is None or country == guessed or (sector not in VENUE_GROUP_SECTORS and kind != "state"):
+        return None
+    name = _country_name(country) if kind == "state" else \
+        f"{mention.strip()[:1].upper()}{mention.strip()[1:]} ({_country_name(country)})"
+    return Endpoint(ActorRef(name=name, country=country, sector=sector), kind=kind or "group")
 
 
 # ---------------------------------------------------------------- arguments
@@ -398,8 +589,14 @@ def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token],
     agents = [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if passive_subj:
         return agents, passive_subj, True
+    if agents and not subj and v.dep_ in ("advcl", "conj") and v.tag_ == "VBN":
+        # "a man's body was found ..., killed by unknown gunmen": the participle's patient is the
+        # subject of the clause it hangs on
+        return agents, [c for c in v.head.children if c.dep_ in ("nsubjpass", "nsubj")], True
     if subj:
-        s = subj[0]
+        # two subjects is a parse error ("HOMS (Sputnik) On Thursday the United States launched"):
+        # the one nearest before the verb is its subject
+        s = max(subj, key=lambda c: c.i if c.i < v.i else -1) if len(subj) > 1 else subj[0]
         if s.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
             return [v.head], [], False
         return [s], [], False
@@ -475,7 +672,15 @@ def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tupl
     elif role.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"):
         targets += _pobjs(head, {"against", "on", "with"})
         groups.append(_pobjs(head, {"between"}))
-    groups.append(_pobjs(n, {"between"}))
+    if sense.mode == "mediate":
+        # "a mediation effort between A and B": the parties are the counterparts, not the mediators
+        targets += _pobjs(n, {"between"}) + (_pobjs(role, {"between"}) if role is not n else []) \
+            + (_pobjs(head, {"between"}) if role.dep_ == "dobj" else [])
+    else:
+        groups.append(_pobjs(n, {"between"}))
+    if not targets and role.dep_ == "dobj" and _lemma(head) in lex.light_verbs:
+        # "reiterated its demand that X ease ...", parsed with the clause on the verb
+        targets = [g for c in head.children if c.dep_ == "ccomp" for g in c.children if g.dep_ == "nsubj"]
     if not targets:
         # "intention to elevate relations with X": the complement clause's counterpart
         for c in n.children:
@@ -511,6 +716,8 @@ def _own_cues(v: Token, lex: Lexicon) -> Optional[str]:
                 return "planned"
         if c.dep_ == "advmod" and c.lower_ in st["rumored_adverbs"]:
             return "rumored"
+        if c.dep_ == "advmod" and c.lower_ in st["reported_adverbs"]:
+            return "reported"
     if v.tag_ == "VBG" and any(c.dep_ == "aux" and _lemma(c) == "be" for c in kids):
         return "ongoing"
     if any(c.dep_ == "aux" and c.lower_ == "going" for c in kids):
@@ -585,10 +792,15 @@ def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocInd
 
 
 def _attached(x: Token, anchors: set, hops: int = 4) -> bool:
+    """x hangs on one of the anchors within `hops` links, through no other clause's verb
+    ('battered Idlib despite a ceasefire brokered in December': December is the ceasefire's)."""
+    start = x
     for _ in range(hops):
         if x in anchors:
             return True
         if x.head.i == x.i:
+            return False
+        if x is not start and x.pos_ in ("VERB", "AUX") and x.dep_ in ("relcl", "acl", "advcl", "ccomp"):
             return False
         x = x.head
     return x in anchors
@@ -620,18 +832,48 @@ def _governing_word(x: Token) -> Token:
     return x
 
 
+def _clause_verb(t: Token) -> Token:
+    """The verb of the clause a trigger describes: 'protesters demonstrating against X blocked the
+    road in Y' happens where 'blocked' does."""
+    if t.dep_ == "acl" and t.head.dep_ in ("nsubj", "nsubjpass") and t.head.head.pos_ in ("VERB", "AUX"):
+        return t.head.head
+    if t.dep_ == "advcl" and t.tag_ == "VBN" and t.head.pos_ == "VERB":
+        return t.head   # "a body was found in X, killed by ...": found where it was killed
+    return _anchor(t)
+
+
+def _modifier_place(x: Token, idx: DocIndex) -> bool:
+    """A place name modifying a thing is no venue: 'the US dollar', 'Turkish lira' (but 'the Sharan
+    area', 'Aleppo countryside' are places)."""
+    return x.dep_ in ("compound", "amod", "nmod") and idx.place_at[x.head.i] is None \
+        and _lemma(x.head) not in lexicon().place_part_nouns
+
+
+def _place_phrase_head(x: Token) -> Token:
+    """The head of the phrase a place name sits in, through modifiers and 'of' ('parts of X',
+    'the outskirts of X town', 'the countryside of X'): that phrase's role places the event."""
+    h = x
+    lex = lexicon()
+    for _ in range(6):
+        if h.dep_ in ("compound", "amod", "nmod", "appos", "conj", "poss") and h.head.i != h.i:
+            h = h.head
+        elif h.dep_ == "pobj" and h.head.lower_ == "of" and _lemma(h.head.head) in lex.place_part_nouns:
+            h = h.head.head
+        else:
+            break
+    return h
+
+
 def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
     sent = t.sent
-    anchors = {t, _anchor(t)}
+    anchors = {t, _anchor(t), _clause_verb(t)}
     best = None
     for x in sent:
         p = idx.place_at[x.i]
         if p is None or (idx.actor_at[x.i] is not None and idx.actor_at[x.i].kind not in (None, "state", "place")):
             continue
         # attached through a locative preposition, or as the object of a movement/violence trigger
-        h = x
-        while h.dep_ in ("compound", "amod", "nmod", "appos", "conj") and h.head.i != h.i:
-            h = h.head
+        h = _place_phrase_head(x)
         if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and _attached(h.head, anchors, 5):
             best = p
             break
@@ -643,7 +885,7 @@ def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional
         cands = []
         for x in sent:
             p = idx.place_at[x.i]
-            if p is None or idx.actor_at[x.i] is not None:
+            if p is None or idx.actor_at[x.i] is not None or _modifier_place(x, idx):
                 continue
             h = x
             while h.dep_ in ("compound", "amod", "nmod", "appos", "conj") and h.head.i != h.i:
@@ -660,6 +902,10 @@ def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional
 def _governed(t: Token, senses: dict, lex: Lexicon) -> bool:
     """True when a trigger is the complement of another trigger ('agreed to cooperate',
     'condemned the attack'): the governing trigger codes the happening."""
+    if t.dep_ == "ccomp" and _lemma(t.head) in lex.light_verbs and any(
+            senses.get(c.i) is not None and senses[c.i].type in REQUEST_LIKE
+            for c in t.head.children if c.dep_ == "dobj"):
+        return True   # "reiterated its demand that X ease ...": the content of the demand
     x, hops = t, 0
     while hops < 4 and x.head.i != x.i:
         purpose = x.dep_ in ("advcl", "conj")   # "demonstrated ..., calling for X": part of the protest
@@ -669,8 +915,9 @@ def _governed(t: Token, senses: dict, lex: Lexicon) -> bool:
         x = x.head
         hops += 1
         s = senses.get(x.i)
-        if s is not None and (s.type == "PROTEST" or not purpose) and _lemma(x) not in lex.light_verbs:
-            return True
+        if s is not None and (s.type == "PROTEST" or not purpose) and (
+                _lemma(x) not in lex.light_verbs or s.via_object):
+            return True   # ("ended mediation efforts": the ending, named by its object, is the event)
         if purpose and s is None:
             # a protest expressed by a noun under a light verb ("staged rallies ..., demanding")
             if not any(senses.get(c.i) is not None and senses[c.i].type == "PROTEST"
@@ -725,9 +972,7 @@ def _sentence_country(t: Token, idx: DocIndex) -> Optional[str]:
     """The country of the sentence's places, preferring a city or region to a bare country name
     (which is as often an actor or a currency, "the US dollar", as a venue)."""
     places = [idx.place_at[x.i] for x in t.sent if idx.place_at[x.i] is not None and idx.place_at[x.i].country
-              and idx.actor_at[x.i] is None
-              # a place name modifying a thing is no venue: "the US dollar", "Turkish lira"
-              and not (x.dep_ in ("compound", "amod", "nmod") and idx.place_at[x.head.i] is None)]
+              and idx.actor_at[x.i] is None and not _modifier_place(x, idx)]
     local = [p for p in places if p.kind != "country"]
     return (local or places or [None])[0] and (local or places)[0].country
 
@@ -746,11 +991,15 @@ def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list
                   place: Optional[PlaceMention], idx: DocIndex) -> Optional[list[Endpoint]]:
     """A protest (or riot) by an unnamed crowd is the public of a country: 'workers of a company held a
     protest in X' -> Protesters (X's country), CVL. None when the source is not such a crowd."""
+    # "a mass demonstration", "a peaceful protest": an adjective names no one
+    agent_toks = [a for a in agent_toks if a.pos_ in ("NOUN", "PROPN", "PRON") or idx.actor_at[a.i] is not None]
     head = _crowd_head(agent_toks[0], lex) if agent_toks else None
     if head is None and (agent_toks or sense.type != "PROTEST"):
         return None
-    if any(s.ref.country and s.from_place is None for s in sources):
+    named = [s for s in sources if s.ref.country and s.from_place is None and not _bare_head(agent_toks, idx)]
+    if named:
         return None   # the crowd is a resolved actor of a state ("Kurdish workers", "Fatah activists")
+    sources = [s for s in sources if s.from_place is not None]
     if head is not None and sense.type != "PROTEST" and _lemma(head) not in {"rioter", "protester", "demonstrator",
                                                                                "protestor"}:
         return None
@@ -758,7 +1007,7 @@ def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list
     if country is None and place is not None:
         country = place.country
     if country is None:
-        country = _sentence_country(t, idx)
+        country = _sentence_country(t, idx) or idx.main_country()
     if country is None:
         return None
     riot = (head is not None and _lemma(head) in RIOT_WORDS) or _lemma(t) in RIOT_WORDS
@@ -766,24 +1015,36 @@ def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list
     return [Endpoint(ActorRef(name=name, country=country, sector="CVL"), kind="group")]
 
 
+def _bare_head(agent_toks: list[Token], idx: DocIndex) -> bool:
+    """The subject is a crowd the actors stage resolved from context alone ('protesters')."""
+    m = idx.actor_at[agent_toks[0].i] if agent_toks else None
+    return m is not None and _bare(m)
+
+
 def _generic_victims(t: Token, target_toks: list[Token], lex: Lexicon, place: Optional[PlaceMention],
                      idx: DocIndex) -> list[Endpoint]:
     """Unnamed victims of violence stand for a group of the country where it happened:
     'killed a civilian in X' -> Civilians (X's country), 'wounded two soldiers' -> X's military."""
     for tok in target_toks:
-        heads = [tok] + _pobjs(tok, {"of"})   # "a group of fighters", "two of the soldiers"
+        # "a group of fighters", "two of the soldiers", "the bodies of 2 civilians", "a man's body"
+        heads = [tok] + _pobjs(tok, {"of"}) + [c for c in tok.children if c.dep_ == "poss"]
         for h in heads:
-            role = lex.victim_roles.get(_lemma(h))
+            # "a member of an opposition rebel group": the kind of group names the victims
+            kinds = [h] + [c for c in h.children if c.dep_ in ("compound", "amod")]
+            role = next((lex.victim_roles[_lemma(k)] for k in kinds if _lemma(k) in lex.victim_roles), None)
             if role is None:
                 continue
             country = place.country if place is not None else None
             country = country or _sentence_country(t, idx)
             if country is None:
                 return []
-            name = {"CVL": "Civilians", "MIL": "Military Forces", "COP": "Police Forces"}[role]
+            name = {"CVL": "Civilians", "MIL": "Military Forces", "COP": "Police Forces", "REB": "Rebels"}[role]
             return [Endpoint(ActorRef(name=f"{name} ({_country_name(country)})", country=country, sector=role),
                              kind="group")]
     return []
+
+
+UNKNOWN_ATTACKER = "Unidentified Armed Group"
 
 
 def _unknown_attacker(t: Token, agent_toks: list[Token], mode: Optional[str], lex: Lexicon,
@@ -801,7 +1062,7 @@ def _unknown_attacker(t: Token, agent_toks: list[Token], mode: Optional[str], le
         country = _sentence_country(t, idx)
     if country is None:
         return []
-    name = f"Unidentified Armed Group ({_country_name(country)})"
+    name = f"{UNKNOWN_ATTACKER} ({_country_name(country)})"
     return [Endpoint(ActorRef(name=name, country=country, sector="REB"), kind="group")]
 
 
@@ -814,6 +1075,7 @@ def code_events(doc: Doc) -> list[Event]:
         s = trigger_sense(t, lex, idx)
         if s is not None:
             senses[t.i] = s
+    _crowd_protests(doc, senses, lex)
     raw: list[Event] = []
     by_trigger: dict[int, list[Event]] = {}
     casualties: list[tuple[int, list[Event]]] = []
@@ -830,8 +1092,19 @@ def code_events(doc: Doc) -> list[Event]:
         t = doc[i]
         if _governed(t, senses, lex) or _anchor(t).i in obligations:
             continue
-        if t.dep_ == "acl" and t.tag_ in ("VBN", "VBG") and sense.type in ("SUPPORT", "AID", "COOPERATE"):
-            continue   # "militias backed by X", "forces supporting X": a description, not a reported act
+        if sense.type in ("SUPPORT", "AID", "COOPERATE") and (
+                (t.dep_ == "acl" and t.tag_ in ("VBN", "VBG")) or t.dep_ == "amod"
+                or (t.dep_ == "relcl" and any(c.dep_ == "auxpass" for c in t.children))):
+            continue   # "militias backed by X", "X-backed rebels", "groups that have been supported by X",
+            # "forces supporting X": a description of an alliance, not a reported act
+        if t.dep_ == "compound" and t.pos_ == "NOUN" and _lemma(t.head) in lex.descriptive_heads:
+            continue   # "an aid convoy", "a protest camp": a thing named after the activity
+        if t.dep_ == "amod" and t.tag_ == "VBN":
+            continue   # "the Israeli-occupied West Bank", "rebel-held areas": a description
+        if _reference_to_agreement(t, sense, senses, lex):
+            continue
+        if sense.type == "COERCE" and any(c.dep_ == "dobj" and c.lower_ in REFLEXIVES for c in t.children):
+            continue   # "blew themselves up": the suicide attack, coded by its ASSAULT
         evs = _code_trigger(t, sense, lex, idx, senses)
         attack = _attack_of_casualties(t, senses)
         if attack is not None and sense.type == "ASSAULT":
@@ -854,7 +1127,73 @@ def code_events(doc: Doc) -> list[Event]:
         attack[:] = folded[:len(attack)]
         raw.extend(folded[len(attack):])
     raw = _carry_context(raw, doc)
-    return [_place_as_target(ev) for ev in merge_events(raw)]
+    return [_finish(_place_as_target(ev), doc, lex) for ev in merge_events(raw)]
+
+
+def plover_mode(etype: str, mode: Optional[str], lex: Optional[Lexicon] = None) -> Optional[str]:
+    """The PLOVER name of a lexicon mode for a type (None where PLOVER has no such mode)."""
+    lex = lex or lexicon()
+    if mode is None or mode in lex.plover_modes.get(etype, ()):
+        return mode
+    return lex.mode_names.get(etype, {}).get(mode)
+
+
+def _finish(ev: Event, doc: Doc, lex: Lexicon) -> Event:
+    """The record as PLOVER names it: its mode in PLOVER's terms, and the PLOVER contexts of its
+    trigger and of the words of its evidence sentences."""
+    update = {}
+    mode = plover_mode(ev.type, ev.mode, lex)
+    if mode != ev.mode:
+        update["mode"] = mode
+    found = []
+    for start, end in ev.spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        for t in span if span is not None else ():
+            found.extend(lex.context_cues.get(t.lemma_.lower(), ()))
+    contexts = [c for c in dict.fromkeys(ev.contexts + sorted(found)) if c in lex.context_names
+                or c.startswith("intent-")]
+    if contexts != ev.contexts:
+        update["contexts"] = contexts
+    return ev.model_copy(update=update) if update else ev
+
+
+CROWD_PROTEST = Sense("PROTEST", "demonstrate", ())
+
+
+def _crowd_protests(doc: Doc, senses: dict, lex: Lexicon) -> None:
+    """'protesters blocked the road', 'rioters gathered outside the bank': what a protesting crowd
+    does is a PROTEST, coded on its verb unless the clause already names one ('protesters
+    demonstrating against X blocked ...')."""
+    for t in doc:
+        if t.pos_ != "VERB" or t.i in senses:
+            continue
+        subj = [c for c in t.children if c.dep_ == "nsubj"]
+        if not subj or _crowd_head(subj[0], lex) is None or \
+                _lemma(_crowd_head(subj[0], lex)) not in lex.protesting_crowds:
+            continue
+        if any(senses.get(x.i) is not None and senses[x.i].type in ("PROTEST", "ASSAULT")
+               for x in subj[0].subtree):
+            continue
+        if any(senses.get(c.i) is not None and senses[c.i].type in ("PROTEST", "ASSAULT")
+               for c in t.children if c.dep_ in ("dobj", "conj", "xcomp")):
+            continue   # "protesters staged a sit-in", "rioters clashed and ...": coded there
+        senses[t.i] = CROWD_PROTEST
+
+
+REFLEXIVES = {"themselves", "himself", "herself", "itself"}
+
+
+def _reference_to_agreement(t: Token, sense: Sense, senses: dict, lex: Lexicon) -> bool:
+    """'under a US-Russian deal', 'as part of a UN-brokered deal', 'to oversee a ceasefire between
+    A and B': an agreement or truce named as the frame of something else, not agreed here."""
+    if t.pos_ not in ("NOUN", "PROPN") or _lemma(t) not in lex.agreement_nouns:
+        return False
+    head = t.head
+    if t.dep_ == "pobj":
+        return senses.get(head.head.i) is None
+    if t.dep_ == "dobj":
+        return senses.get(head.i) is None and _lemma(head) not in lex.light_verbs
+    return False
 
 
 # How many sentences back an undated event may look for the happening it continues.
@@ -930,14 +1269,33 @@ def _carry_context(events: list[Event], doc: Doc) -> list[Event]:
     return [out.get(id(ev), ev) for ev in events]
 
 
+NON_STATE_SECTORS = {"REB", "OPP", "CVL"}
+
+
 def _place_as_target(ev: Event) -> Event:
     """An act of force on a place with no one named is an act on its state ('shelled X', 'imposed a
     curfew in X', 'lifted the curfew in X', 'deployed troops in X'); decided after merging, so that a record naming the
     target elsewhere in the article keeps it."""
-    if ev.target is not None or ev.place is None or not ev.place.country or ev.source is None \
-            or not ev.source.country:
+    if ev.target is not None or ev.place is None or not ev.place.country or ev.source is None:
+        return ev
+    country = ev.place.country
+    if ev.type == "PROTEST" and ev.source.country in (None, country):
+        # a protest with no one named is addressed to the authorities where it is held
+        return ev.model_copy(update={"target": ActorRef(name=_country_name(country), country=country, sector="GOV")})
+    if not ev.source.country:
         return ev   # a stateless group fighting somewhere is not fighting that state
     foreign = ev.place.country != ev.source.country
+    if not foreign and ev.type == "ASSAULT" and ev.source.name.startswith(UNKNOWN_ATTACKER):
+        # an unclaimed bomb or shooting with no victim named: the people of the place
+        return ev.model_copy(update={"target": ActorRef(name=f"Civilians ({_country_name(country)})",
+                                                        country=country, sector="CVL")})
+    if not foreign and ev.type in ("ASSAULT", "COERCE") and ev.source.sector in NON_STATE_SECTORS:
+        # rebels bombing or sabotaging in their own country act against its state
+        return ev.model_copy(update={"target": ActorRef(name=_country_name(country), country=country, sector="GOV")})
+    if not foreign and ev.type == "COERCE" and ev.source.sector in ("GOV", "COP", "MIL"):
+        # a state's curfew, siege or crackdown at home falls on the people of the place
+        return ev.model_copy(update={"target": ActorRef(name=f"Civilians ({_country_name(country)})",
+                                                        country=country, sector="CVL")})
     # a state's coercive measure, or its easing ("lifted the curfew in X"), falls on the place's people
     state_measure = ev.type == "COERCE" or (ev.type == "CONCEDE" and ev.mode == "ease")
     if not ((foreign and ev.type in ("ASSAULT", "COERCE", "MOBILIZE"))
@@ -955,9 +1313,16 @@ def _attack_of_casualties(t: Token, senses: dict) -> Optional[Token]:
     for c in t.children:
         if c.dep_ == "nsubj" and senses.get(c.i) is not None and senses[c.i].type == "ASSAULT":
             return c
+    if t.dep_ == "conj" and t.tag_ == "VBG" and t.head.dep_ == "advcl" and senses.get(t.head.i) is not None:
+        t = t.head   # "..., killing or injuring 3 militants": both belong to the attack
     if t.dep_ == "advcl" and t.tag_ == "VBG" and senses.get(t.head.i) is not None \
             and senses[t.head.i].type == "ASSAULT":
         return t.head
+    if t.dep_ == "advcl" and t.tag_ == "VBG":
+        # "carried out airstrikes ..., killing five": the attack is the light verb's object
+        for c in t.head.children:
+            if c.dep_ == "dobj" and senses.get(c.i) is not None and senses[c.i].type == "ASSAULT":
+                return c
     return None
 
 
@@ -1063,6 +1428,20 @@ def _code_blame(v: Token, lex: Lexicon, idx: DocIndex, senses: dict) -> list[Eve
     return accusations + _accused_acts(v, accusations, senses, lex, idx)
 
 
+def _coordinated_verbs(v: Token) -> list[Token]:
+    """v, then the verbs coordinated with it ('killed, injured or captured'), nearest first."""
+    out, todo = [], [v]
+    if v.dep_ in ("conj", "advcl") and v.head.pos_ == "VERB":
+        todo.append(v.head)
+    while todo and len(out) < 6:
+        x = todo.pop(0)
+        if x in out:
+            continue
+        out.append(x)
+        todo.extend(c for c in x.children if c.dep_ in ("conj", "advcl") and c.pos_ == "VERB" and c.tag_ == "VBN")
+    return out
+
+
 def _agent_via_event(v: Token, lex: Lexicon) -> list[Token]:
     """The agent of an agentless passive, named by the operation it happened in: 'X were killed during
     operations carried out by Y' -> Y; 'soldiers were killed in clashes with Y' -> Y."""
@@ -1133,17 +1512,37 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
             target_toks = patient_toks + ([] if passive else _verb_targets(t, lex))
         if not target_toks:
             target_toks = _complement_targets(t, lex)
+        device = bool(agent_toks) and any(
+            lex.assault_modes.get(_lemma(w)) == "explosives"
+            for w in [agent_toks[0]] + [c for c in agent_toks[0].children if c.dep_ in ("amod", "compound")])
+        if device:
+            # "a landmine planted by X exploded": X set it; with no one named the device is agentless
+            agent_toks = [g for c in agent_toks[0].children if c.dep_ == "acl"
+                          for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+            groups = [agent_toks]
         if passive and not agent_toks:
-            groups.append(_agent_via_event(t, lex))
-        if len(agent_toks) == 1 and agent_toks[0].lower_ in ANAPHORS and t.dep_ in ("ccomp", "conj", "advcl"):
-            # "Iran denied that it had ...": an unresolved pronoun subject of a complement is
-            # the subject of the clause it depends on
-            outer, _, outer_passive = _subject_tokens(t.head)
+            # "X were killed, injured or captured during operations by Y", "2 soldiers were killed and
+            # 4 others were wounded during clashes with Y": the operation may hang on any conjunct
+            for v in _coordinated_verbs(t):
+                found = _agent_via_event(v, lex)
+                if found:
+                    groups.append(found)
+                    break
+            if patient_toks and _lemma(patient_toks[0]) in ("other", "others") and t.dep_ == "conj":
+                patient_toks = _subject_tokens(t.head)[1] or patient_toks   # "... and 4 others were wounded"
+                target_toks = patient_toks
+        clause = agent_toks[0].head if len(agent_toks) == 1 else t
+        if len(agent_toks) == 1 and agent_toks[0].lower_ in ANAPHORS and clause.dep_ in ("ccomp", "conj", "advcl") \
+                and idx.actor_at[agent_toks[0].i] is None:
+            # "Iran denied that it had ...", "Syria says it is willing to withdraw ...": an unresolved
+            # pronoun subject of a complement is the subject of the clause it depends on
+            outer, _, outer_passive = _subject_tokens(clause.head)
             if not outer_passive:
                 groups.append(outer)
     else:
         groups, target_toks = _noun_arguments(t, sense, lex, idx)
         agent_toks = next((g for g in groups if g), [])
+        device = False
     if is_verb and t.dep_ == "acl" and t.head.dep_ in ("dobj", "attr", "pobj"):
         # "X issued a declaration demanding ...": the declaration's author
         verb = t.head.head if t.head.dep_ != "pobj" else t.head.head.head
@@ -1154,14 +1553,22 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         sources = [ep for tok in group for ep in endpoints(tok, idx, lex)]
         if sources:
             break
+    if not sources and is_verb and not passive and not device and t.dep_ not in ("pcomp", "xcomp", "relcl") and not any(
+            idx.actor_at[x.i] is not None or _lemma(x) in RELATIVE_PRONOUNS | ANAPHORS for x in agent_toks) \
+            and all(x.head.i == t.i or t.dep_ == "acl" for x in agent_toks):   # an inherited subject was not lost
+        # no subject, or one the parse got wrong ("mortar" the subject of "IS militants mortar shelled")
+        sources = _actor_on_left(t, idx)
     targets = _resolve_targets(target_toks, idx, lex)
     if not targets and is_verb and target_toks:
         targets = _resolve_targets(_complement_targets(t, lex), idx, lex)
     if sense.type == "ACCUSE" and _lemma(t) in lex.accusation_verbs and not sense.mode:
         targets = [ep for tok in target_toks[:1] for ep in endpoints_deep(tok, idx, lex)][:1] or targets
     if not targets and sense.type == "ACCUSE":
-        # "an investigation into crimes committed by X", "accused of ... by X": the accused is inside
-        targets = [ep for tok in target_toks for ep in endpoints_deep(tok, idx, lex)][:1]
+        # "an investigation into crimes committed by X", "accused of ... by X": the accused is inside;
+        # "denounced as an ugly crime X's suppression of ...": inside what it is denounced as
+        toks = target_toks + (_pobjs(t, {"as"}) if is_verb else [])
+        targets = [ep for tok in toks for ep in endpoints_deep(tok, idx, lex)
+                   if actor_key(ep.ref) not in {actor_key(s.ref) for s in sources}][:1]
     if sense.type == "PROTEST":
         source_keys = {actor_key(s.ref) for s in sources}
         if not [tg for tg in targets if actor_key(tg.ref) not in source_keys]:
@@ -1173,12 +1580,38 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
             sources = crowd
     if not sources and sense.type == "ASSAULT":
         sources = _unknown_attacker(t, agent_toks, _assault_mode(t, sense, lex), lex, place, idx)
-    if not targets and sense.type in ("ASSAULT", "COERCE"):
+    if not targets and is_verb:
+        # "suspended its memorandum on air safety with the United States", "broke off relations with X":
+        # the other party to the agreement or tie acted on
+        obj = _object_of(t)
+        if obj is not None and (_lemma(obj) in lex.agreement_nouns or _lemma(obj) in TIE_NOUNS):
+            source_keys = {actor_key(s.ref) for s in sources}
+            targets = [ep for x in obj.subtree if x.dep_ == "prep" and x.lower_ == "with"
+                       for g in x.children if g.dep_ == "pobj" for ep in endpoints(g, idx, lex)
+                       if actor_key(ep.ref) not in source_keys][:1]
+    if not targets and is_verb:
+        # "killed 3 IS militants" read as "killed 3" + "IS (verb) militants": the actor after a bare number
+        obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+        if obj is not None and obj.pos_ == "NUM":
+            targets = _actor_on_right(obj, idx)
+    if all(tg.from_place is not None or not (tg.ref.country or tg.ref.sector) for tg in targets) \
+            and sense.type in ("ASSAULT", "COERCE"):
+        # "killed a man at a checkpoint in X": the victim, not the state of the venue; "a civilian
+        # from X village": the victim, not an unresolved name in its modifiers
         targets = _generic_victims(t, target_toks + (_complement_targets(t, lex) if is_verb else []), lex,
-                                   place, idx)
+                                   place, idx) or targets
+    if not is_verb and sense.type == "ASSAULT" and t.dep_ == "dobj" and _lemma(t.head) in lex.repelling_verbs \
+            and all(tg.from_place is not None or not tg.ref.country for tg in targets):
+        # "X thwarted a Houthi attack on the Y front": the attack was on X, whatever its venue
+        defenders = [ep for tok in _subject_tokens(t.head)[0] for ep in endpoints(tok, idx, lex)]
+        if defenders and not any(_same_actor(d.ref, s.ref) for d in defenders for s in sources):
+            targets = defenders
     if not sources:
         return []
     source_keys = {actor_key(s.ref) for s in sources}
+    if sense.type in COMPLEMENT_TARGET_TYPES and \
+            not [tg for tg in targets if actor_key(tg.ref) not in source_keys]:
+        targets = _first_actor_in_complement(t, source_keys, idx) or targets
     mutual = sense.type in lex.symmetric_types or _lemma(t) in lex.symmetric_triggers or \
         (not targets and sense.type == "SUPPORT")
     if len(sources) >= 2 and mutual:
@@ -1195,6 +1628,85 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
     return _events_for(t, sense, etype, mode, pairs, place, lex, idx)
 
 
+# Types whose counterpart is often named only inside the act announced, demanded or refused
+# ("threatened to impose restrictions on X goods", "vowed to launch an offensive unless X ...").
+COMPLEMENT_TARGET_TYPES = {"THREATEN", "REQUEST", "REJECT", "AGREE"}
+
+
+def _first_actor_in_complement(v: Token, source_keys: set, idx: DocIndex) -> list[Endpoint]:
+    """The first actor (or state of a named place) inside the complement clause of a verb or noun
+    that is not its source: the counterpart of 'threatened to ...', 'demanded that ...', 'refused
+    to ...', 'its demand that X ...'."""
+    for c in v.children:
+        if c.dep_ not in ("xcomp", "ccomp", "acl") or c.pos_ not in ("VERB", "AUX"):
+            continue
+        for x in c.subtree:
+            m = idx.actor_at[x.i]
+            if m is not None and actor_key(m.ref()) not in source_keys:
+                return [Endpoint(m.ref(), m.kind)]
+            p = idx.place_at[x.i]
+            if p is not None and m is None and not _modifier_place(x, idx) and p.country:
+                if p.kind == "country":
+                    ep = _state_of_place(p)
+                    if ep is not None and actor_key(ep.ref) not in source_keys:
+                        return [ep]
+                    continue
+                # "threatened to impose a curfew in X": the people of the place
+                return [Endpoint(ActorRef(name=f"Civilians ({_country_name(p.country)})", country=p.country,
+                                          sector="CVL"), kind="group", from_place=p)]
+    return []
+
+
+# How many words outside a subject-less verb's own phrase may stand between it and its actor.
+LEFT_ACTOR_WINDOW = 2
+
+
+def _in_prepositional_phrase(x: Token, stop: Token) -> bool:
+    """x sits inside a prepositional phrase ('the relationship between A and B', 'in the X camp'):
+    a circumstance or a modifier, never the doer."""
+    while x.i != stop.i and x.head.i != x.i:
+        if x.dep_ in ("pobj", "prep", "agent"):
+            return True
+        x = x.head
+    return False
+
+
+def _actor_on_right(x: Token, idx: DocIndex) -> list[Endpoint]:
+    """The actor mention right after a bare quantity ('3 IS militants'), never across punctuation
+    or a preposition."""
+    for i in range(x.i + 1, min(x.i + 1 + LEFT_ACTOR_WINDOW + 1, x.sent.end)):
+        y = x.doc[i]
+        if y.is_punct or y.pos_ == "ADP":
+            return []
+        m = idx.actor_at[i]
+        if m is not None:
+            return [Endpoint(r.ref(), r.kind) for r in idx.twins.get((m.start, m.end), [m])]
+    return []
+
+
+def _actor_on_left(v: Token, idx: DocIndex) -> list[Endpoint]:
+    """The actor just before a verb whose subject the parse lost ('IS militants mortar shelled',
+    'IS snipers targeted and wounded', 'US air strikes since January have hit', with the acronym
+    read as the verb 'is' or the noun as the root): the nearest actor mention to the left, passing
+    over the verb's own modifiers and at most LEFT_ACTOR_WINDOW other words, never over punctuation,
+    a subordinator or another clause's verb."""
+    own = {x.i for x in v.subtree}
+    outside = 0
+    for i in range(v.i - 1, v.sent.start - 1, -1):
+        x = v.doc[i]
+        m = idx.actor_at[i]
+        if m is not None and not _in_prepositional_phrase(x, v):
+            return [Endpoint(r.ref(), r.kind) for r in idx.twins.get((m.start, m.end), [m])]
+        if i in own:
+            continue
+        outside += 1
+        if outside > LEFT_ACTOR_WINDOW or x.is_punct or x.dep_ == "mark" or x.lower_ in RELATIVE_PRONOUNS:
+            return []
+        if x.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children):
+            return []
+    return []
+
+
 def _same_actor(a: ActorRef, b: ActorRef) -> bool:
     """The same actor on both ends: same name, or the same state agency (an actor of unknown
     sector in the source's country may be anyone there: 'Egyptian police dispersed Egyptian protesters')."""
@@ -1207,9 +1719,10 @@ def _same_actor(a: ActorRef, b: ActorRef) -> bool:
 def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon) -> list[Endpoint]:
     """Actors of the target phrases; a phrase naming none passes to its own counterpart
     ('further action against X', 'relations with X')."""
-    out = []
+    out, direct, walked = [], [], []
     for tok in tokens:
         found = endpoints(tok, idx, lex)
+        direct.extend(found)
         frontier, depth = [tok], 0
         while not found and frontier and depth < 3:
             # walk down the phrase's own prepositions: "its memorandum on air safety ... with the US",
@@ -1218,6 +1731,8 @@ def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon) -> list[E
             cands = [ep for g in frontier for ep in endpoints(g, idx, lex)]
             found = [ep for ep in cands if ep.from_place is None] or cands
             depth += 1
+            if found and not walked:
+                walked = found
         if not found:
             # "its demand that X ...": the clause attached to the noun names the addressee
             for c in tok.children:
@@ -1227,7 +1742,11 @@ def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon) -> list[E
                         found = endpoints(subj[0], idx, lex)
                         break
         out.extend(found)
-    return out
+    # a counterpart named outright outranks those found deeper, and the first phrase's counterparts
+    # ("break off relations with A and B") those of later ones ("over their ties with C")
+    if direct:
+        return direct
+    return walked or out
 
 
 def endpoints_deep(t: Token, idx: DocIndex, lex: Lexicon) -> list[Endpoint]:
@@ -1251,6 +1770,13 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
     for src, tgt in pairs:
         src_ref = _normalise(src, etype, "source")
         tgt_ref = _normalise(tgt, etype, "target") if tgt else None
+        if tgt is not None and tgt.from_place is not None and tgt.from_place.kind == "city" \
+                and tgt.from_place.country and etype in PLACE_PEOPLE_TYPES:
+            # "shelled Juba", "a curfew in Baghdad", "blockade Paris": force or a measure aimed at a town
+            # falls on its people, not on the state that rules it (regions and sites are often fronts
+            # and bases, whose targets are forces)
+            tgt_ref = ActorRef(name=f"Civilians ({_country_name(tgt.from_place.country)})",
+                               country=tgt.from_place.country, sector="CVL")
         ev_place = place
         if ev_place is None and tgt is not None and tgt.from_place is not None and \
                 (sense.mode == "visit" or etype in VIOLENT_PLACE_TYPES):
@@ -1263,10 +1789,16 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
         status = event_status(status_token if status_token is not None else t, src_ref, lex, idx)
         ev_type = _intent_type(t, etype, status, lex)
         contexts = list(sense.contexts)
-        if ev_type != etype:
+        refused = etype in REFUSABLE_TYPES and _refusal(t)
+        if refused:
+            # "will not accept", "would not meet the demands", "failed to reach agreement",
+            # "declined to resign": a refusal of cooperation is a REJECT of what was refused
+            ev_type, status = "REJECT", ("reported" if status == "reported" else "occurred")
+        elif ev_type != etype:
             contexts.append(f"intent-{etype.lower()}")   # what the AGREE / THREATEN announces
         out.append(Event(
-            type=ev_type, mode=mode if ev_type == etype else None, source=src_ref, target=tgt_ref,
+            type=ev_type, mode=REFUSED_MODES.get(etype) if refused else mode if ev_type == etype else None,
+            source=src_ref, target=tgt_ref,
             date=date.value if date is not None else (published.isoformat() if published else None),
             date_inferred=date is None and published is not None,
             place=ev_place.ref() if ev_place is not None else None,
@@ -1274,6 +1806,32 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
             evidence=[sent.text.strip()], spans=[(sent.start_char, sent.end_char)],
         ))
     return out
+
+
+# Ties between parties: the object of an act whose other party is named after "with".
+TIE_NOUNS = {"relations", "ties", "talks", "contacts", "cooperation", "dialogue", "negotiations"}
+
+
+# Acts whose target, when it is a town or region, is the people who live there.
+PLACE_PEOPLE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "THREATEN", "AID", "CONCEDE"}
+
+
+# Cooperation that can be refused, and the REJECT mode of refusing it.
+REFUSABLE_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
+REFUSED_MODES = {"CONSULT": "meet", "AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist",
+                 "CONCEDE": "yield", "RETREAT": "yield"}
+# Modal auxiliaries that make a negation a refusal ("will not", "would not", "cannot", "won't").
+REFUSAL_MODALS = {"will", "would", "wo", "can", "ca", "could", "shall"}
+# Verbs whose complement is a refused act ("declined to resign", "failed to reach agreement").
+REFUSAL_HEADS = {"decline", "fail"}
+
+
+def _refusal(t: Token) -> bool:
+    v = _anchor(t)
+    kids = list(v.children)
+    if any(c.dep_ == "neg" for c in kids) and any(c.dep_ == "aux" and c.lower_ in REFUSAL_MODALS for c in kids):
+        return True
+    return v.dep_ == "xcomp" and _lemma(v.head) in REFUSAL_HEADS
 
 
 def _conditional(t: Token, lex: Lexicon) -> bool:

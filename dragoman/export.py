@@ -9,6 +9,8 @@ Formats:
   plover-json  records with the PLOVER manual's field names (id, date, actor, recipient,
                event, mode, context, event_loc, event_text, ...); a JSON array, or JSON Lines
                when the file name ends in .jsonl (the manual's suggestion)
+  (jsonl and plover-json also carry each event's cross-article happening id and how many
+  independent sources report it: `happening`/`sources`, `happening_id`/`corroboration`)
   parquet      one flat row per event, for pandas / DuckDB / Arrow
 
 Filters are those of Store.events (actor, country, type, since, until, limit); without
@@ -133,7 +135,13 @@ def jsonl_record(e: dict) -> dict:
     """The output contract's event fields, plus the event's id and where it came from."""
     keys = ("type", "mode", "source", "target", "date", "date_inferred", "place", "status", "contexts",
             "trigger", "evidence")
-    return {"id": e["id"], **{k: e.get(k) for k in keys}, "provenance": _provenance(e)}
+    return {"id": e["id"], **{k: e.get(k) for k in keys}, "provenance": _provenance(e), **_corroboration(e)}
+
+
+def _corroboration(e: dict) -> dict:
+    """The happening the event belongs to across articles and how many independent sources report
+    it (dragoman.linking); added only when the store gave them."""
+    return {k: e[k] for k in ("happening", "sources") if k in e}
 
 
 def acled_row(e: dict) -> dict:
@@ -205,6 +213,8 @@ def plover_record(e: dict, coded: str) -> dict:
                       "coder": e.get("pipeline_version"), "codebook": plover["codebook"]},
         "coder": e.get("origin"),
         "coded_date": coded,
+        # beyond the manual: the cross-article happening and its independent sources
+        **({"happening_id": e["happening"], "corroboration": e.get("sources")} if "happening" in e else {}),
     }
 
 

@@ -32,12 +32,13 @@ from typing import IO, Iterator
 
 import yaml
 
+from dragoman.limits import DEFAULT_DOCUMENT_BYTES, DEFAULT_MAX_RECORDS
 from dragoman.model import Article
 
 # A document larger than this is refused: news articles are a few dozen kilobytes, and a
 # multi-megabyte "article" is almost always the wrong file. Configurable per call
 # (`max_bytes=`) and on the command line (`dragoman analyze --max-bytes`).
-DEFAULT_MAX_BYTES = 2_000_000
+DEFAULT_MAX_BYTES = DEFAULT_DOCUMENT_BYTES  # dragoman/limits.py holds every limit
 # Saved web pages carry scripts and markup around the text: they may weigh this many
 # times the text limit before they are refused.
 HTML_SIZE_FACTOR = 5
@@ -499,14 +500,19 @@ def _article_from_data(data: bytes, name: str, doc: str, kind: str, published: s
 
 
 def _records_from_jsonl(stream: IO[bytes], name: str, published: str | None,
-                        max_bytes: int) -> Iterator[Article | IngestError]:
-    """One Article per JSON Lines record, read line by line (never the whole file at once)."""
-    seen_any = False
+                        max_bytes: int, max_records: int = DEFAULT_MAX_RECORDS) -> Iterator[Article | IngestError]:
+    """One Article per JSON Lines record, read line by line (never the whole file at once);
+    at most `max_records` records, then one error and the rest is left unread."""
+    seen_any = 0
     for lineno, raw in enumerate(stream, start=1):
         where = f"{name}:{lineno}"
         if not raw.strip():
             continue
-        seen_any = True
+        seen_any += 1
+        if seen_any > max_records:
+            yield IngestError(where, f"too many records (the limit is {max_records:,} per file, see --max-records); "
+                                     "the rest is not read")
+            return
         try:
             if len(raw) > max_bytes * 2:  # JSON escaping may double a text's size
                 raise IngestError(where, f"too large ({len(raw):,} bytes; the limit is {max_bytes:,}, see --max-bytes)")
@@ -562,7 +568,8 @@ def _expand(paths: list[str]) -> Iterator[str]:
 
 def read_inputs(paths: list[str], published: str | None = None,
                 max_bytes: int = DEFAULT_MAX_BYTES,
-                stdin: IO[bytes] | None = None) -> Iterator[Article | IngestError]:
+                stdin: IO[bytes] | None = None,
+                max_records: int = DEFAULT_MAX_RECORDS) -> Iterator[Article | IngestError]:
     """Stream Articles from files, folders and `-` (standard input); errors are yielded, not raised.
 
     `.txt` (and any other suffix) is pasted text, `.html`/`.htm` a saved page, `.jsonl`
@@ -576,7 +583,7 @@ def read_inputs(paths: list[str], published: str | None = None,
     for path in _expand(paths):
         if path == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _read_stream(stream, "<stdin>", "stdin", published, max_bytes)
+            yield from _read_stream(stream, "<stdin>", "stdin", published, max_bytes, max_records)
             continue
         suffix = Path(path).suffix.lower()
         doc = Path(path).stem
@@ -587,7 +594,7 @@ def read_inputs(paths: list[str], published: str | None = None,
                 raise IngestError(path, "not a regular file")
             if suffix in JSONL_SUFFIXES:
                 with open(path, "rb") as stream:
-                    yield from _records_from_jsonl(stream, path, published, max_bytes)
+                    yield from _records_from_jsonl(stream, path, published, max_bytes, max_records)
                 continue
             limit = max_bytes * HTML_SIZE_FACTOR if suffix in HTML_SUFFIXES else max_bytes
             _check_size(os.path.getsize(path), limit, path)
@@ -602,11 +609,11 @@ def read_inputs(paths: list[str], published: str | None = None,
 
 
 def _read_stream(stream: IO[bytes], name: str, doc: str, published: str | None,
-                 max_bytes: int) -> Iterator[Article | IngestError]:
+                 max_bytes: int, max_records: int = DEFAULT_MAX_RECORDS) -> Iterator[Article | IngestError]:
     """Standard input: JSON Lines when it starts with '{', a page when it starts with markup, else text."""
     first = stream.readline()
     if first.lstrip().startswith(b"{"):
-        yield from _records_from_jsonl(_chain_first(first, stream), name, published, max_bytes)
+        yield from _records_from_jsonl(_chain_first(first, stream), name, published, max_bytes, max_records)
         return
     limit = max_bytes * HTML_SIZE_FACTOR
     data = first + stream.read(limit + 1 - len(first))

@@ -108,6 +108,10 @@ def same_happening(a: Event, b: Event) -> bool:
     return False
 
 
+# How precisely a place kind locates a happening.
+PLACE_PRECISION = {"country": 1, "water": 1, "region": 2, "city": 3, "site": 4}
+
+
 def _absorb(keep: Event, other: Event) -> Event:
     update = {}
     if keep.type in SYMMETRIC_TYPES and other.mode == "visit" and keep.mode != "visit" and \
@@ -123,7 +127,10 @@ def _absorb(keep: Event, other: Event) -> Event:
         update["date"], update["date_inferred"] = other.date, False
     elif not keep.date and other.date:
         update["date"], update["date_inferred"] = other.date, other.date_inferred
-    if keep.place is None and other.place is not None:
+    if other.place is not None and (keep.place is None or (
+            PLACE_PRECISION.get(other.place.kind, 0) > PLACE_PRECISION.get(keep.place.kind, 0)
+            and other.place.country == keep.place.country)):
+        # "strikes in Syria" then "strikes on X in Idlib": the most precise venue in the same country
         update["place"] = other.place
     if keep.mode is None and other.mode is not None and "mode" not in update:
         update["mode"] = other.mode

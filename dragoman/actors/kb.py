@@ -67,6 +67,7 @@ class Actor(_Strict):
     weak_aliases: list[str] = Field(default_factory=list,
                                     description="aliases used only when the actor is also named in full")
     offices: list[Office] = Field(default_factory=list)
+    gender: Optional[Literal["f", "m"]] = Field(None, description="for pronoun coreference: 'she' never links to 'm'")
 
     _sector = field_validator("sector")(classmethod(lambda cls, v: _check_sector(v)))
     _country = field_validator("country")(classmethod(lambda cls, v: _check_country(v)))
@@ -105,6 +106,7 @@ class RoleNoun(_Strict):
     sector: Optional[str] = None
     kind: ActorKind = "group"
     person: bool = False
+    needs_country: bool = False  # an actor only with a demonym or country ("Palestinian homes")
 
 
 class MinistryField(_Strict):
@@ -121,9 +123,17 @@ class Ministries(_Strict):
 
 class Anaphor(_Strict):
     kind: Optional[ActorKind] = None
+    named: bool = False  # the antecedent must be a named actor ("the group" -> Hamas, not "Israeli troops")
     sector: Optional[str] = None
     role_contains: Optional[str] = None
     name_contains: Optional[str] = None
+
+
+class Community(_Strict):
+    """An ethnic, religious or political community; `home` when it lives almost wholly in one state."""
+    home: Optional[str] = None
+
+    _country = field_validator("home")(classmethod(lambda cls, v: _check_country(v)))
 
 
 class Lexicon(_Strict):
@@ -134,6 +144,24 @@ class Lexicon(_Strict):
     ministries: Optional[Ministries] = None
     anaphors: dict[str, Anaphor] = Field(default_factory=dict)
     organisation_heads: list[str] = Field(default_factory=list)
+    communities: dict[str, Community] = Field(default_factory=dict)
+    acting_nouns: list[str] = Field(default_factory=list)
+    office_countries: dict[str, str] = Field(default_factory=dict)
+    organisation_head_sectors: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("organisation_head_sectors")
+    @classmethod
+    def _head_sector_codes(cls, v: dict[str, str]) -> dict[str, str]:
+        for sector in v.values():
+            _check_sector(sector)
+        return v
+
+    @field_validator("office_countries")
+    @classmethod
+    def _office_country_codes(cls, v: dict[str, str]) -> dict[str, str]:
+        for code in v.values():
+            _check_country(code)
+        return v
 
 
 class KBFile(_Strict):
@@ -149,6 +177,10 @@ class KBFile(_Strict):
     ministries: Optional[Ministries] = None
     anaphors: dict[str, Anaphor] = Field(default_factory=dict)
     organisation_heads: list[str] = Field(default_factory=list)
+    communities: dict[str, Community] = Field(default_factory=dict)
+    acting_nouns: list[str] = Field(default_factory=list)
+    office_countries: dict[str, str] = Field(default_factory=dict)
+    organisation_head_sectors: dict[str, str] = Field(default_factory=dict)
 
 
 # ---------- name normalisation ----------
@@ -206,7 +238,11 @@ class ActorKB:
             if actor.id in self.actors:  # a later file may refine an actor: merge aliases and offices
                 old = self.actors[actor.id]
                 actor.aliases = sorted(set(old.aliases) | set(actor.aliases))
+                actor.weak_aliases = sorted(set(old.weak_aliases) | set(actor.weak_aliases))
                 actor.offices = old.offices + [o for o in actor.offices if o not in old.offices]
+                for name in ("country", "sector", "kind", "gender"):  # what the later file leaves out, the earlier says
+                    if name not in actor.model_fields_set:
+                        setattr(actor, name, getattr(old, name))
             self.actors[actor.id] = actor
         self.states = states
         self.lexicon = lexicon
@@ -252,7 +288,8 @@ class ActorKB:
         actors: list[Actor] = []
         states: dict[str, State] = {}
         lex: dict = {"offices": {}, "titles": [], "role_nouns": {}, "role_modifiers": [], "ministries": None,
-                     "anaphors": {}, "organisation_heads": []}
+                     "anaphors": {}, "organisation_heads": [], "communities": {}, "acting_nouns": [],
+                     "office_countries": {}, "organisation_head_sectors": {}}
         for path in files:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             try:
@@ -274,8 +311,18 @@ class ActorKB:
             lex["role_modifiers"] += data.role_modifiers
             lex["anaphors"].update(data.anaphors)
             lex["organisation_heads"] += data.organisation_heads
+            lex["communities"].update(data.communities)
+            lex["acting_nouns"] += data.acting_nouns
+            lex["office_countries"].update(data.office_countries)
+            lex["organisation_head_sectors"].update(data.organisation_head_sectors)
             if data.ministries:
                 lex["ministries"] = data.ministries
+        for word, community in lex["communities"].items():
+            if community.home and states and community.home not in states:
+                raise ValueError(f"community {word}: home {community.home} is not in the states table")
+        for title, code in lex["office_countries"].items():
+            if states and code not in states:
+                raise ValueError(f"office title {title}: country {code} is not in the states table")
         for actor in actors:
             for office in actor.offices:
                 if office.country and states and office.country not in states:

@@ -4,7 +4,8 @@
     app = create_app("sqlite:///dragoman.db")      # serve with uvicorn; `dragoman serve` does it
 
 Reads   GET  /api/articles, /api/articles/{doc}, /api/events, /api/claims, /api/actors,
-             /api/places, /api/corrections  (filters, limit/offset, responses carry total/next)
+             /api/places, /api/corrections  (filters, limit/offset, responses carry total/next),
+             /api/happenings, /api/happenings/{id}, /api/claim-links, /api/copies  (across articles)
 Writes  POST /api/articles (runs the pipeline), /api/corrections,
              /api/corrections/{id}/revert, /api/corrections/{id}/confirm
 
@@ -28,8 +29,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from dragoman import limits as _limits
 from dragoman.model import PLOVER_TYPES
 from dragoman.store import Store, StoreError
+from dragoman.web import csrf
 
 __all__ = ["create_app"]
 
@@ -54,6 +57,24 @@ class ApiError(HTTPException):
         super().__init__(status_code=status, headers=headers)
         self.detail = detail
         self.message = message
+
+
+class ErrorOut(BaseModel):
+    """Every error response: a one-line message and, where useful, details."""
+    error: str
+    detail: Any = None
+
+
+ERROR_RESPONSES = {
+    400: {"model": ErrorOut, "description": "a bad filter or value"},
+    401: {"model": ErrorOut, "description": "a write without a valid, unrevoked token (reads too beyond loopback)"},
+    403: {"model": ErrorOut, "description": "a browser write without a valid CSRF token, or cross-site"},
+    404: {"model": ErrorOut, "description": "no such record"},
+    409: {"model": ErrorOut, "description": "a conflict with the stored records"},
+    413: {"model": ErrorOut, "description": "the request body is over the limit ($DRAGOMAN_MAX_REQUEST_BYTES)"},
+    422: {"model": ErrorOut, "description": "an invalid request, or an article that cannot be read or analysed"},
+    503: {"model": ErrorOut, "description": "the store is unavailable"},
+}
 
 
 class Strict(BaseModel):
@@ -117,6 +138,18 @@ def create_app(db_url: str | None = None, *, require_read_token: bool = False,
                               "with analysts' corrections applied.")
     app.state.store = store
     app.state.require_read_token = require_read_token
+    # size and time limits (dragoman/limits.py: defaults, $DRAGOMAN_* overrides); the CSRF secret
+    app.state.limits = _limits.current()
+    app.state.csrf_secret = csrf.new_secret()
+    app.add_middleware(_limits.BodySizeLimit, max_bytes=app.state.limits.max_request_bytes)
+
+    @app.middleware("http")
+    async def refuse_nul(request: Request, call_next):
+        # a NUL byte ends a string for SQLite (a filter "x\0" would match as "x") and PostgreSQL refuses it
+        if "\x00" in request.scope.get("path", "") or any("\x00" in k + v for k, v in request.query_params.multi_items()):
+            return JSONResponse({"error": "invalid request: a NUL character in the path or a query parameter",
+                                 "detail": None}, status_code=400)
+        return await call_next(request)
 
     # ----- errors: JSON, never a traceback -----
 
@@ -124,8 +157,10 @@ def create_app(db_url: str | None = None, *, require_read_token: bool = False,
     async def http_error(request: Request, exc: HTTPException):
         message = getattr(exc, "message", None) or (exc.detail if isinstance(exc.detail, str) else "error")
         detail = None if getattr(exc, "message", None) is None and isinstance(exc.detail, str) else exc.detail
-        return JSONResponse({"error": message, "detail": detail}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Allow: every method of every route on the path, not only the first route's
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+        return JSONResponse({"error": message, "detail": detail}, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -164,7 +199,11 @@ def create_app(db_url: str | None = None, *, require_read_token: bool = False,
 
     def writer(request: Request) -> str:
         """The name of the token on a write; 401 without a valid, unrevoked one."""
-        return authenticated(request, allow_cookie=False)
+        name = authenticated(request, allow_cookie=False)
+        refused = csrf.check_request(app.state.csrf_secret, request.headers, request.cookies)
+        if refused:
+            raise ApiError(403, "CSRF check failed", refused)
+        return name
 
     def reader(request: Request) -> Optional[str]:
         return authenticated(request, allow_cookie=True) if require_read_token else None
@@ -181,7 +220,7 @@ def create_app(db_url: str | None = None, *, require_read_token: bool = False,
                                          "detail": "send Authorization: Bearer <token>"}, status_code=401)
             return await call_next(request)
 
-    api = APIRouter(prefix="/api")
+    api = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
     limit_q = Query(100, ge=1, le=MAX_LIMIT, description="at most this many items")
     offset_q = Query(0, ge=0, le=10**9, description="skip this many items")
@@ -205,6 +244,9 @@ def create_app(db_url: str | None = None, *, require_read_token: bool = False,
         found = store.corrected_analysis(doc, include_deleted=include_deleted)
         if found is None:
             raise ApiError(404, f"no article {doc!r}")
+        from dragoman.store.happenings import attach_happenings_from
+
+        attach_happenings_from(store, found.get("events") or [])  # happening id, independent sources
         return found
 
     @api.get("/events", summary="Events, corrected, newest first")
@@ -268,6 +310,44 @@ def create_app(db_url: str | None = None, *, require_read_token: bool = False,
         return {"items": page, "total": len(everything), "limit": limit, "offset": offset,
                 "next": following if following < len(everything) else None}
 
+    # ----- across articles: happenings, claim links, copies (dragoman.linking) -----
+
+    @api.get("/happenings", summary="Happenings: one record per real-world happening across articles")
+    def list_happenings(type: Optional[str] = Query(None, max_length=20, description="PLOVER type"),
+                        actor: Optional[str] = Query(None, max_length=200, description="a member's source or target"),
+                        country: Optional[str] = Query(None, pattern=ISO3, description="ISO3 of a member's source or target"),
+                        since: Optional[str] = Query(None, max_length=40), until: Optional[str] = Query(None, max_length=40),
+                        outlet: Optional[str] = Query(None, max_length=200, description="an outlet that reported it"),
+                        doc: Optional[str] = Query(None, max_length=300, description="a document that reported it"),
+                        min_sources: Optional[int] = Query(None, ge=1, le=10**6,
+                                                           description="at least this many independent sources"),
+                        limit: int = limit_q, offset: int = offset_q, _: Any = Depends(reader)):
+        """Newest first; each with its independent sources (copies of one text count once), outlets,
+        first and last publication date."""
+        return store.query_happenings(type=plover(type), actor=actor, country=country, since=since, until=until,
+                                      outlet=outlet, doc=doc, min_sources=min_sources, limit=limit, offset=offset)
+
+    @api.get("/happenings/{happening_id}", summary="One happening: every source article and evidence sentence")
+    def get_happening(happening_id: str = Path(max_length=100), _: Any = Depends(reader)):
+        found = store.happening(happening_id)
+        if found is None:
+            raise ApiError(404, f"no happening {happening_id!r}")
+        return found
+
+    @api.get("/claim-links", summary="Claims of different articles corroborating or contradicting each other")
+    def list_claim_links(claim: Optional[str] = Query(None, max_length=400, description="a claim id on either side"),
+                         doc: Optional[str] = Query(None, max_length=300, description="a document on either side"),
+                         relation: Optional[Literal["corroborates", "contradicts"]] = None,
+                         actor: Optional[str] = Query(None, max_length=200, description="a speaker on either side"),
+                         limit: int = limit_q, offset: int = offset_q, _: Any = Depends(reader)):
+        """One item per pair of claims, each with its speaker, stance, content, evidence and outlet."""
+        return store.query_claim_links(claim=claim, doc=doc, relation=relation, actor=actor, limit=limit,
+                                       offset=offset)
+
+    @api.get("/copies", summary="Stored documents that are copies of a document's text (syndication)")
+    def list_copies(doc: str = Query(max_length=300), _: Any = Depends(reader)):
+        return {"doc": doc, "items": store.copies(doc)}
+
     # ----- writes -----
 
     @api.post("/articles", status_code=201, summary="Analyse an article, store it, return the analysis")
@@ -281,15 +361,24 @@ def create_app(db_url: str | None = None, *, require_read_token: bool = False,
         try:
             if payload.text is not None:
                 article = article_from_text(payload.text, doc, published=payload.published, outlet=payload.outlet,
-                                            title=payload.title, url=payload.url, author=payload.author)
+                                            title=payload.title, url=payload.url, author=payload.author,
+                                            max_bytes=app.state.limits.max_document_bytes)
             else:
-                article = article_from_html(payload.html, doc, published=payload.published, url=payload.url)
+                article = article_from_html(payload.html, doc, published=payload.published, url=payload.url,
+                                            max_bytes=app.state.limits.max_document_bytes)
         except IngestError as err:
             raise ApiError(422, "the article cannot be read", str(err)) from None
-        analysis = _analyse(article)
+        try:
+            analysis = _analyse(article, app.state.limits.analysis_seconds)
+        except _limits.AnalysisTimeout as err:
+            raise ApiError(422, "the article could not be analysed in time", str(err)) from None
         store.save(analysis)
         log.info("article %s analysed and stored for %s", doc, token_name)
-        return store.corrected_analysis(doc)
+        from dragoman.store.happenings import attach_happenings_from
+
+        stored = store.corrected_analysis(doc)
+        attach_happenings_from(store, stored.get("events") or [])  # as GET /api/articles/{doc} gives it
+        return stored
 
     @api.post("/corrections", status_code=201, summary="Correct, delete or add a record")
     def post_correction(payload: CorrectionIn, token_name: str = Depends(writer)):
@@ -325,12 +414,24 @@ def create_app(db_url: str | None = None, *, require_read_token: bool = False,
     return app
 
 
-def _analyse(article):
+def _analyse(article, seconds: float = 0):
     from dragoman.nlp import load_pipeline
     from dragoman.pipeline import analyze_article
 
     with _analysis_lock:
-        return analyze_article(article, nlp=load_pipeline())
+        nlp = load_pipeline()
+        with _limits.deadline(seconds, article.doc):
+            return analyze_article(article, nlp=nlp)
+
+
+def _allowed_methods(request: Request) -> str:
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if getattr(route, "methods", None) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= set(route.methods)
+    return ", ".join(sorted(methods))
 
 
 def _version() -> str:

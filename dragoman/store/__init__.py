@@ -12,12 +12,13 @@ a store runs its Alembic migrations to the newest revision (dragoman.store.migra
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.engine import make_url
@@ -37,6 +38,9 @@ __all__ = ["Store", "StoreError", "default_db_url", "date_bounds", "flatten", "f
 
 ENV_VAR = "DRAGOMAN_DB"
 _CHUNK = 500  # ids per IN (...) clause when fetching children of many rows
+
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -197,40 +201,111 @@ class Store:
 
     def save(self, analysis: Analysis) -> None:
         """Store one analysis; a document saved again has its machine rows replaced, in one transaction."""
+        self._write([analysis])
+
+    def save_many(self, analyses: Iterable[Analysis], batch_size: int = 64,
+                  on_error: Optional[Callable[[str, Exception], None]] = None) -> int:
+        """Store analyses in batches: one transaction and one executemany per table for each batch,
+        so that writing never holds a bulk run back. Each document is stored whole or not at all.
+        A batch that fails is retried one document at a time, so one bad document costs only
+        itself: it goes to `on_error(doc, error)`, or is raised when no on_error is given.
+        Returns how many were stored."""
+        stored = 0
+        batch: list[Analysis] = []
+        for analysis in analyses:
+            batch.append(analysis)
+            if len(batch) >= batch_size:
+                stored += self._write_or_isolate(batch, on_error)
+                batch = []
+        if batch:
+            stored += self._write_or_isolate(batch, on_error)
+        return stored
+
+    def _write_or_isolate(self, batch: list[Analysis], on_error) -> int:
+        try:
+            self._write(batch)
+            return len(batch)
+        except StoreError:
+            if len(batch) == 1 and on_error is None:
+                raise
+        stored = 0
+        for analysis in batch:  # find the culprit: every other document is still stored
+            try:
+                self._write([analysis])
+                stored += 1
+            except StoreError as err:
+                try:  # the document itself may be fine and only its linking failed: keep it unlinked
+                    self._write([analysis], link=False)
+                    stored += 1
+                    log.warning("stored %s without cross-article links (%s); `dragoman relink` retries",
+                                analysis.doc, err)
+                    continue
+                except StoreError:
+                    pass
+                if on_error is None:
+                    raise
+                on_error(analysis.doc, err)
+        return stored
+
+    def _write(self, analyses: list[Analysis], link: bool = True) -> None:
+        """Write documents in ONE transaction (their machine rows replaced, analysts' corrections
+        untouched, and, with `link`, their cross-article links), then flag the corrections the new
+        machine output no longer fits."""
         from dragoman.store.query import index_text
 
-        rows = _rows(analysis)
-        doc = analysis.doc
+        latest = {a.doc: a for a in analyses}  # a document given twice: the later analysis wins
+        docs = list(latest)
+        rows = {doc: _rows(a) for doc, a in latest.items()}
+        corrected: set[str] = set()
         try:
             with self.engine.begin() as conn:
-                for table in RECORD_TABLES:
-                    conn.execute(delete(table).where(table.doc == doc, table.origin == MACHINE))
-                exists = conn.execute(select(DocumentRow.doc).where(DocumentRow.doc == doc)).first()
-                if exists:
-                    conn.execute(update(DocumentRow).where(DocumentRow.doc == doc).values(**rows["document"]))
-                else:
-                    conn.execute(insert(DocumentRow).values(doc=doc, **rows["document"]))
+                existing: set[str] = set()
+                for chunk in _chunks(docs):
+                    for table in RECORD_TABLES:
+                        conn.execute(delete(table).where(table.doc.in_(chunk), table.origin == MACHINE))
+                    existing.update(conn.execute(select(DocumentRow.doc).where(DocumentRow.doc.in_(chunk))).scalars())
+                for doc in docs:
+                    if doc in existing:
+                        conn.execute(update(DocumentRow).where(DocumentRow.doc == doc).values(**rows[doc]["document"]))
+                new = [{"doc": doc, **rows[doc]["document"]} for doc in docs if doc not in existing]
+                if new:
+                    conn.execute(insert(DocumentRow), new)
                 for table in reversed(RECORD_TABLES):  # parents before children
-                    batch = rows[table.__tablename__]
+                    batch = [row for doc in docs for row in rows[doc][table.__tablename__]]
                     if batch:
-                        conn.execute(insert(table), batch)  # one executemany per table
-                if self.fts:  # the text index moves with the document, in the same transaction
-                    index_text(conn, doc)
-                corrected = conn.execute(select(CorrectionRow.id).where(
-                    CorrectionRow.doc == doc, CorrectionRow.status == "active").limit(1)).first()
+                        conn.execute(insert(table), batch)  # one executemany per table for the whole batch
+                if self.fts:  # the text index moves with the documents, in the same transaction
+                    for doc in docs:
+                        index_text(conn, doc)
+                for chunk in _chunks(docs):
+                    corrected.update(conn.execute(select(CorrectionRow.doc).where(
+                        CorrectionRow.doc.in_(chunk), CorrectionRow.status == "active").distinct()).scalars())
+                if link:  # in the same transaction: a crash leaves no stored document unlinked
+                    self._link(docs, conn)
         except SQLAlchemyError as err:
             raise StoreError(f"cannot write to the store at {self.display_url}: {_first_line(err)}") from err
         if corrected:  # flag the corrections the new machine output no longer fits
             from dragoman.corrections import reconcile
 
-            reconcile(self, doc)
+            for doc in docs:
+                if doc in corrected:
+                    reconcile(self, doc)
 
-    def save_many(self, analyses: Iterable[Analysis]) -> int:
-        count = 0
-        for analysis in analyses:
-            self.save(analysis)
-            count += 1
-        return count
+    def _link(self, docs: Iterable[str], connection=None) -> None:
+        """Link saved or corrected documents across articles: copies, happenings, claim links
+        (dragoman.store.happenings), in the caller's transaction when `connection` is given, else
+        each document in its own."""
+        from dragoman.store.happenings import link_document
+
+        for doc in docs:
+            try:
+                link_document(self, doc, connection)
+            except SQLAlchemyError as err:
+                raise StoreError(f"cannot link document {doc!r} across articles in the store at "
+                                 f"{self.display_url}: {_first_line(err)}") from err
+            except Exception as err:  # a linking bug must not pass for a bad document: name it
+                raise StoreError(f"cannot link document {doc!r} across articles: "
+                                 f"{type(err).__name__}: {err}") from err
 
     # ----- reading one document back -----
 
@@ -355,6 +430,38 @@ class Store:
 
         return query_articles(self, **filters)
 
+    # ----- across articles: happenings, copies, claim links (dragoman.store.happenings) -----
+
+    def query_happenings(self, **filters) -> dict:
+        """Happenings (one record per real-world happening, however many articles report it), a page."""
+        from dragoman.store.happenings import query_happenings
+
+        return query_happenings(self, **filters)
+
+    def happening(self, happening_id: str) -> Optional[dict]:
+        """One happening with every member event, its article and evidence; None when unknown."""
+        from dragoman.store.happenings import get_happening
+
+        return get_happening(self, happening_id)
+
+    def query_claim_links(self, **filters) -> dict:
+        """Claims of different articles that corroborate or contradict each other, a page of pairs."""
+        from dragoman.store.happenings import query_claim_links
+
+        return query_claim_links(self, **filters)
+
+    def copies(self, doc: str) -> list[dict]:
+        """Stored documents that are copies of `doc`'s text (syndication), most similar first."""
+        from dragoman.store.happenings import copies_of
+
+        return copies_of(self, doc)
+
+    def relink(self) -> int:
+        """Link every stored document across articles again (after a change of data/linking.yaml)."""
+        from dragoman.store.happenings import relink_all
+
+        return relink_all(self)
+
     def corrected_analysis(self, doc: str, include_deleted: bool = False) -> Optional[dict]:
         """One document's analysis as a dict, every record with its stable 'key', corrections applied."""
         from dragoman.corrections import corrected_analysis
@@ -368,8 +475,14 @@ class Store:
         """Record a correction of one record (set a field, delete, or add a record); see dragoman.corrections."""
         from dragoman.corrections import create_correction
 
-        return create_correction(self, kind, key, field, value, reason=reason, author=author, delete=delete,
+        made = create_correction(self, kind, key, field, value, reason=reason, author=author, delete=delete,
                                  record=record, doc=doc)
+        self._relink_for(made)  # an event marked wrong leaves its happening; a corrected type relinks
+        return made
+
+    def _relink_for(self, correction: dict) -> None:
+        if correction.get("kind") in ("event", "claim") and correction.get("doc"):
+            self._link([correction["doc"]])
 
     def corrections(self, status: Optional[str] = None, **filters) -> list[dict]:
         """The audit log of corrections, newest first (status: active | reverted | needs_review)."""
@@ -380,7 +493,9 @@ class Store:
     def revert_correction(self, correction_id: int, author: Optional[str] = None) -> dict:
         from dragoman.corrections import revert_correction
 
-        return revert_correction(self, correction_id, author=author)
+        reverted = revert_correction(self, correction_id, author=author)
+        self._relink_for(reverted)
+        return reverted
 
     def confirm_correction(self, correction_id: int, author: Optional[str] = None) -> dict:
         from dragoman.corrections import confirm_correction

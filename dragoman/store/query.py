@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from dragoman.store import (
     _chunks, _claim_dict, _event_dict, _filter_bound, date_bounds, fold,
 )
+from dragoman.store.happenings import _docs_meta, attach_claim_links, attach_happenings
 from dragoman.store.keys import claim_keys, event_keys, mention_keys
 from dragoman.store.schema import (
     ActorMentionRow, ClaimLinkRow, ClaimRow, CorrectionRow, DocumentRow, EventEvidenceRow, EventRow,
@@ -197,16 +198,6 @@ def _sort_newest(items: list[dict], date_field: str = "date") -> list[dict]:
     return items
 
 
-def _docs_meta(conn, docs: Iterable[str]) -> dict[str, dict]:
-    meta = {}
-    for chunk in _chunks(sorted(set(docs))):
-        q = select(DocumentRow.doc, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
-            .where(DocumentRow.doc.in_(chunk))
-        for r in conn.execute(q).mappings():
-            meta[r["doc"]] = {"title": r["title"], "outlet": r["outlet"], "url": r["url"], "published": r["published"]}
-    return meta
-
-
 def _added(store, conn, kind: str, doc, outlet, q) -> list[dict]:
     """Analysts' added records of one kind, restricted by the document filters, with document fields."""
     from dragoman.corrections import added_records
@@ -313,6 +304,7 @@ def query_events(store, actor: Optional[str] = None, country: Optional[str] = No
         page = _merge_page(plain, plain_total, corrected, limit, offset)
         _fill_keys(conn, page["items"], _event_keys)
         _attach_evidence(conn, page["items"])
+        attach_happenings(conn, page["items"])  # happening id and independent sources (dragoman.linking)
     return page
 
 
@@ -410,6 +402,7 @@ def query_claims(store, actor: Optional[str] = None, country: Optional[str] = No
         corrected = [r for r in records if keep(r)]
         page = _merge_page(plain, plain_total, corrected, limit, offset)
         _fill_keys(conn, page["items"], _claim_keys)
+        attach_claim_links(conn, page["items"])  # claims of other articles it agrees with or contradicts
     return page
 
 

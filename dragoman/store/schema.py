@@ -251,3 +251,96 @@ class ApiTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+
+
+# ---------- across articles: happenings, copies, claim links (dragoman.linking) ----------
+# Derived from the machine rows (and the analysts' corrections) by dragoman.store.happenings
+# whenever a document is saved or corrected; rebuilt for a document, never edited by hand.
+# Event and claim ids are kept without foreign keys: a re-saved document replaces its
+# events and claims first, and its links are rebuilt right after.
+
+class HappeningRow(Base):
+    """One real-world happening: the events of any number of articles that report it.
+    The columns other than id are a summary of the members, recomputed when they change."""
+    __tablename__ = "happenings"
+    __table_args__ = (
+        Index("ix_happenings_span", "date_first", "date_last"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)  # "h-<hex>", opaque
+    type: Mapped[str] = mapped_column(WORD, index=True)
+    date: Mapped[Optional[str]] = mapped_column(DATE)      # the most precise date a member read from its text
+    date_first: Mapped[Optional[str]] = mapped_column(DAY)
+    date_last: Mapped[Optional[str]] = mapped_column(DAY)
+    source_name: Mapped[Optional[str]] = mapped_column(NAME)
+    source_country: Mapped[Optional[str]] = mapped_column(CODE, index=True)
+    target_name: Mapped[Optional[str]] = mapped_column(NAME)
+    target_country: Mapped[Optional[str]] = mapped_column(CODE, index=True)
+    place_name: Mapped[Optional[str]] = mapped_column(NAME)
+    place_country: Mapped[Optional[str]] = mapped_column(CODE)
+    place_lat: Mapped[Optional[float]] = mapped_column(Float)
+    place_lon: Mapped[Optional[float]] = mapped_column(Float)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    sources: Mapped[int] = mapped_column(Integer, default=0, index=True)  # independent: copies count once
+    outlets: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    first_seen: Mapped[Optional[str]] = mapped_column(DATE)  # earliest publication date of a member
+    last_seen: Mapped[Optional[str]] = mapped_column(DATE)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HappeningMemberRow(Base):
+    __tablename__ = "happening_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    happening_id: Mapped[str] = mapped_column(ID, ForeignKey("happenings.id"), index=True)
+    event_id: Mapped[str] = mapped_column(ID, index=True, unique=True)  # events.id, or an added event's key
+    event_key: Mapped[Optional[str]] = mapped_column(ID)                # stable key (dragoman.store.keys)
+    doc: Mapped[str] = mapped_column(ID, ForeignKey("documents.doc"), index=True)
+    score: Mapped[Optional[float]] = mapped_column(Float)  # link score to the happening; null: it founded it
+
+
+class DocumentSignatureRow(Base):
+    """A document's MinHash signature over its text's word shingles, for finding copies."""
+    __tablename__ = "document_signatures"
+
+    doc: Mapped[str] = mapped_column(ID, ForeignKey("documents.doc"), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(WORD)  # the text the signature was made of
+    shingles: Mapped[int] = mapped_column(Integer)
+    signature: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class DocumentBandRow(Base):
+    """LSH band keys of a signature: documents sharing one are compared."""
+    __tablename__ = "document_bands"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc: Mapped[str] = mapped_column(ID, ForeignKey("documents.doc"), index=True)
+    band: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class DocumentLinkRow(Base):
+    """Two documents that are copies of one text (syndication): one independent source."""
+    __tablename__ = "document_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc: Mapped[str] = mapped_column(ID, ForeignKey("documents.doc"), index=True)
+    other_doc: Mapped[str] = mapped_column(ID, ForeignKey("documents.doc"), index=True)
+    relation: Mapped[str] = mapped_column(String(16), default="copy")
+    similarity: Mapped[float] = mapped_column(Float)
+
+
+class CrossClaimLinkRow(Base):
+    """A claim of one article corroborating or contradicting a claim of another (one row per direction)."""
+    __tablename__ = "claim_links_across"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[str] = mapped_column(ID, index=True)
+    other_claim_id: Mapped[str] = mapped_column(ID, index=True)
+    doc: Mapped[str] = mapped_column(ID, ForeignKey("documents.doc"), index=True)
+    other_doc: Mapped[str] = mapped_column(ID, ForeignKey("documents.doc"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))  # corroborates | contradicts
+
+
+# Derived tables, children first: what a document's re-linking clears.
+LINK_TABLES = (HappeningMemberRow, DocumentBandRow, DocumentSignatureRow, DocumentLinkRow, CrossClaimLinkRow)

@@ -10,6 +10,8 @@ Pages (each with a `.json` twin holding exactly the data it shows):
   /events                   filterable table, timeline, actor network, map of geocoded events
   /claims                   claims with speaker, via and stance; corroborating and contradicting
                             claims side by side
+  /happenings               one record per real-world happening: independent sources, outlets
+  /happenings/{id}          every source article and evidence sentence of one happening
 
 Everything the pages load is served from /static (the front-end libraries are copied into
 static/vendor by `python -m dragoman.web.vendor`); nothing comes from a CDN, and the map
@@ -28,7 +30,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from dragoman.web import views
+from dragoman.web import csrf, views
 
 __all__ = ["mount_web", "WEB_DIR", "CORRECTIONS_ENDPOINT"]
 
@@ -61,6 +63,8 @@ def _vendor_missing() -> list[str]:
 def mount_web(app: FastAPI, store: Any) -> None:
     """Add the workbench's HTML pages, their .json twins and /static to `app`, reading `store`."""
     templates = _templates()
+    if not hasattr(app.state, "csrf_secret"):  # the API sets it; a bare app gets its own
+        app.state.csrf_secret = csrf.new_secret()
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
 
     def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
@@ -95,37 +99,50 @@ def mount_web(app: FastAPI, store: Any) -> None:
         if data is None:
             return page(request, "error.html", {"title": "Not found",
                                                 "message": f"No document {doc!r} in the store."}, 404)
-        return page(request, "article.html", {**data, "event_fields": views.EVENT_FIELDS,
-                                              "claim_fields": views.CLAIM_FIELDS, "value_hints": views.value_hints()})
+        token, fresh = csrf.page_token(app.state.csrf_secret, request.cookies)  # for its correction forms
+        response = page(request, "article.html", {**data, "event_fields": views.EVENT_FIELDS, "csrf_token": token,
+                                                  "claim_fields": views.CLAIM_FIELDS, "value_hints": views.value_hints()})
+        if fresh:
+            csrf.set_cookie(response, token, secure=request.url.scheme == "https")
+        return response
 
-    @app.get("/events.json", include_in_schema=False)
-    def events_json(request: Request):
-        try:
-            return views.events_view(store, views.event_filters(dict(request.query_params)))
-        except ValueError as err:
-            return bad_filter(request, err, json=True)
+    def listing(path: str, view, filters, template: str) -> None:
+        """A filterable list page and its JSON twin (`/<path>` and `/<path>.json`): the same
+        filters, the same view; a bad filter is a 400 in either form."""
+        def as_json(request: Request):
+            try:
+                return view(store, filters(dict(request.query_params)))
+            except ValueError as err:
+                return bad_filter(request, err, json=True)
 
-    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
-    def events_page(request: Request):
-        try:
-            data = views.events_view(store, views.event_filters(dict(request.query_params)))
-        except ValueError as err:
-            return bad_filter(request, err, json=False)
-        return page(request, "events.html", {**data, "query": request.url.query,
-                                             "next_query": _next_query(request, data["next"])})
+        def as_page(request: Request):
+            try:
+                data = view(store, filters(dict(request.query_params)))
+            except ValueError as err:
+                return bad_filter(request, err, json=False)
+            return page(request, template, {**data, "query": request.url.query,
+                                            "next_query": _next_query(request, data["next"])})
 
-    @app.get("/claims.json", include_in_schema=False)
-    def claims_json(request: Request):
-        try:
-            return views.claims_view(store, views.claim_filters(dict(request.query_params)))
-        except ValueError as err:
-            return bad_filter(request, err, json=True)
+        app.add_api_route(f"/{path}.json", as_json, methods=["GET"], include_in_schema=False, name=f"{path}_json")
+        app.add_api_route(f"/{path}", as_page, methods=["GET"], response_class=HTMLResponse,
+                          include_in_schema=False, name=f"{path}_page")
 
-    @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
-    def claims_page(request: Request):
-        try:
-            data = views.claims_view(store, views.claim_filters(dict(request.query_params)))
-        except ValueError as err:
-            return bad_filter(request, err, json=False)
-        return page(request, "claims.html", {**data, "query": request.url.query,
-                                             "next_query": _next_query(request, data["next"])})
+    listing("events", views.events_view, views.event_filters, "events.html")
+    listing("claims", views.claims_view, views.claim_filters, "claims.html")
+    # happenings: one record per real-world happening across articles
+    listing("happenings", views.happenings_view, views.happening_filters, "happenings.html")
+
+    @app.get("/happenings/{happening_id}.json", include_in_schema=False)
+    def happening_json(happening_id: str):
+        data = views.happening_view(store, happening_id)
+        if data is None:
+            return JSONResponse({"detail": f"no happening {happening_id!r} in the store"}, status_code=404)
+        return data
+
+    @app.get("/happenings/{happening_id}", response_class=HTMLResponse, include_in_schema=False)
+    def happening_page(request: Request, happening_id: str):
+        data = views.happening_view(store, happening_id)
+        if data is None:
+            return page(request, "error.html", {"title": "Not found",
+                                                "message": f"No happening {happening_id!r} in the store."}, 404)
+        return page(request, "happening.html", data)

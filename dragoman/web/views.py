@@ -223,6 +223,12 @@ def article_view(store: Store, doc: str) -> Optional[dict]:
     for n, c in enumerate(claims):
         c["summary"] = claim_summary(c)
         c["ref"] = _ref_of(c, "c", n)
+    copies: list[dict] = []
+    if hasattr(store, "engine"):  # across articles: each event's happening, the text's copies
+        from dragoman.store.happenings import attach_happenings_from
+
+        attach_happenings_from(store, events)
+        copies = store.copies(doc)
     # corroborates / contradicts hold positions of claims within the document's analysis
     by_position = {int(c["ref"][1:]): c for c in claims if c["ref"][1:].isdigit()}
     for c in claims:
@@ -240,7 +246,7 @@ def article_view(store: Store, doc: str) -> Optional[dict]:
     return {
         "doc": doc, "article": article, "pipeline_version": data.get("pipeline_version"),
         "actors": data["actors"], "places": data["places"], "dates": data["dates"],
-        "events": events, "claims": claims, "corrections": data["corrections"],
+        "events": events, "claims": claims, "corrections": data["corrections"], "copies": copies,
         "runs": runs(segments(article["text"], marks, blocks)),
         "counts": {k: len(data[k]) for k in ("actors", "places", "dates", "events", "claims")},
     }
@@ -391,7 +397,9 @@ def claims_view(store: Store, filters: dict) -> dict:
     rows = page["items"]
     by_id = {c["id"]: c for c in rows}
     # linked claims may fall outside the filter: fetch their documents' claims once each
-    wanted = {i for c in rows for i in (*c.get("corroborates", []), *c.get("contradicts", []))} - set(by_id)
+    wanted = {i for c in rows for i in (*c.get("corroborates", []), *c.get("contradicts", []),
+                                        *c.get("corroborated_elsewhere", []), *c.get("contradicted_elsewhere", []))} \
+        - set(by_id)
     for doc in sorted({str(i).rsplit("#", 1)[0] for i in wanted}):
         for c in store.claims(doc=doc, limit=None):
             by_id.setdefault(c["id"], c)
@@ -404,15 +412,63 @@ def claims_view(store: Store, filters: dict) -> dict:
         if c is None:
             return None
         return {k: c.get(k) for k in ("id", "key", "doc", "speaker", "via", "stance", "date", "content", "evidence",
-                                      "summary", "anchor", "start", "end")}
+                                      "summary", "anchor", "start", "end", "outlet", "title", "published")}
 
     for c in rows:
         c["corroborating"] = [b for b in map(brief, c.get("corroborates", [])) if b]
         c["contradicting"] = [b for b in map(brief, c.get("contradicts", [])) if b]
+        # the same proposition in other articles (dragoman.linking), with their outlets
+        c["corroborating_elsewhere"] = [b for b in map(brief, c.get("corroborated_elsewhere", [])) if b]
+        c["contradicting_elsewhere"] = [b for b in map(brief, c.get("contradicted_elsewhere", [])) if b]
     return {"filters": f, "claims": rows, "count": len(rows), "total": page["total"], "next": page["next"],
             "stances": list(CLAIM_STANCES),
-            "linked": sum(1 for c in rows if c["corroborating"] or c["contradicting"])}
+            "linked": sum(1 for c in rows if c["corroborating"] or c["contradicting"]
+                          or c["corroborating_elsewhere"] or c["contradicting_elsewhere"])}
 
 
 def documents_view(store: Store, limit: int = 200) -> dict:
     return {"documents": store.documents(limit=limit)}
+
+
+# ---------- happenings: one record per real-world happening across articles ----------
+
+def happening_filters(params: dict) -> dict:
+    """The happenings page's filters from query parameters."""
+    out = _page_filters(params, ("type", "country", "actor", "since", "until", "outlet", "doc", "min_sources"))
+    try:
+        out["min_sources"] = max(1, int(out["min_sources"])) if out.get("min_sources") else None
+    except ValueError:
+        raise ValueError(f"min_sources={out['min_sources']!r} is not a number") from None
+    return out
+
+
+def happenings_view(store: Store, filters: dict) -> dict:
+    f = filters
+    page = store.query_happenings(type=f.get("type"), actor=f.get("actor"), country=f.get("country"),
+                                  since=f.get("since"), until=f.get("until"), outlet=f.get("outlet"), doc=f.get("doc"),
+                                  min_sources=f.get("min_sources"), limit=f["limit"], offset=f["offset"])
+    rows = page["items"]
+    for h in rows:
+        h["quad"] = quad_of(h["type"])
+        h["summary"] = event_summary({**h, "status": None})
+    return {"filters": f, "happenings": rows, "count": len(rows), "total": page["total"], "next": page["next"],
+            "types": sorted(plover_types())}
+
+
+def happening_view(store: Store, happening_id: str) -> Optional[dict]:
+    """One happening: every source article with its outlet, publication date and evidence sentences,
+    the members grouped by independent source (copies of one text are one source)."""
+    h = store.happening(happening_id)
+    if h is None:
+        return None
+    h["quad"] = quad_of(h["type"])
+    h["summary"] = event_summary({**h, "status": None})
+    for m in h["members"]:
+        m["summary"] = event_summary(m)
+        m["anchor"] = _ref_of(m, "e", 0)
+    groups = []
+    for n, docs in enumerate(h["source_groups"], 1):
+        members = [m for m in h["members"] if m["doc"] in docs]
+        groups.append({"n": n, "docs": docs, "copies": len(docs) > 1, "members": members})
+    h["groups"] = groups
+    return h

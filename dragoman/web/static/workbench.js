@@ -35,7 +35,10 @@ async function postCorrection(form) {
     const headers = {"Content-Type": "application/json", "Accept": "application/json"};
     const token = (document.getElementById("api-token") || {}).value || apiToken();
     if (token) headers["Authorization"] = `Bearer ${token.trim()}`;
-    const response = await fetch(form.dataset.endpoint, {method: "POST", headers, body: JSON.stringify(body)});
+    // the page's CSRF token (dragoman/web/csrf.py): the server matches it against its cookie
+    if (form.dataset.csrf) headers["X-CSRF-Token"] = form.dataset.csrf;
+    const response = await fetch(form.dataset.endpoint, {method: "POST", headers, body: JSON.stringify(body),
+                                                         credentials: "same-origin"});
     let message = "";
     try {
       const data = await response.json();

