@@ -87,6 +87,7 @@ class Lexicon:
     context_names: frozenset = frozenset()
     context_cues: dict = field(default_factory=dict)      # lemma -> contexts it signals
     repelling_verbs: frozenset = frozenset()              # "thwarted an attack": the subject was its target
+    stance_participles: frozenset = frozenset()           # "is opposed to": passive in form, the subject acts
 
 
 def _sense(value, where: str) -> Sense:
@@ -209,6 +210,7 @@ def lexicon() -> Lexicon:
                       for w in _words(words, f"generic_victims.{role}")},
         noun_qualifiers={k: _words(v, f"noun_qualifiers.{k}") for k, v in (triggers.get("noun_qualifiers") or {}).items()},
         repelling_verbs=_words(cues["repelling_verbs"], "repelling_verbs"),
+        stance_participles=_words(cues["stance_participles"], "stance_participles"),
     )
 
 
@@ -1503,6 +1505,9 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
     is_verb = t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")
     if is_verb:
         agent_toks, patient_toks, passive = _subject_tokens(t)
+        if passive and not agent_toks and _lemma(t) in lex.stance_participles:
+            # "Israel is opposed to French mediation": the subject holds the stance, "to" names its object
+            agent_toks, patient_toks, passive = patient_toks, _pobjs(t, {"to"}), False
         groups = [agent_toks]
         if sense.via_object:
             obj = _object_of(t)
@@ -1541,6 +1546,11 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
                 groups.append(outer)
     else:
         groups, target_toks = _noun_arguments(t, sense, lex, idx)
+        for g in list(groups):
+            if len(g) == 1 and g[0].lower_ in ANAPHORS and idx.actor_at[g[0].i] is None \
+                    and g[0].head.dep_ in ("ccomp", "conj", "advcl"):
+                # "NATO confirmed it would tighten the blockade": the unresolved pronoun is the outer subject
+                groups.append(_subject_tokens(g[0].head.head)[0])
         agent_toks = next((g for g in groups if g), [])
         device = False
     if is_verb and t.dep_ == "acl" and t.head.dep_ in ("dobj", "attr", "pobj"):

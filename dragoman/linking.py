@@ -272,6 +272,31 @@ def stretches_too_far(event: dict, span: Optional[tuple[Optional[str], Optional[
     return (hi - lo).days > config()["events"]["dates"]["max_span_days"]
 
 
+def matching_happenings(event: dict, candidates: Iterable[dict],
+                        copies: Iterable[str] = ()) -> list[tuple[str, float]]:
+    """Every happening `event` could join (see best_happening), best first, each with the score
+    of its best-matching member. More than one means the event bridges happenings that earlier
+    documents, saved in another order, left apart."""
+    threshold = config()["events"]["min_score"]
+    copies = set(copies)
+    scores: dict[str, float] = {}
+    tie: dict[str, str] = {}  # equal scores: the happening of the first-stored-looking member (ids are random)
+    for c in candidates:
+        if not c.get("happening") or c.get("doc") == event.get("doc"):
+            continue
+        same_text = c.get("doc") in copies
+        if not same_text and stretches_too_far(event, c.get("happening_span")):
+            continue
+        score = event_link_score(event, c, same_text=same_text)
+        # a copy's record needs no threshold: nothing vetoes it and its actors agree
+        if score is not None and (same_text or score >= threshold):
+            h = c["happening"]
+            if score > scores.get(h, -1.0):
+                scores[h] = score
+            tie[h] = min(tie.get(h, c.get("id") or ""), c.get("id") or "")
+    return sorted(scores.items(), key=lambda item: (-item[1], tie[item[0]]))
+
+
 def best_happening(event: dict, candidates: Iterable[dict],
                    copies: Iterable[str] = ()) -> Optional[tuple[str, float]]:
     """The happening (candidates carry 'happening': its id) whose best-matching member scores
@@ -281,20 +306,18 @@ def best_happening(event: dict, candidates: Iterable[dict],
     compatible, unvetoed match (see event_link_score's same_text), whatever its score.
     Candidates may carry 'happening_span' (first, last day of their happening's text dates):
     a happening the event would stretch beyond events.dates.max_span_days is not joined."""
-    threshold = config()["events"]["min_score"]
-    copies = set(copies)
-    best: Optional[tuple[str, float]] = None
-    for c in candidates:
-        if not c.get("happening") or c.get("doc") == event.get("doc"):
-            continue
-        same_text = c.get("doc") in copies
-        if not same_text and stretches_too_far(event, c.get("happening_span")):
-            continue
-        score = event_link_score(event, c, same_text=same_text)
-        # a copy's record needs no threshold: nothing vetoes it and its actors agree
-        if score is not None and (same_text or score >= threshold) and (best is None or score > best[1]):
-            best = (c["happening"], score)
-    return best
+    found = matching_happenings(event, candidates, copies)
+    return found[0] if found else None
+
+
+def mergeable_spans(event: dict, spans: Iterable[Optional[tuple[Optional[str], Optional[str]]]]) -> bool:
+    """Whether happenings with these text-date spans, bridged by `event`, still fit in one
+    happening (events.dates.max_span_days), so that merging them does not chain daily reports."""
+    firsts = [s[0] for s in spans if s and s[0]]
+    lasts = [s[1] for s in spans if s and s[1]]
+    if not firsts or not lasts:
+        return True
+    return not stretches_too_far(event, (min(firsts), max(lasts)))
 
 
 # ---------- syndication: near-duplicate texts ----------

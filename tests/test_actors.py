@@ -543,3 +543,12 @@ def test_syrian_opposition_factions_are_known_by_their_conflict_note_names(nlp):
     text = acled_note("acled-SYR78026")   # "factions of the JWS, including ... JaS ..."
     found = actors(nlp, text, date(2020, 5, 2))
     assert {"Syrian National Army", "Levant Front", "Ahrar al-Sharqiya", "Sharqiya Army"} <= {m.name for m in found}
+
+
+def test_its_troops_are_the_troops_of_the_state_the_sentence_names(nlp):
+    text = gold_text("plover-gsr/plover-gsr01-agree-0034.txt")   # Syria ... withdraw its troops from Lebanon
+    troops = by_mention(actors(nlp, text, None), "troops")
+    assert [(m.country, m.sector) for m in troops] == [("SYR", "MIL")]
+    text = gold_text("plover-gsr/plover-gsr01-retreat-0019.txt")  # Bosnian Serbs said ... their forces
+    forces = by_mention(actors(nlp, text, None), "forces")
+    assert [(m.country, m.sector) for m in forces] == [("BIH", "MIL")]

@@ -114,6 +114,20 @@ def test_best_happening_ignores_the_events_own_document():
     assert linking.best_happening(strike(), [same_doc, elsewhere])[0] == "h-other"
 
 
+def test_an_event_matching_two_happenings_reports_both_and_they_may_merge():
+    # two outlets' records of the strike that earlier saves left in two happenings
+    a = dict(strike(id="a#e0", doc="a"), happening="h-a", happening_span=("2017-04-07", "2017-04-07"))
+    b = dict(strike(id="b#e0", doc="b", date="2017-04-08"), happening="h-b",
+             happening_span=("2017-04-08", "2017-04-08"))
+    bridge = strike(id="c#e0", doc="c")
+    found = linking.matching_happenings(bridge, [a, b])
+    assert [h for h, _ in found] == ["h-a", "h-b"]  # the exact date first
+    assert linking.best_happening(bridge, [a, b])[0] == "h-a"
+    assert linking.mergeable_spans(bridge, [a["happening_span"], b["happening_span"]])
+    # happenings a fortnight apart are not merged through one event that matches both
+    assert not linking.mergeable_spans(bridge, [("2017-03-20", "2017-03-21"), ("2017-04-07", "2017-04-08")])
+
+
 def test_independent_sources_count_copies_once():
     groups = linking.independent_sources(["a", "b", "c", "d"], [("a", "b"), ("b", "c")])
     assert groups == [["a", "b", "c"], ["d"]]
@@ -206,6 +220,33 @@ def test_three_outlets_reporting_the_airbase_strike_are_one_happening(store):
     assert not member_docs & {ALEPPO_BLAST, *HASAKEH}
     for m in h["members"]:
         assert m["evidence"], m  # every member brings its sentences
+
+
+def _partition(store: Store, docs) -> set[frozenset]:
+    """The events of `docs` grouped by happening, by (document, position): independent of ids."""
+    groups: dict[str, set] = {}
+    for d in docs:
+        for e in store.events(doc=d, limit=None):
+            groups.setdefault(e["happening"], set()).add((e["doc"], e["id"]))
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_relinking_gives_the_same_happenings_whatever_the_order_of_saving(db_url, analyses, tmp_path):
+    """As documents arrive, each record joins the happening it matches best at the time (and
+    bridges happenings it matches at once); `relink` rebuilds them all in publication order, so a
+    store gives the same happenings however it was filled."""
+    with Store(db_url) as s:
+        for d in ALL_DOCS:
+            s.save(analyses[d])
+        s.relink()
+        forward = _partition(s, ALL_DOCS)
+    with Store(f"sqlite:///{tmp_path / 'reverse.db'}") as s:
+        for d in reversed(ALL_DOCS):
+            s.save(analyses[d])
+        s.relink()
+        backward = _partition(s, ALL_DOCS)
+    assert forward == backward
+    assert any(len({doc for doc, _ in g}) == len(SHAYRAT) for g in forward)  # the strike, told three times
 
 
 def test_documents_stored_before_linking_existed_are_linked_to(db_url, analyses, monkeypatch):

@@ -506,3 +506,11 @@ def test_two_named_factions_of_one_country_clash_with_each_other(nlp):
         places=[("al-Hasakeh", "SYR", "city")])
     pairs = {frozenset((e.source.name, e.target.name)) for e in events if e.type == "ASSAULT" and e.target}
     assert frozenset(("Hamza Division", "Sultan Murad Division")) in pairs
+
+
+def test_suspending_an_agreement_with_a_state_targets_that_state(nlp):
+    text = gold_sentence("fakes-dev", "fakes-1965495383", "suspend its memorandum")
+    events = analyse(nlp, text, [("Russia", "RUS", "GOV", "state"), ("United States", "USA", "GOV", "state")],
+                     places=[("Syria", "SYR", "country")])
+    assert [(e.type, e.source.country, e.target.country if e.target else None) for e in events
+            if e.type == "SANCTION"] == [("SANCTION", "RUS", "USA")]

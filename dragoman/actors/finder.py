@@ -277,6 +277,7 @@ class Finder:
         self.focus_share = 0.0
         self.focus_for_groups = False
         self.org_heads = {w.lower() for w in kb.lexicon.organisation_heads}
+        self.popular_acts = {w.lower() for w in kb.lexicon.popular_acts}
         self.taken = [False] * self.n
         self.registry: dict[tuple[str, Optional[str]], Cand] = {}  # (office, country) -> named holder in this doc
         self._match()
@@ -1265,6 +1266,14 @@ class Finder:
                 self.add(Cand(i, e, f"Ministry of {fdef.name} ({self.state_name(code)})", code,
                               fdef.sector or "GOV", "organisation", "role", extra={"ministry": value}))
             return e
+        if kind == "role" and value.kind == "group" and i > 0 and self.lower[i - 1] in ("its", "their"):
+            # "Syria says it will withdraw its troops", "the Turkish military said one of its soldiers":
+            # the troops of the state or body the sentence is about, not of the article's focus
+            code = self._possessor_country(i - 1)
+            if code:
+                self.add(Cand(i, e, f"{self.demonym(code)} {self.doc[p:e].text.lower()}", code, value.sector,
+                              value.kind, "coref"))
+                return e
         placed = self._ministry_place(e) if kind == "role" and not value.person else None
         if placed:  # "the government in Damascus", "the authorities of Iraq"
             end = self.state_at[e + 1][0]
@@ -1289,6 +1298,23 @@ class Finder:
             name = f"{self.demonym(self.focus)} {self.doc[p:e].text.lower()}"
             self.add(Cand(i, e, name, self.focus, value.sector, value.kind, "role-default"))
             return e
+        return None
+
+    def _possessor_country(self, k: int) -> Optional[str]:
+        """The country of what a possessive pronoun at k refers to: the nearest state or actor of a
+        state named before it in the same sentence."""
+        start = self.doc[k].sent.start
+        for j in range(k - 1, start - 1, -1):
+            hit = self.state_at.get(j)
+            if hit is not None and hit[1] in ("name", "demonym"):
+                before = next((h for b, h in self.state_at.items() if h[0] == j and h[1] == "demonym"), None)
+                # "Bosnian Serbs said their forces": a people qualified by a country is that country's
+                return before[2] if before is not None else hit[2]
+            cover = self.alias_cover[j]
+            if cover is not None and cover[0] == j:
+                country, _ = self.kb.actors[cover[2]].country_sector_on(self.published)
+                if country:
+                    return country
         return None
 
     def _ministry_place(self, e: int, owner: bool = False) -> Optional[str]:
@@ -1328,6 +1354,10 @@ class Finder:
                 if self.lower[e - 1] in ("us", "u.s.", "uk", "u.k."):
                     continue
                 if last.dep_ in ("amod", "compound", "nmod"):
+                    if last.head.lower_ in self.popular_acts and last.head.i >= e and self.doc[e - 1].text[:1].isupper():
+                        # "Palestinian riots", "Iranian demonstrations": the people of that state act
+                        self.add(Cand(s, e, f"{self.text[e - 1]} protesters", code, "CVL", "group", "demonym"))
+                        continue
                     # "an Indian proposal": the state behind a proposal, an attack, a demand
                     if last.head.lemma_.lower() in RELATION_HEADS and last.head.i >= e:
                         actor = self.kb.state_actor(code)

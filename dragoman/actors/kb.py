@@ -146,6 +146,7 @@ class Lexicon(_Strict):
     organisation_heads: list[str] = Field(default_factory=list)
     communities: dict[str, Community] = Field(default_factory=dict)
     acting_nouns: list[str] = Field(default_factory=list)
+    popular_acts: list[str] = Field(default_factory=list)  # "Palestinian riots": the people act
     office_countries: dict[str, str] = Field(default_factory=dict)
     organisation_head_sectors: dict[str, str] = Field(default_factory=dict)
 
@@ -179,6 +180,7 @@ class KBFile(_Strict):
     organisation_heads: list[str] = Field(default_factory=list)
     communities: dict[str, Community] = Field(default_factory=dict)
     acting_nouns: list[str] = Field(default_factory=list)
+    popular_acts: list[str] = Field(default_factory=list)
     office_countries: dict[str, str] = Field(default_factory=dict)
     organisation_head_sectors: dict[str, str] = Field(default_factory=dict)
 
@@ -289,7 +291,7 @@ class ActorKB:
         states: dict[str, State] = {}
         lex: dict = {"offices": {}, "titles": [], "role_nouns": {}, "role_modifiers": [], "ministries": None,
                      "anaphors": {}, "organisation_heads": [], "communities": {}, "acting_nouns": [],
-                     "office_countries": {}, "organisation_head_sectors": {}}
+                     "popular_acts": [], "office_countries": {}, "organisation_head_sectors": {}}
         for path in files:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             try:
@@ -313,6 +315,7 @@ class ActorKB:
             lex["organisation_heads"] += data.organisation_heads
             lex["communities"].update(data.communities)
             lex["acting_nouns"] += data.acting_nouns
+            lex["popular_acts"] += data.popular_acts
             lex["office_countries"].update(data.office_countries)
             lex["organisation_head_sectors"].update(data.organisation_head_sectors)
             if data.ministries:

@@ -282,9 +282,18 @@ def _link_events(conn, doc: str, copies: set[str] = frozenset()) -> set[str]:
     candidate_lists = _candidates(conn, records, cfg, copies)
     touched |= _adopt_orphans(conn, [c for found in candidate_lists for c in found], now)
     for record, candidates in zip(records, candidate_lists):
-        best = linking.best_happening(record, candidates, copies)
-        if best is not None:
-            happening, score = best
+        found = linking.matching_happenings(record, candidates, copies)
+        if found:
+            happening, score = found[0]
+            others = [h for h, _ in found[1:]]
+            spans = {c["happening"]: c.get("happening_span") for c in candidates if c.get("happening")}
+            if others and linking.mergeable_spans(record, [spans.get(h) for h in [happening, *others]]):
+                # the event bridges happenings an earlier order of saving left apart: one record
+                _merge_happenings(conn, happening, others, candidate_lists)
+                touched.update(others)
+                for m in members:  # this document's earlier records, not written yet
+                    if m["happening_id"] in others:
+                        m["happening_id"] = happening
         else:
             # an event that was alone in its happening before a re-analysis keeps that happening's id
             happening, score = previous.get(record.get("key")), None
@@ -299,6 +308,18 @@ def _link_events(conn, doc: str, copies: set[str] = frozenset()) -> set[str]:
     if members:
         conn.execute(insert(HappeningMemberRow.__table__), members)
     return touched
+
+
+def _merge_happenings(conn, keep: str, others: list[str], candidate_lists: list[list[dict]]) -> None:
+    """Move the members of `others` into `keep`; the emptied happenings go at the next refresh.
+    The candidates still to be linked are told, so later records of the document see one record."""
+    conn.execute(update(HappeningMemberRow.__table__).where(HappeningMemberRow.happening_id.in_(others))
+                 .values(happening_id=keep))
+    gone = set(others)
+    for found in candidate_lists:
+        for c in found:
+            if c.get("happening") in gone:
+                c["happening"] = keep
 
 
 def _adopt_orphans(conn, candidates: list[dict], now: datetime) -> set[str]:
@@ -469,12 +490,18 @@ def _link_document(conn, doc: str) -> None:
 
 
 def relink_all(store) -> int:
-    """Link every stored document again, oldest publication first (after a change of thresholds)."""
-    with Session(store.engine) as conn:
+    """Build every happening anew: forget them all, then link the stored documents one by one,
+    oldest publication first (then by id), in one transaction. Linking as documents arrive
+    depends a little on their order (a record joins the happening it matches best at the time);
+    this gives the same happenings for the same store whatever order it was filled in. Happening
+    ids change; copies and claim links are recomputed on the way."""
+    with Session(store.engine) as conn, conn.begin():
         docs = list(conn.execute(select(DocumentRow.doc).order_by(DocumentRow.published.asc().nulls_last(),
                                                                   DocumentRow.doc)).scalars())
-    for doc in docs:
-        link_document(store, doc)
+        conn.execute(delete(HappeningMemberRow.__table__))
+        conn.execute(delete(HappeningRow.__table__))
+        for doc in docs:
+            _link_document(conn, doc)
     return len(docs)
 
 
