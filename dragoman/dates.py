@@ -915,12 +915,64 @@ def _nested(text: str, f: _Found, rules, ctx: Context) -> tuple:
     return tuple(inner)
 
 
+_WINDOW_MARGIN = 30  # characters around an anchor word: every expression is anchors plus short connecting words
+# Words of the rules that only ever qualify a temporal word ("the end of", "more than", "each"):
+# as anchors they would make the whole text one window. That they never stand alone is checked
+# by tests/test_dates.py::test_windowed_scan_finds_what_a_full_scan_finds on real text.
+_NOT_ANCHORS = frozenset(
+    "the and for that this these other from more some same each most many less than over under just after "
+    "before until till about around almost nearly least every prior hence full flat final start period "
+    "middle old few couple several".split())
+
+
+@lru_cache(maxsize=1)
+def _anchor_regex() -> re.Pattern:
+    """Every temporal expression holds a digit or one of the words the rules spell out (month,
+    weekday, "ago", "decade", number words, ...): their letters are collected from the rules'
+    own patterns, so the list cannot fall behind the grammar. Junk collected with them (group
+    names) only makes windows a little wider."""
+    _, rules = _grammar()
+    words = set()
+    for rule in rules:
+        pattern = re.sub(r"\\[a-zA-Z]|\(\?P?<[^>]*>|\[\^?[^\]]*\]", " ", rule.regex.pattern)
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", pattern))
+    words -= _NOT_ANCHORS
+    alternation = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(rf"\d|(?<![A-Za-z])(?:{alternation})", re.IGNORECASE)
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of the text worth running the rules over: around each anchor, widened to
+    whole words (so no rule sees half a word at a window's edge), overlapping ones merged."""
+    spans: list[list[int]] = []
+    for m in _anchor_regex().finditer(text):
+        start, end = max(0, m.start() - _WINDOW_MARGIN), min(len(text), m.end() + _WINDOW_MARGIN)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    out = []
+    for start, end in spans:
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 def _scan(text: str, published: Optional[date], doc: Optional[Doc] = None) -> list[_Found]:
     lex, rules = _grammar()
     ctx = Context(text, published, lex, doc)
     found: list[_Found] = []
+    # the rules' regexes start with look-behinds, which defeat the regex engine's fast skipping;
+    # running them only over the windows around anchor words is several times faster
+    windows = _windows(text)
     for priority, rule in enumerate(rules):
-        for m in rule.regex.finditer(text):
+        for m in (m for start, end in windows for m in rule.regex.finditer(text, start, end)):
             result = _resolve(rule, m, ctx)
             if result is None:
                 continue

@@ -565,6 +565,13 @@ def _group_nouns() -> dict:
     return nouns
 
 
+@lru_cache(maxsize=1)
+def _demonyms() -> dict:
+    """Demonym -> state code, from the actors knowledge base ("Turkish" -> TUR)."""
+    from dragoman.actors.kb import _packaged_kb
+    return {d: code for code, st in _packaged_kb().states.items() for d in st.demonyms}
+
+
 def _group_noun(phrase: str) -> Optional[tuple]:
     return _group_nouns().get(phrase.strip())
 
@@ -1599,6 +1606,15 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
             targets = [ep for x in obj.subtree if x.dep_ == "prep" and x.lower_ == "with"
                        for g in x.children if g.dep_ == "pobj" for ep in endpoints(g, idx, lex)
                        if actor_key(ep.ref) not in source_keys][:1]
+    own = {s.ref.country for s in sources}
+    if is_verb and sense.type == "CONSULT" and not [tg for tg in targets if tg.ref.country not in own]:
+        # "negotiating the status of American and Turkish military bases": the states whose
+        # possessions are negotiated are the other parties
+        obj = _object_of(t)
+        codes = [] if obj is None else [_demonyms().get(x.text) for x in obj.subtree
+                                        if x.dep_ in ("amod", "conj") and x.text[:1].isupper()]
+        targets = [Endpoint(ActorRef(name=_country_name(c), country=c, sector="GOV"), kind="state")
+                   for c in dict.fromkeys(codes) if c and c not in own] or targets
     if not targets and is_verb:
         # "killed 3 IS militants" read as "killed 3" + "IS (verb) militants": the actor after a bare number
         obj = next((c for c in t.children if c.dep_ == "dobj"), None)
@@ -1731,6 +1747,8 @@ def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon) -> list[E
     ('further action against X', 'relations with X')."""
     out, direct, walked = [], [], []
     for tok in tokens:
+        if tok.head.lower_ == "with" and _lemma(tok) in HELP_NOUNS:
+            continue   # "with Albania's help": an ally of the act, not its target
         found = endpoints(tok, idx, lex)
         direct.extend(found)
         frontier, depth = [tok], 0
@@ -1818,6 +1836,8 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
     return out
 
 
+# "with X's help": X helps the act, it is not acted on.
+HELP_NOUNS = {"help", "support", "assistance", "backing", "aid", "cooperation", "participation", "blessing"}
 # Ties between parties: the object of an act whose other party is named after "with".
 TIE_NOUNS = {"relations", "ties", "talks", "contacts", "cooperation", "dialogue", "negotiations"}
 

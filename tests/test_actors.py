@@ -552,3 +552,11 @@ def test_its_troops_are_the_troops_of_the_state_the_sentence_names(nlp):
     text = gold_text("plover-gsr/plover-gsr01-retreat-0019.txt")  # Bosnian Serbs said ... their forces
     forces = by_mention(actors(nlp, text, None), "forces")
     assert [(m.country, m.sector) for m in forces] == [("BIH", "MIL")]
+
+
+def test_a_demonym_before_riots_is_the_public_not_the_government(nlp):
+    text = gold_text("plover-gsr/plover-gsr01-protest-0025.txt")   # Palestinian riots against Israeli ...
+    found = by_mention(actors(nlp, text, None), "Palestinian")
+    assert [(m.country, m.sector) for m in found] == [("PSE", "CVL")]
+    assert [(m.country, m.sector) for m in by_mention(actors(nlp, "A French protest was delivered to Iran.", None),
+                                                      "French")] == [("FRA", "GOV")]

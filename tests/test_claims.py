@@ -15,7 +15,7 @@ import pytest
 from dragoman.claims import extract_claims, lexicon, quote_regions
 from dragoman.nlp import load_pipeline
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared beside the repository
 GOLD = SHARED / "gold"
 
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from dragoman.evaluate import (MATCH_WEIGHT, NONE, best_pairs, claim_matches, date_right, evaluate,
                                names_agree, place_right, read_gold, score)
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared beside the repository
 SCORER = SHARED / "tools" / "score.py"
 
 ANKARA = {"name": "Ankara", "lat": 39.9334, "lon": 32.8597}

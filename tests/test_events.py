@@ -514,3 +514,18 @@ def test_suspending_an_agreement_with_a_state_targets_that_state(nlp):
                      places=[("Syria", "SYR", "country")])
     assert [(e.type, e.source.country, e.target.country if e.target else None) for e in events
             if e.type == "SANCTION"] == [("SANCTION", "RUS", "USA")]
+
+
+def test_being_opposed_to_something_is_the_subjects_rejection(nlp):
+    text, _ = plover_record("plover-gsr01-reject-0028")   # Israel is opposed to French mediation ...
+    events = analyse(nlp, text, [("Israel", "ISR", "GOV", "state"), ("French", "FRA", "GOV", "state"),
+                                 ("Syria", "SYR", "GOV", "state")])
+    assert ("REJECT", "ISR", "FRA") in [(e.type, e.source.country, e.target.country if e.target else None)
+                                        for e in events]
+
+
+def test_a_measure_tightened_by_it_is_the_outer_subjects_and_a_helper_is_no_target(nlp):
+    text, _ = plover_record("plover-gsr01-threaten-0022")   # NATO ... it would tighten the blockade ... with X's help
+    events = analyse(nlp, text, [("NATO", None, "IGO", "organisation"), ("Serbia", "SRB", "GOV", "state"),
+                                 ("Albania", "ALB", "GOV", "state")])
+    assert [(e.type, e.source.name, e.target.country) for e in events] == [("THREATEN", "NATO", "SRB")]
