@@ -1575,6 +1575,10 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
             and all(x.head.i == t.i or t.dep_ == "acl" for x in agent_toks):   # an inherited subject was not lost
         # no subject, or one the parse got wrong ("mortar" the subject of "IS militants mortar shelled")
         sources = _actor_on_left(t, idx)
+    if is_verb and sense.type == "MOBILIZE":
+        # "deployed forces along the highway": the unnamed troops moved are the means, not a counterpart
+        target_toks = [x for x in target_toks if not (x.dep_ == "dobj" and (
+            idx.actor_at[x.i] is None or _bare(idx.actor_at[x.i])))]
     targets = _resolve_targets(target_toks, idx, lex)
     if not targets and is_verb and target_toks:
         targets = _resolve_targets(_complement_targets(t, lex), idx, lex)

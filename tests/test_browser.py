@@ -293,3 +293,41 @@ def test_hostile_article_text_stays_text_in_the_browser(server, browser, analyse
     wait(browser, lambda d: d.find_element(By.ID, "map").get_attribute("data-ready") == "true")
     assert not browser.find_elements(By.CSS_SELECTOR, "main script:not([type='application/json'])")
     shot(browser, "hostile")
+
+
+def test_a_happening_reported_by_several_outlets_lists_every_source(server, browser, analysed_store):
+    """Three outlets' reports of one strike (real FA-KES articles) become one happening: the
+    happenings table shows its independent sources, and its page lists each article with its
+    evidence sentence and links to it. Runs last: it adds articles to the module's store."""
+    store, _ = analysed_store
+    import csv
+    from datetime import datetime
+
+    from dragoman.ingest import article_from_text
+    from dragoman.pipeline import analyze_articles
+
+    corpus = ROOT.parent / "shared" / "datasets" / "corpus" / "FA-KES-Dataset.csv"
+    if not corpus.exists():
+        pytest.skip(f"the FA-KES corpus is absent ({corpus})")
+    wanted = ("1914947532", "1923102875", "1965495383")  # the Shayrat airbase strike, 7 April 2017
+    with corpus.open(encoding="latin-1", newline="") as handle:
+        rows = {r["unit_id"]: r for r in csv.DictReader(handle) if r["unit_id"] in wanted}
+    articles = [article_from_text(rows[u]["article_content"], doc=u, outlet=rows[u]["source"],
+                                  published=datetime.strptime(rows[u]["date"], "%m/%d/%Y").date().isoformat())
+                for u in wanted]
+    for analysis in analyze_articles(articles):
+        store.save(analysis)
+
+    browser.get(f"{server}/happenings?min_sources=2")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#happenings-table tbody tr[data-id]")
+    assert rows, "no happening with two independent sources"
+    best = max(rows, key=lambda r: int(r.find_element(By.CSS_SELECTOR, "a.sources").text))
+    assert int(best.find_element(By.CSS_SELECTOR, "a.sources").text) >= 2
+    shot(browser, "happenings")
+    best.find_element(By.CSS_SELECTOR, "a.sources").click()
+    wait(browser, EC.presence_of_element_located((By.ID, "corroboration")))
+    linked = {a.get_attribute("href").split("/articles/")[1].split("#")[0]
+              for a in browser.find_elements(By.CSS_SELECTOR, "p.who a[href*='/articles/']")}
+    assert len(linked & set(wanted)) >= 2
+    shot(browser, "happening")
+    assert not script_errors(browser)

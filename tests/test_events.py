@@ -529,3 +529,11 @@ def test_a_measure_tightened_by_it_is_the_outer_subjects_and_a_helper_is_no_targ
     events = analyse(nlp, text, [("NATO", None, "IGO", "organisation"), ("Serbia", "SRB", "GOV", "state"),
                                  ("Albania", "ALB", "GOV", "state")])
     assert [(e.type, e.source.name, e.target.country) for e in events] == [("THREATEN", "NATO", "SRB")]
+
+
+def test_negotiating_over_other_states_possessions_consults_those_states(nlp):
+    text = gold_sentence("dev", "enab-baladi-turkish-bases", "negotiating the status")
+    events = analyse(nlp, text, [("government in Damascus", "SYR", "GOV", "organisation")],
+                     places=[("Syria", "SYR", "country"), ("Ankara", "TUR", "city")])
+    consult = {(e.source.country, e.target.country) for e in events if e.type == "CONSULT" and e.target}
+    assert consult == {("SYR", "USA"), ("SYR", "TUR")}
