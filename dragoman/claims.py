@@ -465,9 +465,12 @@ class SpeakerResolver:
                 sp = self.ref_for(_speaker_root(tok), nested=True)
                 if sp is not None:
                     return Speaker(pron, [pron], sp.ref)
+        singular = pron.lower_ in ("it", "its")
         for start, speaker in reversed(self.previous):
             if start < window_start:
                 break
+            if singular and speaker.head.tag_ == "NNS":  # "it" is not "the armed forces", "officials"
+                continue
             if speaker.head.i < pron.i and self._is_person(speaker) == person:
                 return Speaker(pron, [pron], speaker.ref)
         for ent in reversed([e for e in self.doc.ents if window_start <= e.start and e.end <= pron.i]):

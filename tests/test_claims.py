@@ -354,3 +354,19 @@ def test_noun_cue_with_a_possessor_and_a_that_clause(nlp):
     claims = [c for c in claims_of(nlp, text) if c.cue == "denial"]
     assert claims and claims[0].speaker.name == "ministry" and claims[0].stance == "denied"
     assert claims[0].content.startswith("its jets struck the market")
+
+
+def test_it_is_never_a_plural_speaker():
+    """'it' in a reported clause refers to a thing or one body, not to the plural speaker of the
+    sentence before ("Lithuania's armed forces said ... The president welcomed the agreement,
+    saying it showed that ..."): the nested clause is the president's, not the armed forces'.
+    The text is the project's own fictional example article."""
+    from dragoman.ingest import article_from_text
+    from dragoman.pipeline import analyze_article
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "baltic-defence-visit-second-outlet.txt"
+    analysis = analyze_article(article_from_text(path.read_text(encoding="utf-8"), doc=path.stem,
+                                                 published="2025-03-12"))
+    about_allies = [c for c in analysis.claims if "allies in the region" in c.content]
+    assert about_allies, "the president's reported clause is a claim"
+    assert all("armed forces" not in (c.speaker.name or "") for c in about_allies)
