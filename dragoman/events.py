@@ -460,10 +460,11 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
     m = idx.actor_at[h.i]
     if m is not None and _bare(m):
         # "Turkish Military forces" with "forces" resolved from context: the named modifier wins
-        named = [idx.actor_at[x.i] for x in _modifier_tokens(h) if idx.actor_at[x.i] is not None
-                 and idx.actor_at[x.i] is not m and not _bare(idx.actor_at[x.i])]
-        if named:
-            return [Endpoint(named[0].ref(), named[0].kind)]
+        for preps in (frozenset(), frozenset({"from", "of"})):   # "forces from six X brigades"
+            named = [idx.actor_at[x.i] for x in _modifier_tokens(h, preps) if idx.actor_at[x.i] is not None
+                     and idx.actor_at[x.i] is not m and not _bare(idx.actor_at[x.i])]
+            if named:
+                return [Endpoint(named[0].ref(), named[0].kind)]
     if m is not None and m.method == "role-default" and m.country and not any(c.dep_ == "poss" for c in h.children):
         moved = _venue_group(h, m.mention, m.sector, m.kind, idx, m.country)
         if moved is not None:
@@ -491,7 +492,12 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
     if _lemma(h) in lex.unknown_nouns and any(c.lower_ in lex.unknown_qualifiers for c in h.children
                                               if c.dep_ in ("amod", "compound")):
         return []   # "an unidentified armed group in X": unnamed, whatever its modifiers say
-    for c in [c for x in [h] + _pobjs(h, {"of"}) for c in x.children]:   # "a member of the regime's X"
+    owners = [h] + _pobjs(h, {"of"})   # "a member of the regime's X", "a regime's division member's car"
+    k = 0
+    while k < len(owners) < 6:
+        owners += [c for c in owners[k].children if c.dep_ == "poss"]
+        k += 1
+    for c in [c for x in owners for c in x.children]:
         if c.dep_ in ("compound", "poss") and c.i < c.head.i and idx.actor_at[c.i] is None \
                 and _group_noun(c.lower_) is not None and _group_noun(c.lower_)[1] == "state":
             # "a regime vehicle", "the regime's intelligence": the state the document's venues lie in
@@ -532,11 +538,11 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
                                                   for c in h.children):
         # "regime forces shelled X" where the actors stage knew no country: the group belongs to
         # the country the document's venues lie in
-        phrase = " ".join(x.lower_ for x in h.subtree if x.i <= h.i and x.dep_ in ("compound", "amod")
-                          and x.i >= h.i - 2) + (" " if h.i > 0 else "")
-        noun = _group_noun(phrase.strip() + " " + h.lower_) or _group_noun(h.lower_)
+        mods = [x for x in h.lefts if x.dep_ in ("compound", "amod") and x.i >= h.i - 2]
+        phrase = " ".join([x.lower_ for x in mods] + [h.lower_])
+        noun = _group_noun(phrase) or _group_noun(h.lower_)
         if noun is not None:
-            moved = _venue_group(h, h.text, noun[0], "group", idx, None)
+            moved = _venue_group(h, phrase if _group_noun(phrase) else h.lower_, noun[0], "group", idx, None)
             if moved is not None:
                 return [moved]
     if not idx.has_actors and h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
@@ -1742,6 +1748,8 @@ def _same_actor(a: ActorRef, b: ActorRef) -> bool:
     sector in the source's country may be anyone there: 'Egyptian police dispersed Egyptian protesters')."""
     if normalised_name(a.name) == normalised_name(b.name):
         return True
+    if (a.actor_id or b.actor_id) and a.actor_id != b.actor_id and a.sector not in ("GOV", "MIL", None):
+        return False   # a named armed group and unknown gunmen of its country are two parties
     return actor_key(a) == actor_key(b) and a.sector is not None and b.sector is not None \
         and (a.sector == b.sector or {a.sector, b.sector} <= {"GOV", "MIL"})
 

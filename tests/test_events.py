@@ -21,7 +21,8 @@ from dragoman.merge import actor_key, merge_events, same_happening
 from dragoman.model import ActorMention, ActorRef, DateMention, Event, PlaceMention
 from dragoman.nlp import MODEL_PACKAGE, register_extensions
 
-GOLD = Path("/work/shared/gold")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared beside the repository
+GOLD = SHARED / "gold"
 
 
 @pytest.fixture(scope="module")
@@ -537,3 +538,29 @@ def test_negotiating_over_other_states_possessions_consults_those_states(nlp):
                      places=[("Syria", "SYR", "country"), ("Ankara", "TUR", "city")])
     consult = {(e.source.country, e.target.country) for e in events if e.type == "CONSULT" and e.target}
     assert consult == {("SYR", "USA"), ("SYR", "TUR")}
+
+
+def test_unknown_gunmen_firing_on_a_named_group_of_their_country_attack_that_group(nlp):
+    text = gold_text("acled-me-2020", "acled-SYR78058")   # unidentified gunmen opened fire on QSD fighters
+    events = analyse_mentions(nlp, text, [
+        ("unidentified gunmen", "Syrian gunmen", "SYR", "REB", "group", "role-default", None),
+        ("QSD fighters", "Syrian Democratic Forces fighters", "SYR", "REB", "group", "role", "syrian-democratic-forces")],
+        places=[("Mansura", "SYR", "city")])
+    assert [e.target.name for e in events if e.type == "ASSAULT" and e.target][:1] == \
+        ["Syrian Democratic Forces fighters"]
+
+
+def test_forces_from_a_named_group_are_that_group(nlp):
+    text = gold_text("acled-me-2020", "acled-YEM51932")   # forces from six Southern Resistance Brigades ...
+    events = analyse_mentions(nlp, text, [
+        ("forces", "Yemeni forces", "YEM", "MIL", "group", "role-default", None),
+        ("Southern Resistance", "Southern Resistance", "YEM", "REB", "group", "alias", "southern-resistance")],
+        places=[("Al Masharih", "YEM", "region")])
+    assert "Southern Resistance" in [e.source.name for e in events if e.type == "ASSAULT"]
+
+
+def test_a_possession_of_the_regimes_men_is_an_attack_on_the_state(nlp):
+    text = gold_text("acled-me-2020", "acled-SYR78248")   # ... targeting a regime's 4th Division member's vehicle
+    events = analyse(nlp, text, places=[("Karak", "SYR", "city")])
+    assert [(e.target.country, e.target.sector) for e in events if e.type == "ASSAULT" and e.target][:1] == \
+        [("SYR", "MIL")]

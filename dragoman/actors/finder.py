@@ -397,10 +397,12 @@ class Finder:
             if e < self.n and self.text[e] in ("-", "–"):
                 continue  # "Britain-based", "Iran-backed": an attribute of something else
             named[code] += 1
-            if kind == "name" and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
+            # "in Syria", and "in Vilnius" too: a capital named as a place locates its country
+            if kind in ("name", "seat") and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
                 located[code] += 1
         # towns where things happen ("a protest in Ahvaz") count like countries named as places
         ent_of = {k: ent for ent in self.doc.ents for k in range(ent.start, ent.end)}
+        in_state = {k for s, (e, _, _) in self.state_at.items() for k in range(s, e)}  # "The Hague": both words
         lookups = 0
         for tok in self.doc:
             if tok.dep_ == "pobj" and tok.lower_ in PLACE_TYPE_NOUNS and tok.head.lower_ in LOCATIVE_PREPS \
@@ -416,7 +418,7 @@ class Finder:
                         named[code] += 1 / len(countries)
                 continue
             if lookups >= 20 or tok.dep_ != "pobj" or tok.head.lower_ not in LOCATIVE_PREPS \
-                    or not tok.text[:1].isupper() or tok.pos_ != "PROPN" or tok.i in self.state_at \
+                    or not tok.text[:1].isupper() or tok.pos_ != "PROPN" or tok.i in in_state \
                     or self.alias_cover[tok.i] is not None or (tok.text.isupper() and len(tok.text) <= 5):
                 continue  # acronyms ("under OPS") are organisations, not towns: the gazetteer's fuzzy hits mislead
             ent = ent_of.get(tok.i)
