@@ -281,3 +281,13 @@ def test_windowed_scan_finds_what_a_full_scan_finds(monkeypatch):
     assert sum(map(len, windowed)) > 300  # real temporal expressions were there to find
     monkeypatch.setattr(dates, "_windows", lambda text: [(0, len(text))])
     assert windowed == [found(t) for t in texts]
+
+
+def test_a_month_under_a_verb_of_expectation_is_the_coming_one(nlp):
+    """In a March article, 'analysts expect ... in June' looks forward: the June ahead, not the
+    one nine months ago (which a bare past-tense report would mean)."""
+    march = date(2025, 3, 12)
+    ahead = "Analysts expect the allies to announce new deployments before the summit in June."
+    assert values_of(nlp, ahead, march)["June"] == "2025-06"
+    behind = "The allies announced new deployments before the summit in June."
+    assert values_of(nlp, behind, march)["June"] == "2024-06"
