@@ -14,31 +14,16 @@
 from __future__ import annotations
 
 import argparse
-import platform
 import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import memory, scaling, store_write, throughput
+from benchmarks import machine, memory, scaling, store_write, throughput
 from benchmarks.corpus import DEFAULT_CORPUS, ROOT, load_texts
 
 PARTS = ("throughput", "scaling", "memory", "store")
 README = ROOT / "README.md"
-
-
-def _machine() -> str:
-    import os
-
-    cpu = "CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 def _verdict(ok: bool) -> str:
@@ -47,7 +32,7 @@ def _verdict(ok: bool) -> str:
 
 def readme_block(results: dict, docs: int) -> str:
     day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    lines = [f"Latest run ({day}, {docs} FA-KES articles, {_machine()}):", "",
+    lines = [f"Latest run ({day}, {docs} FA-KES articles, {machine()}):", "",
              "| measure | result | target |", "|---|--:|---|"]
     if "throughput" in results:
         t = results["throughput"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,9 @@ SHARED = REPO.parent / "shared"
 GOLD = SHARED / "gold"
 SCORER = SHARED / "tools" / "score.py"
 README = REPO / "README.md"
+
+sys.path.insert(0, str(REPO))  # the benchmarks package, for the machine line
+from benchmarks import machine  # noqa: E402
 START, END = "<!-- scores:start -->", "<!-- scores:end -->"
 FIRST_SETS = ("dev", "fakes-dev")  # the hand-annotated sets lead the table
 
@@ -177,18 +179,6 @@ def row(result: dict) -> list[str]:
         "/".join(_f(f[k]) for k in ("claims_recall", "claims_precision", "claims_stance_accuracy")),
         f"{result['seconds'] / max(result['docs'], 1):.2f}",
     ]
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 def commit() -> str:

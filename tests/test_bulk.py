@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,21 +17,7 @@ from dragoman.bulk.sources import html_fragment_text, kind_of
 from dragoman.ingest import IngestError
 from dragoman.model import Article
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "corpus" / "FA-KES-Dataset.csv"
-
-
-def corpus_rows(n: int, min_chars: int = 600, max_chars: int = 1400) -> list[dict]:
-    """n FA-KES rows with unique ids and short texts (the analysis of each stays quick)."""
-    if not CORPUS.exists():
-        pytest.skip(f"the FA-KES corpus is not at {CORPUS} (../shared must be beside the repository)")
-    csv.field_size_limit(sys.maxsize)
-    with CORPUS.open(encoding="utf-8", errors="replace", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["unit_id"]] = counts.get(row["unit_id"], 0) + 1
-    chosen = [r for r in rows if counts[r["unit_id"]] == 1 and min_chars <= len(r["article_content"]) <= max_chars]
-    return chosen[:n]
+from fakes_corpus import corpus_rows  # tests/ is on sys.path
 
 
 def articles(items) -> tuple[list[Article], list[IngestError]]:

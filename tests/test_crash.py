@@ -13,7 +13,6 @@ Kill points come from a seeded random generator ($DRAGOMAN_CRASH_SEED to replay 
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
@@ -25,24 +24,10 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "corpus" / "FA-KES-Dataset.csv"
+from fakes_corpus import corpus_rows  # tests/ is on sys.path
 N_DOCS = 10
 KILLS = 3
 UPDATED = "\n\nThe report was updated after publication."  # written for this test
-
-
-def corpus_rows(n: int, min_chars: int, max_chars: int) -> list[dict]:
-    """n FA-KES rows with unique ids and short texts."""
-    if not CORPUS.exists():
-        pytest.skip(f"the FA-KES corpus is not at {CORPUS} (../shared must be beside the repository)")
-    csv.field_size_limit(sys.maxsize)
-    with CORPUS.open(encoding="utf-8", errors="replace", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["unit_id"]] = counts.get(row["unit_id"], 0) + 1
-    chosen = [r for r in rows if counts[r["unit_id"]] == 1 and min_chars <= len(r["article_content"]) <= max_chars]
-    return chosen[:n]
 
 
 @pytest.fixture(scope="module")
