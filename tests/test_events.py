@@ -564,3 +564,12 @@ def test_a_possession_of_the_regimes_men_is_an_attack_on_the_state(nlp):
     events = analyse(nlp, text, places=[("Karak", "SYR", "city")])
     assert [(e.target.country, e.target.sector) for e in events if e.type == "ASSAULT" and e.target][:1] == \
         [("SYR", "MIL")]
+
+
+def test_entering_or_opening_negotiations_is_consulting(nlp):
+    """'enter' and 'open' are light verbs of a nominal event: 'entered negotiations with X' is a
+    consultation with X (a sentence written for this test)."""
+    text = "The rebel council entered negotiations with the government in Damascus last month."
+    events = analyse(nlp, text, actors=[("rebel council", "SYR", "REB"), ("government", "SYR", "GOV")])
+    consult = [e for e in events if e.type == "CONSULT"]
+    assert consult and consult[0].source.sector == "REB" and consult[0].target.sector == "GOV"
