@@ -615,6 +615,10 @@ def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token],
         if s.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
             return [v.head], [], False
         return [s], [], False
+    if v.dep_ == "ROOT":
+        fronted = _fronted_appositive(v)
+        if fronted is not None:
+            return [fronted], [], False
     if depth > 3:
         return [], [], False
     if v.dep_ == "relcl":
@@ -639,6 +643,21 @@ def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token],
         a, p, passive = _subject_tokens(v.head, depth + 1)
         return (a, [], False) if not passive else (a, [], False) if a else ([], [], False)
     return agents, [], bool(agents)
+
+
+def _fronted_appositive(v: Token) -> Optional[Token]:
+    """The subject the parse hung on a fronted place: in 'In northeastern Syria, the SDF (...), which
+    ..., are still in negotiations with ...' the small model makes the SDF an appositive of Syria
+    and leaves the verb without a subject."""
+    sent_start = v.sent.start
+    for c in v.children:
+        if c.dep_ != "prep" or c.i != sent_start or c.i > v.i:
+            continue
+        for pobj in (g for g in c.children if g.dep_ == "pobj"):
+            for a in pobj.children:
+                if a.dep_ == "appos" and a.i < v.i and a.pos_ in ("PROPN", "NOUN"):
+                    return a
+    return None
 
 
 def _prep_objects(t: Token, lex: Lexicon, allowed=None) -> list[Token]:

@@ -573,3 +573,24 @@ def test_entering_or_opening_negotiations_is_consulting(nlp):
     events = analyse(nlp, text, actors=[("rebel council", "SYR", "REB"), ("government", "SYR", "GOV")])
     consult = [e for e in events if e.type == "CONSULT"]
     assert consult and consult[0].source.sector == "REB" and consult[0].target.sector == "GOV"
+
+
+def test_a_subject_hung_on_a_fronted_place_is_recovered():
+    """Regression, named after a real failure (the canonical article, read at run time): in
+    'In northeastern Syria, the <group> (<acronym>), which ..., are still in negotiations with ...'
+    the small model makes the group an appositive of the fronted place and leaves 'are' without a
+    subject; the group is the subject, and the negotiation a consultation."""
+    from dragoman.ingest import article_from_text
+    from dragoman.pipeline import analyze_article
+
+    path = GOLD / "dev" / "enab-baladi-turkish-bases.txt"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    text = path.read_text(encoding="utf-8")
+    sentence = next((s for s in re.split(r"(?<=\.)\s+", text) if "in negotiations with" in s), None)
+    if sentence is None:
+        pytest.skip("the sentence is not in this copy of the article")
+    analysis = analyze_article(article_from_text(sentence, doc="sentence", published="2025-02-06"))
+    consult = [e for e in analysis.events if e.type == "CONSULT"]
+    assert consult and consult[0].source is not None and consult[0].source.sector == "REB"
+    assert consult[0].target is not None and consult[0].target.country == "SYR"
