@@ -915,7 +915,7 @@ def _nested(text: str, f: _Found, rules, ctx: Context) -> tuple:
     return tuple(inner)
 
 
-_WINDOW_MARGIN = 30  # characters around an anchor word: every expression is anchors plus short connecting words
+_WINDOW_MARGIN = 20  # characters around an anchor word: every expression is anchors plus short connecting words
 # Words of the rules that only ever qualify a temporal word ("the end of", "more than", "each"):
 # as anchors they would make the whole text one window. That they never stand alone is checked
 # by tests/test_dates.py::test_windowed_scan_finds_what_a_full_scan_finds on real text.
