@@ -12,7 +12,7 @@ over documents.text, GIN-indexed by the migration), a LIKE on every word otherwi
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Optional
 
 from sqlalchemy import and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
@@ -278,33 +278,47 @@ def query_events(store, actor: Optional[str] = None, country: Optional[str] = No
         return _in_span(r.get("date"), first, last) and (box is None or _in_bbox(place.get("lat"), place.get("lon"), box))
 
     with Session(store.engine) as conn:
-        def fetch(where, corrected: bool, top: Optional[int] = None):
-            sel = select(E, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
-                .join(DocumentRow, DocumentRow.doc == E.doc).where(*where, _split(E, "event", corrected))
-            sel = sel.order_by(E.date_first.desc().nulls_last(), DocumentRow.published.desc().nulls_last(),
-                               E.doc, E.position)
-            found = conn.execute(sel.limit(top) if top is not None else sel).all()
-            keys = _event_keys(conn, {row[0].doc for row in found}) if corrected else {}
-            out = []
-            for row in found:
-                r = _event_dict(row[0], [], *row[1:])
-                r["key"], r["_position"] = keys.get(r["id"]), row[0].position
-                out.append(r)
-            return out
-
-        # documents without live corrections: filtered, counted, sorted and cut in SQL
-        plain_total = conn.execute(select(func.count()).select_from(E).join(DocumentRow, DocumentRow.doc == E.doc)
-                                   .where(*doc_where, *record_where, _split(E, "event", False))).scalar() or 0
-        plain = fetch(doc_where + record_where, False, None if limit is None else offset + limit)
-        # documents with live corrections: read whole, corrected, filtered in Python
-        records = fetch(doc_where, True)
-        corrections = _live(store, "event", {r["doc"] for r in records} | _added_docs(conn, "event"))
-        records = _apply(records, corrections) + _apply(_added(store, conn, "event", doc, outlet, q), corrections)
-        corrected = [r for r in records if keep(r)]
-        page = _merge_page(plain, plain_total, corrected, limit, offset)
-        _fill_keys(conn, page["items"], _event_keys)
+        page = _corrected_page(store, conn, "event", E, _event_dicts, _event_keys, doc_where, record_where, keep,
+                               doc, outlet, q, limit, offset)
         _attach_evidence(conn, page["items"])
         attach_happenings(conn, page["items"])  # happening id and independent sources (dragoman.linking)
+    return page
+
+
+def _event_dicts(conn, found) -> list[dict]:
+    return [_event_dict(row[0], [], *row[1:]) for row in found]
+
+
+def _corrected_page(store, conn, kind: str, table, to_dicts, keys_of, doc_where: list, record_where: list,
+                    keep: Callable[[dict], bool], doc, outlet, q, limit: Optional[int], offset: int) -> dict:
+    """One page of events or claims (`kind`, rows of `table`) with analysts' corrections applied.
+    Documents without live corrections are filtered, counted, sorted and cut in SQL; documents
+    with live corrections (and analysts' added records) are read whole, corrected and filtered
+    in Python by `keep`; the two are merged into one page. to_dicts(conn, rows) builds the
+    records, keys_of(conn, docs) their correction keys."""
+    T = table
+
+    def fetch(where, corrected: bool, top: Optional[int] = None):
+        sel = select(T, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
+            .join(DocumentRow, DocumentRow.doc == T.doc).where(*where, _split(T, kind, corrected))
+        sel = sel.order_by(T.date_first.desc().nulls_last(), DocumentRow.published.desc().nulls_last(),
+                           T.doc, T.position)
+        found = conn.execute(sel.limit(top) if top is not None else sel).all()
+        keys = keys_of(conn, {row[0].doc for row in found}) if corrected else {}
+        out = to_dicts(conn, found)
+        for r, row in zip(out, found):
+            r["key"], r["_position"] = keys.get(r["id"]), row[0].position
+        return out
+
+    plain_total = conn.execute(select(func.count()).select_from(T).join(DocumentRow, DocumentRow.doc == T.doc)
+                               .where(*doc_where, *record_where, _split(T, kind, False))).scalar() or 0
+    plain = fetch(doc_where + record_where, False, None if limit is None else offset + limit)
+    records = fetch(doc_where, True)
+    corrections = _live(store, kind, {r["doc"] for r in records} | _added_docs(conn, kind))
+    records = _apply(records, corrections) + _apply(_added(store, conn, kind, doc, outlet, q), corrections)
+    corrected = [r for r in records if keep(r)]
+    page = _merge_page(plain, plain_total, corrected, limit, offset)
+    _fill_keys(conn, page["items"], keys_of)
     return page
 
 
@@ -374,36 +388,20 @@ def query_claims(store, actor: Optional[str] = None, country: Optional[str] = No
         return _in_span(r.get("date"), first, last)
 
     with Session(store.engine) as conn:
-        def fetch(where, corrected: bool, top: Optional[int] = None):
-            sel = select(C, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
-                .join(DocumentRow, DocumentRow.doc == C.doc).where(*where, _split(C, "claim", corrected))
-            sel = sel.order_by(C.date_first.desc().nulls_last(), DocumentRow.published.desc().nulls_last(),
-                               C.doc, C.position)
-            found = conn.execute(sel.limit(top) if top is not None else sel).all()
-            keys = _claim_keys(conn, {row[0].doc for row in found}) if corrected else {}
-            links: dict[str, dict[str, list[str]]] = {}
-            for chunk in _chunks([row[0].id for row in found]):
-                link_q = select(ClaimLinkRow).where(ClaimLinkRow.claim_id.in_(chunk)).order_by(ClaimLinkRow.id)
-                for r in conn.execute(link_q).scalars():
-                    links.setdefault(r.claim_id, {}).setdefault(r.relation, []).append(r.other_claim_id)
-            out = []
-            for row in found:
-                r = _claim_dict(row[0], links.get(row[0].id, {}), *row[1:])
-                r["key"], r["_position"] = keys.get(r["id"]), row[0].position
-                out.append(r)
-            return out
-
-        plain_total = conn.execute(select(func.count()).select_from(C).join(DocumentRow, DocumentRow.doc == C.doc)
-                                   .where(*doc_where, *record_where, _split(C, "claim", False))).scalar() or 0
-        plain = fetch(doc_where + record_where, False, None if limit is None else offset + limit)
-        records = fetch(doc_where, True)
-        corrections = _live(store, "claim", {r["doc"] for r in records} | _added_docs(conn, "claim"))
-        records = _apply(records, corrections) + _apply(_added(store, conn, "claim", doc, outlet, q), corrections)
-        corrected = [r for r in records if keep(r)]
-        page = _merge_page(plain, plain_total, corrected, limit, offset)
-        _fill_keys(conn, page["items"], _claim_keys)
+        page = _corrected_page(store, conn, "claim", C, _claim_dicts, _claim_keys, doc_where, record_where, keep,
+                               doc, outlet, q, limit, offset)
         attach_claim_links(conn, page["items"])  # claims of other articles it agrees with or contradicts
     return page
+
+
+def _claim_dicts(conn, found) -> list[dict]:
+    """Claims with their links to claims of the same article (corroborates, contradicts)."""
+    links: dict[str, dict[str, list[str]]] = {}
+    for chunk in _chunks([row[0].id for row in found]):
+        link_q = select(ClaimLinkRow).where(ClaimLinkRow.claim_id.in_(chunk)).order_by(ClaimLinkRow.id)
+        for r in conn.execute(link_q).scalars():
+            links.setdefault(r.claim_id, {}).setdefault(r.relation, []).append(r.other_claim_id)
+    return [_claim_dict(row[0], links.get(row[0].id, {}), *row[1:]) for row in found]
 
 
 def _claim_keys(conn, docs: set[str]) -> dict[str, str]:
