@@ -5,18 +5,12 @@ Skips, never fails, when Chromium, chromedriver, Selenium or the API module is m
 Screenshots go to test-artifacts/ (git-ignored)."""
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("DRAGOMAN_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("DRAGOMAN_CHROMEDRIVER", "/usr/bin/chromedriver"))
+from live import CHROMEDRIVER, CHROMIUM, chromium, served  # tests/ is on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 SHARED_DEV = ROOT.parent / "shared" / "gold" / "dev"
@@ -28,13 +22,11 @@ if not CHROMEDRIVER.exists():
 selenium = pytest.importorskip("selenium", reason="selenium is not installed (pip install selenium)")
 pytest.importorskip("uvicorn", reason="uvicorn is not installed")
 try:
-    from dragoman.api import create_app
+    import dragoman.api  # noqa: F401
 except ImportError as err:
     pytest.skip(f"the HTTP API (dragoman.api.create_app) is not available yet: {err}", allow_module_level=True)
 
-from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -53,12 +45,6 @@ def _test_web():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -83,48 +69,21 @@ def analysed_store(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(analysed_store):
     """The API (with the workbench mounted) served by uvicorn in a thread on a free loopback port."""
-    import uvicorn
-
     from dragoman.web.vendor import missing
 
     if missing():
         pytest.skip(f"the front-end libraries are not installed ({', '.join(missing())}): "
                     "run `npm ci && python -m dragoman.web.vendor`")
     store, _ = analysed_store
-    port = free_port()
-    config = uvicorn.Config(create_app(store.url, store=store), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started:
-        if time.time() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    profile = tempfile.mkdtemp(prefix="dragoman-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    # an explicit driver: Selenium Manager must not look for (or download) one
-    os.environ.setdefault("SE_OFFLINE", "true")
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
     ARTIFACTS.mkdir(exist_ok=True)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium(console_log=True) as driver:
+        yield driver
 
 
 def shot(driver, name: str) -> None:

@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -31,6 +28,7 @@ from sqlalchemy import text as sql
 
 from dragoman.api import create_app
 from dragoman.model import ActorMention, ActorRef, Analysis, Article, Claim, Event, PlaceMention, PlaceRef
+from live import CHROMEDRIVER, CHROMIUM, chromium, served  # tests/ is on sys.path
 
 PAYLOADS = [
     "' OR '1'='1",
@@ -378,33 +376,16 @@ def test_submitting_a_url_does_not_fetch_it(pipeline_client, listener, tmp_path)
 
 # ---------- the browser: hostile content never runs ----------
 
-CHROMIUM = Path(os.environ.get("DRAGOMAN_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("DRAGOMAN_CHROMEDRIVER", "/usr/bin/chromedriver"))
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The API with the workbench, served by uvicorn on a free loopback port, over a store of the hostile analysis."""
-    uvicorn = pytest.importorskip("uvicorn")
+    pytest.importorskip("uvicorn")
     from dragoman.store import Store
 
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('secbrowser') / 'browser.db'}")
     store.save(hostile_analysis())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(store.url, store=store), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        if time.time() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(store) as url:
+        yield url, store
     store.close()
 
 
@@ -412,25 +393,9 @@ def live_server(tmp_path_factory):
 def chrome():
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} or chromedriver at {CHROMEDRIVER} (apt-get install chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    import shutil
-    import tempfile
-
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="dragoman-sec-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--user-data-dir={profile}", "--window-size=1200,900"):
-        options.add_argument(flag)
-    os.environ.setdefault("SE_OFFLINE", "true")
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    with chromium(window="1200,900") as driver:
+        yield driver
 
 
 def test_hostile_content_never_runs_in_the_browser(live_server, chrome):
