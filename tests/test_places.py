@@ -336,3 +336,84 @@ def test_village_in_the_countryside_of_a_town(nlp):
 def test_village_with_district_and_governorate_in_brackets(nlp):
     # "the Sirwah (Sirwah, Marib), Qaniyah (Mahliyah, Marib) and Nati (Nati, Al Bayda) fronts"
     assert_gold_places(nlp, "acled-me-2020", "acled-YEM51986", ["Qaniyah"])
+
+
+# ---- conflict reports: localities no gazetteer has, placed by what the text says about them
+
+def test_toponym_generic_word_outweighs_a_person_label(nlp):
+    # the model reads "Kafr Amma" as a person; "Kafr" (village) opens Arabic toponyms
+    assert_gold_places(nlp, "acled-me-2020", "acled-SYR78028", ["Kafr Amma"])
+
+
+def test_list_of_villages_shares_the_container_after_it(nlp):
+    assert_gold_places(nlp, "acled-me-2020", "acled-SYR78170", ["Abtaa"])
+    assert_gold_places(nlp, "acled-me-2020", "acled-YEM52077", ["Mori"])  # a namesake abroad in the list
+
+
+def test_village_and_its_surroundings_in_a_chained_container(nlp):
+    assert_gold_places(nlp, "acled-me-2020", "acled-SYR78257", ["Ankawi"])
+
+
+def test_village_in_the_western_part_of_a_province(nlp):
+    # "Akashat western Anbar province" lies 190 km from the middle of Anbar
+    assert_gold_places(nlp, "acled-me-2020", "acled-IRQ24210", ["Akashat"])
+
+
+def test_bracketed_district_and_governorate_after_a_facility_noun(nlp):
+    assert_gold_places(nlp, "acled-me-2020", "acled-YEM52279", ["Al Birayn"])
+    assert_gold_places(nlp, "acled-me-2020", "acled-YEM52326", ["Bani Siyah"])
+    assert_gold_places(nlp, "acled-me-2020", "acled-YEM52354", ["At Tadawin"])
+
+
+def test_the_two_ends_of_a_route_lie_together(nlp):
+    assert_gold_places(nlp, "acled-me-2020", "acled-SYR78112", ["Turnabah"])
+    found = assert_gold_places(nlp, "acled-me-2020", "acled-SYR78149", ["Jandairis"])
+    # and a locality inside a known place is looked for there under another spelling (Jindayris)
+    village = next(p for p in found if p.mention == "Jandairis")
+    assert village.geonameid is not None and km((village.lat, village.lon), (36.39, 36.69)) < 5
+
+
+def test_bracket_gives_the_district_before_the_governorate(nlp):
+    # "(At Tuhayat, Al Hudaydah)": the district is nearer than the middle of the governorate
+    found = assert_gold_places(nlp, "acled-me-2020", "acled-YEM52233", ["Al Jabaliyah"])
+    village = next(p for p in found if p.mention == "Al Jabaliyah")
+    assert "At Tuhayat" in village.name
+
+
+def test_locality_without_container_stands_at_a_place_of_its_sentence(nlp):
+    assert_gold_places(nlp, "acled-me-2020", "acled-SYR78197", ["Kafr Lusin"])
+    assert_gold_places(nlp, "acled-me-2020", "acled-YEM52154", ["Habil al Kalb"])
+
+
+def test_namesake_far_from_a_district_found_late(nlp):
+    # "Ar Rubat" is an alternate name of Marbat, 200 km from Tuban district
+    assert_gold_places(nlp, "acled-me-2020", "acled-YEM52240", ["Ar Rubat"])
+
+
+def test_town_inside_a_longer_name_and_front_lines(nlp):
+    assert_gold_places(nlp, "acled-me-2020", "acled-YEM52295", ["Al Mukalla"])
+    assert_gold_places(nlp, "acled-me-2020", "acled-YEM52299", ["Al Mijazah frontline"])
+    assert_gold_places(nlp, "acled-me-2020", "acled-LBN5005", ["Baalbek"])
+
+
+def test_lowercase_article_belongs_to_the_name(nlp):
+    assert_gold_places(nlp, "acled-me-2020", "acled-SYR78216", ["al Asadiyah"])
+
+
+def test_organisations_and_border_adjectives_are_no_localities(nlp):
+    found = places(nlp, "Pro-Houthi forces shelled the anti-Houthi National Resistance Forces in Al Fazzah "
+                        "area (At Tuhayat, Al Hudaydah) near the Yemeni-Saudi border.")
+    mentions = {p.mention for p in found}
+    assert "Al Fazzah" in mentions
+    assert not any("Forces" in m or "Yemeni" in m for m in mentions), mentions
+
+
+def test_acronym_in_brackets_is_no_place(nlp):
+    found = places(nlp, "Patients with nonalcoholic fatty liver disease may develop Nonalcoholic "
+                        "Steatohepatitis (NASH) in Toronto.")
+    assert {p.mention for p in found} == {"Toronto"}
+
+
+def test_county_does_not_name_its_town(nlp):
+    found = places(nlp, "Deputies responded to a crash in Monroe County, Kentucky, on Friday.")
+    assert "Monroe" not in {p.mention for p in found}

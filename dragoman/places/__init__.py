@@ -95,6 +95,20 @@ def _load_yaml(name: str) -> dict:
     return data
 
 
+def _state_table() -> dict:
+    """Names, aliases and demonyms of every state, from the actors stage's table
+    (data/actors/states.yaml): one table of country names serves both stages, so a
+    name added for the actors is a place name too. countries.yaml adds only what is
+    particular to places (names used only as places, centres)."""
+    path = DATA_DIR.parent / "actors" / "states.yaml"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    states = data.get("states") if isinstance(data, dict) else None
+    if not isinstance(states, dict):
+        raise ValueError(f"{path}: expected a mapping with a 'states' table")
+    return states
+
+
 def _check_point(where: str, lat, lon) -> tuple[float, float]:
     try:
         lat, lon = float(lat), float(lon)
@@ -134,10 +148,12 @@ class Gazetteer:
                            for c in countries_json.values()}
 
         overrides = _load_yaml("countries.yaml")["countries"]
+        states = _state_table()
         capitals = {}
         for cc, c in countries_json.items():
             cc3 = c["iso3"]
             extra = overrides.get(cc3) or {}
+            state = states.get(cc3) or {}
             capitals[cc3] = fold(c.get("capital") or "")
             names = {c["name"]}
             pc = pycountry.countries.get(alpha_3=cc3)
@@ -146,6 +162,7 @@ class Gazetteer:
                     value = getattr(pc, attr, None)
                     if value and "," not in value:
                         names.add(value)
+            names.update(n for n in [state.get("name"), *(state.get("aliases") or ())] if isinstance(n, str))
             names.update(extra.get("aliases") or ())
             if "lat" in extra:
                 lat, lon = _check_point(f"countries.yaml {cc3}", extra["lat"], extra["lon"])
@@ -155,8 +172,10 @@ class Gazetteer:
                           population=int(c.get("population") or 0), geonameid=c.get("geonameid"), curated=True)
             self.country_by_code[cc3] = place
             self._add_curated(place, names)
-            for dem in extra.get("demonyms") or ():
-                self.demonyms[fold(dem)] = cc3
+            name_keys = {fold(n) for n in names}
+            for dem in state.get("demonyms") or ():
+                if fold(dem) not in name_keys:  # "US" in "US forces" is the adjective; "the US" stays a place
+                    self.demonyms[fold(dem)] = cc3
         unknown = set(overrides) - set(self.country_by_code)
         if unknown:
             raise ValueError(f"countries.yaml: unknown ISO alpha-3 codes {sorted(unknown)}")
@@ -205,6 +224,10 @@ class Gazetteer:
 
         words = _load_yaml("not_places.yaml")["words"]
         self.not_places = frozenset(fold(w) for w in words)
+        generics = _load_yaml("generics.yaml")["words"]
+        if not isinstance(generics, list) or not all(isinstance(w, str) and w for w in generics):
+            raise ValueError("generics.yaml: words must be a list of names")
+        self.toponym_generics = frozenset(fold(w) for w in generics)
 
     # -- construction helpers
 
@@ -330,6 +353,52 @@ class Gazetteer:
             return None
         best = max(cands, key=lambda p: score_candidate(p, fold(name), context))
         return best.ref(context)
+
+    def variant_near(self, name: str, near: Place) -> Optional[Place]:
+        """The town near `near` whose name is a transliteration variant of `name`
+        ("Daoudiyeh" / "Ad Dawudiyah", "Kadhmiya" / "Al Kadhimiyah"): a locality the text
+        puts inside a known place is looked for there, by consonant skeleton, before it is
+        placed at that place. The radius follows the size of the container."""
+        from rapidfuzz import fuzz
+
+        key = fold(name)
+        target = strip_articles(key).replace(" ", "")
+        if len(target) < 4 or near.country is None:
+            return None
+        radius = 30.0 if near.kind == "city" else 60.0 if near.level == 2 else 100.0
+        if near.kind == "city" and any(r[9] == "admin1" and r[2] == near.country
+                                       for r in self._store.by_key(fold(near.name))):
+            radius = 100.0  # "in Idlib" names the governorate as often as its capital
+        keys = {skeleton(key)}
+        if key.startswith("al") and " " not in key:
+            keys.add(skeleton(key[2:]))  # a fused article: "Alkhaldiyah"
+        best = None
+        for sk in keys:
+            if len(sk) < 2:
+                continue
+            for r in self._store.by_skeleton(sk):
+                if r[2] != near.country or r[9] != "city":
+                    continue
+                dist = _km((r[3], r[4]), (near.lat, near.lon))
+                if dist > radius:
+                    continue
+                ratio = fuzz.ratio(target, strip_articles(fold(r[1])).replace(" ", ""))
+                if ratio < 75:
+                    continue  # a skeleton is shared by many names: the spelling must agree too
+                cand = (ratio, -dist, r)
+                if best is None or cand[:2] > best[:2]:
+                    best = cand
+        return self._town(best[2]) if best else None
+
+    def admin1_of(self, region: Place) -> Optional[str]:
+        """The first-level code of a state or province, also for a curated region that has
+        none (found through the packaged unit of the same name in the same country)."""
+        if region.admin1 or region.country is None:
+            return region.admin1
+        for r in self._store.by_key(fold(region.name)):
+            if r[9] == "admin1" and r[2] == region.country and r[7]:
+                return r[7]
+        return None
 
     def directional(self, cc3: str, direction: str) -> Optional[tuple[float, float]]:
         """A point for "northern X", "the southeast of X": precomputed from X's towns
@@ -492,6 +561,8 @@ def _context_countries(doc: Doc, gaz: Gazetteer, chunks: Optional[list] = None) 
                 if key in gaz.not_places or key in gaz.demonyms:
                     continue
                 hits = [gaz.curated[k] for k in gaz._curated_index.get(key, ()) if gaz.curated[k].kind == "country"]
+                if hits and j < len(doc) and doc[j].lower_ in CURRENCY_WORDS:
+                    break  # "the high US dollar exchange rate" is no evidence of the United States
                 if hits:
                     counts[hits[0].country] += 1.0
                     break
@@ -655,7 +726,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                     # ("Skate Canada Sectionals", "the Los Angeles County Fire Department")
                     embedded = named and any(c.kind == "country" or (c.kind == "region" and c.curated)
                                              for c in cands)
-                    if not (dateline or embedded or (opens and any(
+                    if not (dateline or embedded or _admin_bracket(doc, i, j) or (opens and any(
                             (c.kind in ("country", "region") and (c.curated or c.level)) or c.population >= 50_000 or
                             (c.country in context and c.population >= 1_000) for c in cands))):
                         continue
@@ -680,6 +751,9 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     # the same name is elsewhere, and counties have no coordinates in the packaged data
     spans = [s for s in spans if not (s.end < len(doc) and doc[s.end].text in ("County", "COUNTY", "Co.", "CO.")
                                       and not any(c.curated for c in s.cands))]
+    # "the US dollar": a currency, not the country
+    spans = [s for s in spans if not (s.end < len(doc) and doc[s.end].lower_ in CURRENCY_WORDS and
+                                      all(c.kind == "country" for c in s.cands))]
 
     # 4. countries of unambiguous places strengthen the context (Aleppo -> Syria)
     for s in spans:
@@ -728,31 +802,24 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     # a name placed far from the place that contains it ("Basira in Deir ez-Zor" read as a
     # namesake 450 km away) is a locality the gazetteer lacks: it stands at its container
     chosen = {s.start: p for s, p in resolved}
-    for n in range(len(resolved) - 1, -1, -1):  # right to left: a container is settled first
-        s, place = resolved[n]
-        q = _qualifier_span(doc, s, by_start)
-        container = chosen.get(q.start) if q is not None else None
-        if container is None or place.kind != "city" or container.kind not in ("city", "region") or \
-                place.curated or (place.population >= 50_000 and place.country == container.country):
-            continue  # a city is no village: "Sanaa (Old City, ...)" names a part of it
-        # another country than its container's is always wrong; in the same country a town
-        # "in" a town cannot lie 100 km from it (a state's centre may: "Gatineau, Quebec")
-        inside = doc[q.start - 1].lower_ == "in" or (q.start >= 2 and doc[q.start - 2].lower_ == "in")
-        if place.country != container.country or (
-                inside and container.kind == "city" and
-                _km((place.lat, place.lon), (container.lat, container.lon)) > 100):
-            resolved[n] = (s, _within(doc.span_text(s.start, s.end), container))
-            chosen[s.start] = resolved[n][1]
+    _namesakes_to_localities(doc, resolved, by_start, chosen)
+    n_known = len(resolved)
     resolved.extend(_unknown_localities(doc, chunks, spans, by_start, chosen, gaz, context))
+    if len(resolved) > n_known:  # a container found only now: "Ar Rubat area of Tuban district (Lahij)"
+        resolved[:n_known] = _namesakes_to_localities(doc, resolved[:n_known], by_start, chosen)
 
     ctx_order = [cc for cc, _ in context.most_common()]
     out: list[PlaceMention] = []
     for s, place in resolved:
         qualifier = _qualifier(doc, s, by_start, first_pass)
-        if context and place.country not in context and not place.curated \
+        # a locality placed at its container passed its own checks; a namesake inside a person's
+        # or organisation's name ("Brita Hagi Hasan in Paris") did not
+        placed = s.trust == "within" or (_is_within(place) and s.trust != "weak")
+        if context and place.country not in context and not place.curated and not placed \
                 and not (len({c.country for c in s.cands}) == 1 and gaz.borders(place.country, context)
                          and _locative_reading(doc, s.start, s.end, s.cands, {})) \
                 and not (qualifier is not None and qualifier.country == place.country) \
+                and not _admin_bracket(doc, s.start, s.end) \
                 and place.population < (50_000 if s.trust == "ner" else 100_000):
             continue  # a small town abroad in an article about elsewhere is a false match
         out.extend(_mentions(doc, text, s, place, gaz, ctx_order))
@@ -760,6 +827,46 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     out.extend(_facilities_named_after_places(doc, text, out, context))
     out.sort(key=lambda m: (m.start, -m.end))
     return out
+
+
+def _namesakes_to_localities(doc, resolved: list, by_start: dict, chosen: dict) -> list:
+    """Re-place, in `resolved` and `chosen`, every town far from the place the text puts it
+    in: a locality the gazetteer lacks that shares a name with a town elsewhere."""
+    for n in range(len(resolved) - 1, -1, -1):  # right to left: a container is settled first
+        s, place = resolved[n]
+        q = _qualifier_span(doc, s, by_start)
+        container = chosen.get(q.start) if q is not None else None
+        if container is None and place.kind == "city" and place.population < 50_000:
+            # "Mori, Ash Shawati and Nawjid military camps (Hidaybu, Suqutra)": a list of localities
+            # of one country; a namesake abroad among them is one more of them
+            k = s.end
+            while k < len(doc) and k < s.end + 2 and doc[k].lower_ in (",", "and"):
+                k += 1
+            neighbour = chosen.get(k) if k > s.end else None
+            if neighbour is not None and neighbour.geonameid is None and not neighbour.curated and \
+                    neighbour.kind == "city" and neighbour.country != place.country:
+                where = neighbour.name.split(", ", 1)[-1]
+                resolved[n] = (s, Place(name=f"{doc.span_text(s.start, s.end)}, {where}", kind="city",
+                                        country=neighbour.country, lat=neighbour.lat, lon=neighbour.lon,
+                                        admin1=neighbour.admin1))
+                chosen[s.start] = resolved[n][1]
+                continue
+        if container is None or place.kind != "city" or container.kind not in ("city", "region") or \
+                place.curated or (place.population >= 50_000 and place.country == container.country):
+            continue  # a city is no village: "Sanaa (Old City, ...)" names a part of it
+        # another country than its container's is always wrong; in the same country a town
+        # "in" a town cannot lie 100 km from it (a state's centre may: "Gatineau, Quebec")
+        inside = doc[q.start - 1].lower_ == "in" or (q.start >= 2 and doc[q.start - 2].lower_ == "in")
+        far = _km((place.lat, place.lon), (container.lat, container.lon))
+        # a town found by another of its names ("Ar Rubat" for Marbat) that lies far from
+        # the district the text puts it in is a namesake: the locality is the text's
+        alternate_only = not _same_name(s.key, place.name) and far > 100 and \
+            (container.kind == "city" or container.level == 2)  # a province may be that wide
+        if place.country != container.country or alternate_only or (
+                inside and container.kind == "city" and far > 100):
+            resolved[n] = (s, _within(doc.span_text(s.start, s.end), container))
+            chosen[s.start] = resolved[n][1]
+    return resolved
 
 
 def _facilities_named_after_places(doc, text: str, found: list, context: Counter) -> list[PlaceMention]:
@@ -871,6 +978,12 @@ def _colocated(spans: list) -> frozenset:
     return frozenset(out)
 
 
+def _is_within(place: Place) -> bool:
+    """A locality placed at its container by `_within` (it passed its own checks)."""
+    return place.geonameid is None and place.population == 0 and not place.curated and \
+        place.kind in ("city", "site")
+
+
 def _within(name: str, container: Place) -> Place:
     """A locality the gazetteer lacks, placed at the place the text says contains it.
     Its name says so ("Kansafra, Idlib"); it has no GeoNames id."""
@@ -906,18 +1019,26 @@ def _unknown_localities(doc: Doc, chunks: list, spans: list, by_start: dict, cho
     for start, end in chunks:  # "Burkan and Dhi Masal": two villages, not one name
         k0 = start
         for k in range(start, end):
-            if doc[k].lower_ == "and":
+            # "Jandairis - Deir Balot road": a spaced dash joins the two ends of a route
+            if doc[k].lower_ == "and" or (doc[k].text == "-" and k > 0 and doc[k - 1].whitespace_ and
+                                          doc[k].whitespace_):
                 if k > k0:
                     parts.append((k0, k))
                 k0 = k + 1
         if end > k0:
             parts.append((k0, end))
+    unplaced = []  # framed as localities, with no container next to them
     for start, end in reversed(parts):  # right to left: "X in Y in Z" settles Y before X
         if any(k in covered for k in range(start, end)) or end - start > 4:
             continue
+        if start > 0 and doc[start - 1].lower_ in ("al", "el") and doc[start - 1].text.islower() and \
+                doc[start - 1].whitespace_ and (start - 1) not in covered:
+            start -= 1  # "in al Asadiyah": the article is part of the name
         if any(doc[k].ent_type_ in ("DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "LAW", "LANGUAGE", "PERCENT",
                                     "QUANTITY") for k in range(start, end)):
             continue
+        if all(doc[k].is_upper for k in range(start, end)) and len(doc.span_text(start, end)) <= 6:
+            continue  # an acronym: "NGO", "OPS" (a place's name would be in the gazetteer)
         # the small model often reads an unknown Arabic name as a person or an organisation
         # ("shelled Kansafra in Idleb countryside"): then only a strong frame makes it a place
         named = any(doc[k].ent_type_ in ("PERSON", "ORG", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART")
@@ -928,23 +1049,68 @@ def _unknown_localities(doc: Doc, chunks: list, spans: list, by_start: dict, cho
             continue
         if doc[start].is_sent_start and not _locative_before(doc, start):
             continue  # a sentence's first word is capitalised whatever it is
-        q = _qualifier_at(doc, end, by_start) or _bracketed_container(doc, end, by_start) or \
-            _bearing_container(doc, end, by_start)
+        if "-" in doc.span_text(start, end) and any(w in gaz.demonyms for w in key.split()):
+            continue  # "the Yemeni-Saudi border"
+        if (end - start > 1 and key.split()[-1] in ORGANISATION_WORDS) or \
+                (start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_) or \
+                (start > 0 and doc[start - 1].text in QUOTES):
+            continue  # "National Resistance Forces in ...", "anti-Houthi", '"What city ...'
+        bearing = _bearing_container(doc, end, by_start)
+        bracket = _bracketed_container(doc, end, by_start)
+        q = _qualifier_at(doc, end, by_start) or bracket or (bearing[0] if bearing else None)
         container = chosen.get(q.start) if q is not None else None
-        listed = False
-        if container is None and end + 1 < len(doc) and doc[end].lower_ in ("and", ","):
-            k = end + 1 + (doc[end + 1].lower_ == "and")
-            container = containers.get(k)  # "Burkan and Dhi Masal areas (Mukayras, Al Bayda)"
+        if container is not None and container.kind == "country":
+            # "Al Jabaliyah areas in western Yemen (At Tuhayat, Al Hudaydah)": the bracket is nearer
+            inner = _bracketed_container(doc, q.end, by_start)
+            if inner is not None and chosen.get(inner.start) is not None:
+                q, container, bracket = inner, chosen[inner.start], inner
+        after = _past_nouns(doc, end)
+        # "Mori, Ash Shawati and Nawjid military camps (...)": the next of a list of localities
+        listed = q is not None and q.start in containers and after < len(doc) and \
+            doc[after].lower_ in (",", "and")
+        if container is None and after + 1 < len(doc) and doc[after].lower_ in ("and", ",", "to", "-"):
+            # "Burkan and Dhi Masal areas (Mukayras, Al Bayda)", "Al-Khaldiyah village and the M4
+            # Highway in ...", "from Turnabah town to Nayrab town in Idleb countryside"
+            k = after + 1
+            while k < len(doc) and k < after + 3 and doc[k].lower_ in ("and", "the"):
+                k += 1
+            if k + 1 < len(doc) and doc[k].lower_ in SURROUNDINGS and doc[k + 1].lower_ == "of":
+                k += 2  # "from Turnabah town to the outskirts of Ariha town"
+            route = doc[after].lower_ == "to"  # a route's two ends lie together: "from Turnabah town to Ariha"
+            if route and not any(doc[m].lower_ == "from" for m in range(max(0, start - 3), start)):
+                k = -1  # "taken by Air Evac to University Hospital": no route
+            container = containers.get(k)
+            if container is None and route and chosen.get(k) is not None and \
+                    chosen[k].kind == "city" and (not context or chosen[k].country in context):
+                container = chosen[k]
             listed = container is not None
             q = by_start.get(k) if listed else q
-        if container is None or container.kind not in ("city", "region") or \
-                (context and container.country not in context and container.kind != "region"):
+        if container is None:
+            # only a strong frame, as the container is guessed: a toponym's generic word, a
+            # locality noun after it, or an Arabic article after "in", "near" ("in Ad Daqiq")
+            if (_generic_opening(doc, start, end, gaz) or (after > end and doc[after - 1].lower_ in
+                    LOCALITY_NOUNS | LOCALITY_PLURALS - ROUTE_WORDS) or
+                    (not named and key.split()[0] in ARTICLES and end - start > 1 and
+                     _locative_before(doc, start, STRONG_LOCATIVES))) and \
+                    not doc[start].is_sent_start and not any(w in gaz.not_places for w in key.split()[1:]) \
+                    and not any(doc[k].is_upper for k in range(start, end)) \
+                    and (key.split()[0] in gaz.toponym_generics or key.split()[0] not in gaz.not_places):
+                unplaced.append((start, end, key))
             continue
-        locality_noun = (end < len(doc) and doc[end].lower_ in LOCALITY_NOUNS) or listed
+        if container.kind not in ("city", "region") or \
+                (context and container.country not in context and container.kind != "region"
+                 and q.start not in containers  # a locality placed in turn: "Ankawi ... in Al Ghab Plain in Hama"
+                 and q is not bracket):  # "At Tadawin (Marib)": the bracket says where it is
+            continue
+        locality_noun = (end < len(doc) and doc[end].lower_ in LOCALITY_NOUNS | FACILITY_WORDS) or listed or \
+            (after > end and doc[after - 1].lower_ in LOCALITY_NOUNS | LOCALITY_PLURALS | SURROUNDINGS) or \
+            _generic_opening(doc, start, end, gaz)
         region_after = q.end < len(doc) and doc[q.end].lower_ in ("countryside", "province", "governorate",
                                                                   "district", "subdistrict", "region")
-        if doc[end].text == "(" if end < len(doc) else False:
+        if after < len(doc) and doc[after].text == "(":
             region_after = True  # "Qaniyah (Mahliyah, Marib)": district and governorate in brackets
+        if named and _generic_opening(doc, start, end, gaz):
+            named = False  # "Kafr Amma", "Bani Siyah": a toponym's generic first word, not a person's name
         if named:
             # an organisation is written with "the" or in capitals; a village "in" a place is not
             org_like = (start > 0 and doc[start - 1].lower_ == "the") or any(doc[k].is_upper for k in range(start, end))
@@ -957,34 +1123,140 @@ def _unknown_localities(doc: Doc, chunks: list, spans: list, by_start: dict, cho
                 (end < len(doc) and doc[end].lower_ == "in")
         if not framed:
             continue
-        place = _within(doc.span_text(start, end), container)
+        place = gaz.variant_near(doc.span_text(start, end), container) or \
+            _within(doc.span_text(start, end), container)
+        admin1 = gaz.admin1_of(container) if container.kind == "region" and container.level != 2 else None
+        if bearing and bearing[0] is q and bearing[1] and admin1 and _is_within(place):
+            # "Akashat western Anbar province": the western part of the province, not its middle
+            point = gaz.directional(f"{container.country}.{admin1}", bearing[1])
+            if point:
+                place = Place(name=place.name, kind=place.kind, country=place.country, lat=point[0],
+                              lon=point[1], admin1=place.admin1)
         span = _Span(start, end, "within", [place], key)
         by_start[start] = span
         chosen[start] = place
         containers[start] = container
         out.append((span, place))
+    listable = {start: (start, end, fold(doc.span_text(start, end))) for start, end in parts
+                if not any(k in covered for k in range(start, end)) and end - start <= 4 and
+                not any(w in gaz.not_places for w in fold(doc.span_text(start, end)).split())}
+    out.extend(_nearby_container(doc, unplaced, by_start, chosen, containers, context, listable, gaz))
+    out.sort(key=lambda pair: -pair[0].start)
     return out[::-1]
 
 
-def _bearing_container(doc: Doc, end: int, by_start: dict) -> Optional[_Span]:
-    """The place a bearing is taken from: "Tal Samin village north of Raqqa city"."""
+def _nearby_container(doc: Doc, unplaced: list, by_start: dict, chosen: dict, containers: dict,
+                      context: Counter, listable: dict, gaz: Gazetteer) -> list:
+    """Localities the text frames as such ("via Kafr Lusin border crossing", "near Al Maqani
+    area", "in Bab Ghaliq, Habil al Kalb and ...") with no container next to them: a conflict
+    report names the places of one event together, so each stands at the nearest local place
+    of its sentence (the last one before it, else the first after it), or at the last one of
+    the sentence before."""
+    if not unplaced:
+        return []
+    if doc.doc.has_annotation("SENT_START"):
+        sentences = [(sent.start, sent.end) for sent in doc.doc.sents]
+    else:  # a pipeline without parser or sentencizer: the text is one sentence
+        sentences = [(0, len(doc))]
+
+    def sentence_of(k: int) -> int:
+        for n, (a, b) in enumerate(sentences):
+            if a <= k < b:
+                return n
+        return -1
+
+    def usable(start: int) -> bool:
+        place = chosen.get(start)
+        return place is not None and place.kind in ("city", "region") and place.level != 1 and \
+            (not context or place.country in context or start in containers)
+
+    local = sorted(k for k in chosen if usable(k))
+    out = []
+    for start, end, key in sorted(unplaced):
+        n = sentence_of(start)
+        if n < 0:
+            continue
+        a, b = sentences[n]
+        before = [k for k in local if a <= k < start]
+        after = [k for k in local if end <= k < b]
+        earlier = [k for k in local if n > 0 and sentences[n - 1][0] <= k < a]
+        pick = before[-1] if before else after[0] if after else earlier[-1] if earlier else None
+        if pick is None:
+            continue
+        container = chosen[pick]
+        while True:  # "in Bab Ghaliq, Habil al Ubaydi and Habil al Kalb": the list goes together
+            name = doc.span_text(start, end)
+            place = gaz.variant_near(name, container) or _within(name, container)
+            span = _Span(start, end, "within", [place], key)
+            by_start[start] = span
+            chosen[start] = place
+            out.append((span, place))
+            k = end
+            while k < len(doc) and k < end + 2 and doc[k].lower_ in (",", "and"):
+                k += 1
+            if k == end or k not in listable or k in chosen:
+                break
+            start, end, key = listable[k]
+    return out
+
+
+ROUTE_WORDS = {"road", "roads", "highway", "route", "junction", "roundabout", "intersection", "bridge", "crossroads"}
+CURRENCY_WORDS = {"dollar", "dollars"}
+# last words of organisations' names, never of a locality ("National Resistance Forces in Al Fazzah")
+ORGANISATION_WORDS = {"forces", "force", "army", "police", "council", "committee", "government", "coalition",
+                      "union", "ministry", "agency", "security", "guard", "guards", "brigade", "brigades",
+                      "battalion", "resistance", "movement", "party", "militia", "group", "company", "bank",
+                      "intelligence", "telecom", "network"}
+QUOTES = {'"', "“", "'", "‘", "«"}
+SURROUNDINGS = {"surroundings", "vicinity", "outskirts", "countryside", "environs", "suburbs"}
+# plural and qualifying nouns between a name and what locates it ("Mori and Nawjid military camps (...)")
+LOCALITY_PLURALS = {"areas", "villages", "towns", "camps", "checkpoints", "bases", "positions", "sites", "farms",
+                    "outposts", "military", "border", "fronts", "frontlines", "neighbourhoods",
+                    "neighborhoods"} | ROUTE_WORDS
+
+
+def _past_nouns(doc: Doc, end: int) -> int:
+    """The token after the category nouns that follow a name ("Al Birayn checkpoint",
+    "At Tadawin military camp", "Ankawi and its surroundings")."""
     k = end
-    while k < len(doc) and k < end + 2 and doc[k].lower_ in TYPE_SUFFIXES | LOCALITY_NOUNS:
+    skip = TYPE_SUFFIXES | LOCALITY_NOUNS | FACILITY_WORDS | LOCALITY_PLURALS
+    while k < len(doc) and k < end + 3 and doc[k].lower_ in skip:
         k += 1
+    if k + 2 < len(doc) and doc[k].lower_ == "and" and doc[k + 1].lower_ == "its" and \
+            doc[k + 2].lower_ in SURROUNDINGS:
+        k += 3
+    return k
+
+
+def _generic_opening(doc: Doc, start: int, end: int, gaz: "Gazetteer") -> bool:
+    """The name opens with the generic word of an Arabic toponym followed by a capitalised
+    name ("Kafr Amma", "Bani Siyah", "Tal Samin"): a place, whatever the model's label."""
+    return end - start >= 2 and fold(doc[start].text) in gaz.toponym_generics and doc[start + 1].text[:1].isupper()
+
+
+def _bearing_container(doc: Doc, end: int, by_start: dict) -> Optional[tuple]:
+    """The place a bearing is taken from and the direction, when the text says it lies in a
+    part of that place: "Tal Samin village north of Raqqa city" -> (Raqqa, None),
+    "Akashat western Anbar province" -> (Anbar, "w")."""
+    k = _past_nouns(doc, end)
     if k + 2 < len(doc) and doc[k].is_lower and _direction_key(doc[k].text) and doc[k + 1].lower_ == "of":
-        return by_start.get(k + 2) or (by_start.get(k + 3) if doc[k + 2].lower_ == "the" else None)
+        found = by_start.get(k + 2) or (by_start.get(k + 3) if doc[k + 2].lower_ == "the" else None)
+        return (found, None) if found else None
     if k + 1 < len(doc) and doc[k].is_lower and doc[k].lower_.endswith("ern") and _direction_key(doc[k].text):
-        return by_start.get(k + 1)  # "Akashat western Anbar province", "Ayn Laylah eastern Qara Tepe"
+        found = by_start.get(k + 1)  # "Akashat western Anbar province", "Ayn Laylah eastern Qara Tepe"
+        return (found, _direction_key(doc[k].text)) if found else None
     if k + 4 < len(doc) and doc[k].lower_ == "in" and doc[k + 1].lower_ == "the" and \
             _direction_key(doc[k + 2].text) and doc[k + 3].lower_ == "of":
-        return by_start.get(k + 4)  # "Al Hawban area in the east of Taizz city"
+        found = by_start.get(k + 4)  # "Al Hawban area in the east of Taizz city"
+        return (found, _direction_key(doc[k + 2].text)) if found else None
     return None
 
 
 def _bracketed_container(doc: Doc, end: int, by_start: dict) -> Optional[_Span]:
-    """The last known place of a bracket right after a name: "Dhirwah region (Mukayras, Al Bayda)"."""
-    k = end
-    while k < len(doc) and k < end + 2 and doc[k].lower_ in TYPE_SUFFIXES | LOCALITY_NOUNS:
+    """The first known place of a bracket right after a name, the most specific one of
+    conflict reports' "(district, governorate)": "Dhirwah region (Mukayras, Al Bayda)"."""
+    k = _past_nouns(doc, end)
+    while k < len(doc) and k < end + 4 and doc[k].lower_ in ("city", "town", "village"):
         k += 1
     if k >= len(doc) or doc[k].text != "(":
         return None
@@ -992,7 +1264,7 @@ def _bracketed_container(doc: Doc, end: int, by_start: dict) -> Optional[_Span]:
     for m in range(k + 1, min(len(doc), k + 10)):
         if doc[m].text == ")":
             return found
-        if m in by_start:
+        if m in by_start and found is None:
             found = by_start[m]
     return None
 
@@ -1006,6 +1278,8 @@ def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
         return surface in _short_names() or surface + "." in _short_names()
     if _dateline(doc, i):
         return True  # "BEIRUT —": the place the report was filed from
+    if _admin_bracket(doc, i, j) and any(_same_name(key, c.name) or c.level for c in cands):
+        return True  # "Bani Siyah area (Raizh, Sadah)": district and governorate in brackets
     if any(c.level or (c.kind == "site" and not c.curated) for c in cands) and " " in key:
         return True  # a county's, district's or airport's full name ("Laurel County") is specific
     if j - i == 1 and doc[i].is_sent_start and doc[i].pos_ != "PROPN":
@@ -1030,6 +1304,30 @@ def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
     if context and any(c.country in context for c in cands):
         return True
     return best_pop >= 20_000
+
+
+def _admin_bracket(doc: Doc, i: int, j: int) -> bool:
+    """The name stands in a bracket of place names right after a place or a locality noun:
+    "Bani Siyah area (Raizh, Sadah)", "Nawjid military camps (Hidaybu, Suqutra)", conflict
+    reports' way of giving a district and a governorate."""
+    k = i - 1
+    while k >= 0 and k > i - 8 and doc[k].text != "(":
+        if doc[k].text in (")", ".", ";") or (doc[k].is_lower and doc[k].lower_ not in CONNECTORS):
+            return False
+        k -= 1
+    if k < 1 or doc[k].text != "(":
+        return False
+    m = j
+    while m < len(doc) and m < j + 8 and doc[m].text != ")":
+        if doc[m].text in ("(", ".", ";") or (doc[m].is_lower and doc[m].lower_ not in CONNECTORS):
+            return False
+        m += 1
+    if m >= len(doc) or doc[m].text != ")":
+        return False
+    before = doc[k - 1]
+    if all(doc[n].is_upper for n in range(i, j)):
+        return False  # an acronym: "Nonalcoholic Steatohepatitis (NASH)"
+    return before.text[:1].isupper() or before.lower_ in LOCALITY_NOUNS | FACILITY_WORDS | LOCALITY_PLURALS
 
 
 def _dateline(doc: Doc, i: int) -> bool:
@@ -1081,17 +1379,21 @@ PLACE_NOUNS = {"town", "towns", "village", "villages", "city", "cities", "outski
                "square"}
 
 
-def _locative_before(doc: Doc, i: int) -> bool:
+# prepositions that put what follows at a place, not between parties ("clashes between X and Y")
+STRONG_LOCATIVES = {"in", "near", "at", "outside", "around", "inside", "via", "into", "toward", "towards"}
+
+
+def _locative_before(doc: Doc, i: int, prepositions: frozenset = frozenset()) -> bool:
     """"in X", "near X", "the village of X", "the towns of Y and X"."""
     k = i - 1
-    while k >= 0 and (doc[k].lower_ in ("the", "and", ",", "rural") or (doc[k].text[:1].isupper() and k > i - 6)):
-        if doc[k].lower_ in ("the", "and", ",", "rural"):
-            k -= 1
-            continue
-        break
+    listed = False
+    while k >= 0 and (doc[k].lower_ in ("the", "and", ",", "rural") or
+                      (listed and doc[k].text[:1].isupper() and k > i - 6)):
+        listed = listed or doc[k].lower_ == "and"
+        k -= 1  # past the other names of a list: "between Abtaa and Al-Ju'aylah"
     if k < 0:
         return False
-    if doc[k].lower_ in LOCATIVE_PREPOSITIONS:
+    if doc[k].lower_ in (prepositions or LOCATIVE_PREPOSITIONS):
         return True
     if doc[k].lower_ != "of" or k < 1:
         return False
@@ -1108,9 +1410,7 @@ def _qualifier_span(doc, s: _Span, by_start: dict) -> Optional[_Span]:
 
 
 def _qualifier_at(doc, end: int, by_start: dict) -> Optional[_Span]:
-    k = end
-    while k < len(doc) and k < end + 2 and (doc[k].lower_ in TYPE_SUFFIXES or doc[k].lower_ in LOCALITY_NOUNS):
-        k += 1
+    k = _past_nouns(doc, end)
     if k < len(doc) and doc[k].text in (",", "in", "of", "("):
         k += 1
         # "in the Marjayoun District", "in rural Ein Issa", "in western Idlib countryside",
@@ -1168,6 +1468,14 @@ def _mentions(doc: Doc, text: str, s: _Span, place: Place, gaz: Gazetteer, ctx: 
         elif words in FEATURE_SUFFIXES and place.kind in ("site", "water", "region", "city"):
             end2 = doc[last].idx + len(doc[last].text)
             out.append(mention(start_char, end2, place.name, place.kind, (lat, lon), place.geonameid))
+    if suffix is None and s.end < len(doc) and doc[s.end].lower_ in FRONT_WORDS and doc[s.end].is_lower:
+        # "Al Mijazah frontline": the front line is named after the place it runs through
+        end2 = doc[s.end].idx + len(doc[s.end].text)
+        out.append(mention(start_char, end2, f"{place.name} {doc[s.end].lower_}", place.kind, (lat, lon)))
+    inner = _inner_name(doc, s, place, gaz)
+    if inner is not None:
+        a, b, town = inner
+        out.append(mention(a, b, town.name, town.kind, (town.lat, town.lon), town.geonameid))
     direction = _direction_before(doc, s.start, city=place.kind == "city")
     if direction is not None and place.kind in ("country", "region", "city"):
         d_key, d_start, with_of = direction
@@ -1181,6 +1489,36 @@ def _mentions(doc: Doc, text: str, s: _Span, place: Place, gaz: Gazetteer, ctx: 
             out.append(mention(d_start, outer_end or end_char, f"{DIRECTION_NAMES[d_key]} {place.name}", "region", pt))
     out.append(mention(start_char, end_char, place.name, place.kind, (lat, lon), place.geonameid))
     return out
+
+
+FRONT_WORDS = {"front", "frontline", "frontlines", "axis"}
+
+
+def _inner_name(doc: Doc, s: _Span, place: Place, gaz: Gazetteer) -> Optional[tuple[int, int, Place]]:
+    """The town inside a longer name of a unit: "Al Mukalla City" (a district) names the town
+    Al Mukalla, "Baalbek Hermel" (a governorate of two towns) names Baalbek first. Returns
+    (start offset, end offset, town) when the shorter name is a town of the same country
+    within 100 km."""
+    if place.kind != "region" or s.end - s.start < 2 or place.country is None:
+        return None
+    if doc[s.end - 1].text == "City":
+        a, b = s.start, s.end - 1
+    elif "-" in place.name and (s.end - s.start == 2 or (s.end - s.start == 3 and doc[s.start + 1].text == "-")) \
+            and doc[s.end - 1].text[:1].isupper():
+        a, b = s.start, s.start + 1  # "Baalbek Hermel", "Baalbek-Hermel": a unit named after two towns
+    else:
+        return None
+    name = doc.span_text(a, b)
+    key = fold(name)
+    if key in gaz.not_places or len(key) < 4:
+        return None
+    towns = [c for c in gaz.candidates(name) if c.kind == "city" and c.country == place.country and
+             _same_name(key, c.name) and _km((c.lat, c.lon), (place.lat, place.lon)) < 100]
+    if not towns:
+        return None
+    town = max(towns, key=lambda c: c.population)
+    last = doc[b - 1]
+    return doc[a].idx, last.idx + len(last.text), town
 
 
 def _suffix_after(doc: Doc, j: int) -> Optional[tuple[str, int]]:
