@@ -11,6 +11,7 @@ are merged by `dragoman.merge.merge_events`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +23,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from dragoman.merge import actor_key, merge_events, normalised_name
+from dragoman.merge import PLACE_PRECISION, STATUS_FAMILY, actor_key, dates_compatible, merge_events, normalised_name
 from dragoman.model import PLOVER_TYPES, ActorMention, ActorRef, Event, PlaceMention, PlaceRef
 
 DATA_DIR = Path(__file__).parent / "data" / "plover"
@@ -87,6 +88,14 @@ class Lexicon:
     context_names: frozenset = frozenset()
     context_cues: dict = field(default_factory=dict)      # lemma -> contexts it signals
     repelling_verbs: frozenset = frozenset()              # "thwarted an attack": the subject was its target
+    request_nouns: frozenset = frozenset()                # "a call for X to ...": asked for, not done
+    labour_strike_cues: frozenset = frozenset()           # "a four-day strike": a work stoppage
+    preparing_heads: frozenset = frozenset()              # "prepared to attack": a mobilisation
+    assertive_requests: frozenset = frozenset()           # "insisted (that) X was ...": an assertion
+    talk_nouns: frozenset = frozenset()                   # "after talks with X": X is the other side
+    errand_verbs: frozenset = frozenset()                 # "returned to Geneva for talks": their talks
+    non_event_compounds: dict = field(default_factory=dict)   # "press release": no release
+    measure_nouns: frozenset = frozenset()                # "10 days of war games": the events measured
     stance_participles: frozenset = frozenset()           # "is opposed to": passive in form, the subject acts
 
 
@@ -140,7 +149,8 @@ def lexicon() -> Lexicon:
     for verb, options in cues["object_senses"].items():
         rows = []
         for i, opt in enumerate(options):
-            sense = _sense([opt["type"], opt.get("mode")], f"cues.yaml object_senses.{verb}[{i}]")
+            sense = _sense([opt["type"], opt.get("mode"), list(opt.get("contexts") or [])],
+                           f"cues.yaml object_senses.{verb}[{i}]")
             actor_object = bool(opt.get("actor_object"))
             if not actor_object:
                 sense = Sense(sense.type, sense.mode, sense.contexts, via_object=True)
@@ -210,6 +220,14 @@ def lexicon() -> Lexicon:
                       for w in _words(words, f"generic_victims.{role}")},
         noun_qualifiers={k: _words(v, f"noun_qualifiers.{k}") for k, v in (triggers.get("noun_qualifiers") or {}).items()},
         repelling_verbs=_words(cues["repelling_verbs"], "repelling_verbs"),
+        request_nouns=_words(cues["request_nouns"], "request_nouns"),
+        labour_strike_cues=_words(cues["labour_strike_cues"], "labour_strike_cues"),
+        preparing_heads=_words(cues["preparing_heads"], "preparing_heads"),
+        assertive_requests=_words(cues["assertive_requests"], "assertive_requests"),
+        talk_nouns=_words(cues["talk_nouns"], "talk_nouns"),
+        errand_verbs=_words(cues["errand_verbs"], "errand_verbs"),
+        non_event_compounds={k: _words(v, f"non_event_compounds.{k}") for k, v in cues["non_event_compounds"].items()},
+        measure_nouns=_words(cues["measure_nouns"], "measure_nouns"),
         stance_participles=_words(cues["stance_participles"], "stance_participles"),
     )
 
@@ -238,6 +256,10 @@ class DocIndex:
         self.twins: dict[tuple[int, int], list[ActorMention]] = {}
         for m in doc._.actors or []:
             self.twins.setdefault((m.start, m.end), []).append(m)
+            twins = self.twins[(m.start, m.end)]
+            if len(twins) > 1:
+                # in the order the text names them ("U.S. and Russian negotiators": the Americans first)
+                twins.sort(key=_named_at)
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
@@ -278,6 +300,18 @@ class DocIndex:
             self._main_country = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) \
                 else None
         return self._main_country
+
+
+def _named_at(m: ActorMention) -> int:
+    """Where in its mention an actor's state is named (by name, alias or demonym); late if nowhere."""
+    from dragoman.actors.kb import _packaged_kb
+    st = _packaged_kb().states.get(m.country or "")
+    if st is None:
+        return 10**6
+    words = [st.name] + list(st.aliases) + list(st.demonyms)
+    found = [i for w in words for i in [m.mention.find(w)] if i >= 0 and (
+        i + len(w) == len(m.mention) or not m.mention[i + len(w)].isalpha())]
+    return min(found) if found else 10**6
 
 
 def _country_name(code: str) -> str:
@@ -356,7 +390,9 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
             return Sense("ACCUSE", None, ())   # "described the strike as an aggression"
         rows = lex.object_senses.get(lemma)
         if rows:
-            obj = _object_of(t)
+            # "allowed candidate X to participate": the complement's subject is the one allowed
+            obj = _object_of(t) or next((g for c in t.children if c.dep_ in ("ccomp", "xcomp")
+                                         for g in c.children if g.dep_ == "nsubj"), None)
             if obj is not None:
                 words = {_lemma(obj)} | {_lemma(c) for c in obj.children if c.dep_ in ("compound", "amod")} \
                     | {_lemma(g) for g in _pobjs(obj, {"of"})}   # "5 million dollars of aid"
@@ -369,6 +405,12 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
         if lemma in lex.verbs:
             if lemma in lex.intransitive_verbs and any(c.dep_ in ("ccomp", "dobj") for c in t.children):
                 return None   # "demonstrated that ...", "demonstrated its resolve": showing, not protesting
+            if lex.verbs[lemma].type == "REQUEST" and lemma in lex.assertive_requests and any(
+                    c.dep_ == "ccomp" and (c.tag_ in ("VBD", "VBZ") or any(
+                        a.dep_ in ("aux", "auxpass") and a.tag_ in ("VBD", "VBZ") for a in c.children))
+                    and not any(a.dep_ == "aux" and a.lower_ in lex.deontic_modals for a in c.children)
+                    for c in t.children):
+                return None   # "insisted the unrest reflected old tensions": an assertion, not a demand
             return lex.verbs[lemma]
         return None
     if t.pos_ in ("NOUN", "PROPN") or t.tag_.startswith("NN"):
@@ -382,8 +424,12 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
         sense = lex.nouns.get(lemma)
         if sense is None:
             return None
+        if any(c.dep_ == "compound" and _lemma(c) in lex.non_event_compounds.get(lemma, ()) for c in t.children):
+            return None   # "a press release", "a news conference": a document or a gathering of the press
         if lemma == "strike" and t.dep_ == "pobj" and t.head.lower_ == "on":
             return Sense("PROTEST", "strike", ())   # "went on strike"
+        if lemma == "strike" and any(_lemma(x) in lex.labour_strike_cues for c in t.lefts for x in c.subtree):
+            return Sense("PROTEST", "strike", ())   # "a four-day strike", "a general strike by teachers"
         qualifiers = lex.noun_qualifiers.get(lemma)
         if qualifiers is not None and not any(_lemma(c) in qualifiers for c in t.children
                                               if c.dep_ in ("amod", "compound", "nmod")):
@@ -453,17 +499,42 @@ def _bare(m: ActorMention) -> bool:
 
 def _bare_word_mention(m: ActorMention, t: Token) -> bool:
     """An event noun the actors stage took for a group by itself ('airstrikes'): still an event."""
-    return _bare(m) and m.mention.strip().lower() == t.lower_
+    words = m.mention.strip().lower().split()
+    return _bare(m) and bool(words) and words[-1] == t.lower_   # ("air strikes" taken for a group)
+
+
+CLAIM_NOUNS = {"allegation", "accusation", "claim", "charge", "suspicion", "complaint"}
+HOLDING_VERBS = {"hold", "control", "occupy", "defend", "man"}
+SUPPORTER_NOUNS = {"supporter", "follower", "loyalist", "partisan", "sympathizer", "sympathiser", "backer"}
+OUT_OF_POWER = {"former", "ousted", "deposed", "exiled", "jailed", "imprisoned", "opposition", "late"}
+
+
+def _in_appositive_of_actor(x: Token, stop: Token, idx: DocIndex) -> bool:
+    """x lies in an appositive of an actor mention, below `stop`."""
+    a = x
+    while a.i != stop.i and a.head.i != a.i:
+        if a.dep_ == "appos" and idx.actor_at[a.head.i] is not None and idx.actor_at[a.head.i] is not idx.actor_at[x.i]:
+            return True
+        a = a.head
+    return False
 
 
 def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
     m = idx.actor_at[h.i]
+    if m is not None and not (m.country or m.sector or m.actor_id) and idx.place_at[h.i] is not None:
+        m = None   # "shelled Ash Shurfah", "the village of Qarfel": a name no actor is known by, which
+        # the gazetteer places, is the place
     if m is not None and _bare(m):
         # "Turkish Military forces" with "forces" resolved from context: the named modifier wins
         for preps in (frozenset(), frozenset({"from", "of"})):   # "forces from six X brigades"
-            named = [idx.actor_at[x.i] for x in _modifier_tokens(h, preps) if idx.actor_at[x.i] is not None
+            mods = list(_modifier_tokens(h, preps))
+            named = [idx.actor_at[x.i] for x in mods if idx.actor_at[x.i] is not None
                      and idx.actor_at[x.i] is not m and not _bare(idx.actor_at[x.i])]
             if named:
+                named = list({id(n): n for n in named}.values())
+                if len(named) > 1 and any(c.dep_ == "cc" for x in mods for c in x.children):
+                    # "Houthi and pro-Hadi forces": coordinated names, one force each
+                    return [Endpoint(n.ref(), n.kind) for n in named]
                 return [Endpoint(named[0].ref(), named[0].kind)]
     if m is not None and m.method == "role-default" and m.country and not any(c.dep_ == "poss" for c in h.children):
         moved = _venue_group(h, m.mention, m.sector, m.kind, idx, m.country)
@@ -504,11 +575,21 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
             moved = _venue_group(c, c.text, "GOV", "state", idx, None)
             if moved is not None:
                 return [moved]
+    if _lemma(h) in SUPPORTER_NOUNS:
+        # "supporters of former President X": X's followers, not X (out of power: the opposition)
+        leaders = [idx.actor_at[g.i] for g in _pobjs(h, {"of"}) if idx.actor_at[g.i] is not None]
+        if leaders and leaders[0].kind == "person" and leaders[0].country:
+            lead = leaders[0]
+            ousted = any(x.lower_ in OUT_OF_POWER for g in _pobjs(h, {"of"}) for x in g.subtree)
+            return [Endpoint(ActorRef(name=f"Supporters of {lead.name}", country=lead.country,
+                                      sector="OPP" if ousted or lead.sector == "OPP" else "CVL"), kind="group")]
     for preps in (frozenset(), OWNER_PREPS):
         tokens = sorted(_modifier_tokens(h, preps), key=lambda x: x.i)
         found = []
         for x in tokens:
             m = idx.actor_at[x.i]
+            if m is not None and _in_appositive_of_actor(x, h, idx):
+                continue   # "calls by Kofi Annan, UN secretary-general": the office names the same man
             if m is not None and all(m is not f for f in found):
                 found.append(m)
         # the phrase's own modifiers ("Russian and Syrian warplanes") name its actors; a possessor
@@ -545,7 +626,8 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
             moved = _venue_group(h, phrase if _group_noun(phrase) else h.lower_, noun[0], "group", idx, None)
             if moved is not None:
                 return [moved]
-    if not idx.has_actors and h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+    if (not idx.has_actors and h.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")) or (
+            h.ent_type_ == "ORG" and h.pos_ == "PROPN" and idx.place_at[h.i] is None):
         # minimal fallback while no actor is resolved in the document: the named entity, stateless
         ent = next((e for e in h.doc.ents if e.start <= h.i < e.end), None)
         if ent is not None:
@@ -639,6 +721,11 @@ def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token],
             if obj:
                 return obj, [], False
         return _subject_tokens(head, depth + 1)
+    if v.dep_ == "conj" and v.head.pos_ in ("VERB", "AUX") and not any(c.dep_ == "auxpass" for c in v.children) \
+            and v.tag_ != "VBN":   # ("were killed or wounded": the participle shares the passive)
+        a, p, passive = _subject_tokens(v.head, depth + 1)
+        if passive and p:
+            return p, [], False   # "X has been indicted by Y and will resign": X resigns
     if v.dep_ in ("conj", "advcl") and v.head.pos_ in ("VERB", "AUX"):
         a, p, passive = _subject_tokens(v.head, depth + 1)
         return (a, [], False) if not passive else (a, [], False) if a else ([], [], False)
@@ -657,6 +744,13 @@ def _fronted_appositive(v: Token) -> Optional[Token]:
             for a in pobj.children:
                 if a.dep_ == "appos" and a.i < v.i and a.pos_ in ("PROPN", "NOUN"):
                     return a
+            # "With the signing of a memorandum ..., the government and the rebels have agreed": the
+            # subject hung on the fronted phrase as a conjunct after its closing comma
+            for a in pobj.subtree:
+                if a.dep_ == "conj" and a.i < v.i and a.pos_ in ("PROPN", "NOUN") and a.left_edge.i > c.i \
+                        and v.doc[a.left_edge.i - 1].text == "," and not any(
+                            x.text == "," for x in v.doc[a.i + 1:v.i]):
+                    return a
     return None
 
 
@@ -664,7 +758,8 @@ def _prep_objects(t: Token, lex: Lexicon, allowed=None) -> list[Token]:
     out = []
     for c in t.children:
         if c.dep_ in ("prep", "prt") and _lemma(c) in (allowed or lex.target_preps):
-            out.extend(g for g in c.children if g.dep_ == "pobj")
+            out.extend(_pobjs(t, {_lemma(c)}) if c.dep_ == "prep" and not any(True for _ in c.children)
+                       else [g for g in c.children if g.dep_ == "pobj"])   # (an object the parser misplaced)
             if _lemma(c) == "between":
                 out.extend(g for g in c.children if g.dep_ == "pobj")
     return out
@@ -672,13 +767,25 @@ def _prep_objects(t: Token, lex: Lexicon, allowed=None) -> list[Token]:
 
 def _verb_targets(v: Token, lex: Lexicon) -> list[Token]:
     objs = [c for c in v.children if c.dep_ in ("dobj", "dative", "attr", "oprd")]
+    # "kidnapped up to 16 advisers", parsed as a particle and a preposition: the quantity's noun
+    objs += [g for c in v.children if c.dep_ == "prt" and c.lower_ == "up" for g in _pobjs(c, {"to"})]
     objs += _prep_objects(v, lex)
     return objs
 
 
 def _pobjs(t: Token, preps) -> list[Token]:
-    return [g for c in t.children if c.dep_ in ("prep", "prt") and _lemma(c) in preps
-            for g in c.children if g.dep_ == "pobj"]
+    out = []
+    for c in t.children:
+        if c.dep_ not in ("prep", "prt") or _lemma(c) not in preps:
+            continue
+        found = [g for g in c.children if g.dep_ == "pobj"]
+        if not found and c.dep_ == "prep" and not any(True for _ in c.children) and c.i + 1 < len(c.doc):
+            # "granted asylum to five officers holed up in ...": the parser made the preposition's object
+            # the subject of the clause that follows it
+            found = [x for x in c.doc[c.i + 1:c.sent.end] if x.dep_ == "nsubj" and x.left_edge.i == c.i + 1
+                     and x.head.head.i == t.i][:1]
+        out.extend(found)
+    return out
 
 
 def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tuple[list[list[Token]], list[Token]]:
@@ -686,8 +793,9 @@ def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tupl
     of_source = sense.type in lex.of_is_source
     own_preps = lex.target_preps - {"of", "from"}
     groups: list[list[Token]] = []
-    groups.append([c for c in n.children if c.dep_ in ("poss", "nmod", "compound", "amod", "npadvmod")]
-                  + _pobjs(n, {"by"}))
+    own = idx.actor_at[n.i]   # "air strikes" taken for a group by the actors stage: no actor of its own
+    groups.append([c for c in n.children if c.dep_ in ("poss", "nmod", "compound", "amod", "npadvmod")
+                   and (own is None or idx.actor_at[c.i] is not own)] + _pobjs(n, {"by"}))
     if of_source:
         groups.append(_pobjs(n, {"of"}))
     targets = _pobjs(n, own_preps) + ([] if of_source else _pobjs(n, {"of"}))
@@ -695,6 +803,8 @@ def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tupl
     role = n
     if n.dep_ == "compound" and idx.actor_at[n.head.i] is None and n.head.pos_ in ("NOUN", "PROPN"):
         role = n.head
+    if role.dep_ == "pobj" and role.head.lower_ == "of" and _lemma(role.head.head) in lex.measure_nouns:
+        role = role.head.head   # "launched 10 days of war games", "carried out a series of raids"
     head = role.head
     if role.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX") and (
             _lemma(head) in lex.light_verbs or _lemma(head) in lex.threat_heads):
@@ -702,6 +812,15 @@ def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tupl
         targets += _pobjs(head, own_preps)
     elif role.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX") \
             and (_lemma(head.head) in lex.light_verbs or _lemma(head.head) in lex.threat_heads):
+        agents, patients, _ = _subject_tokens(head.head)
+        # "Serb forces were engaged in ethnic cleansing": the stative passive's subject acts
+        groups.append(agents or (patients if _lemma(head.head) in ("engage", "involve") else []))
+        if patients and _lemma(head.head) not in ("engage", "involve"):
+            targets += patients   # "X has been put under investigation": X is investigated
+        targets += _pobjs(head.head, {"against"})
+    elif role.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "for" and head.head.pos_ == "VERB" \
+            and _lemma(head.head) in lex.errand_verbs:
+        # "negotiators return to Geneva for talks", "crowds gathered for a rally": who went for it
         groups.append(_subject_tokens(head.head)[0])
     elif role.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"):
         targets += _pobjs(head, {"against", "on", "with"})
@@ -715,6 +834,11 @@ def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tupl
     if not targets and role.dep_ == "dobj" and _lemma(head) in lex.light_verbs:
         # "reiterated its demand that X ease ...", parsed with the clause on the verb
         targets = [g for c in head.children if c.dep_ == "ccomp" for g in c.children if g.dep_ == "nsubj"]
+    if not targets and sense.type == "ASSAULT" and role.dep_ == "dobj" and _lemma(head) in lex.light_verbs:
+        # "has been staging air strikes ..., targeting X": what the strikes aim at
+        targets = [g for c in head.subtree if c.dep_ in ("advcl", "acl") and c.pos_ == "VERB"
+                   and c.i > n.i and lex.verbs.get(_lemma(c)) is not None
+                   and lex.verbs[_lemma(c)].type == "ASSAULT" for g in c.children if g.dep_ == "dobj"][:2]
     if not targets:
         # "intention to elevate relations with X": the complement clause's counterpart
         for c in n.children:
@@ -759,6 +883,10 @@ def _own_cues(v: Token, lex: Lexicon) -> Optional[str]:
     return None
 
 
+# Subordinators of a clause that states its own fact, whatever the main clause plans or denies.
+FACTUAL_SUBORDINATORS = {"as", "while", "when", "after", "because", "since", "although", "though", "whereas"}
+
+
 def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocIndex) -> str:
     st = lex.status
     node = t
@@ -791,6 +919,8 @@ def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocInd
         return found
     hops = 0
     while node.dep_ in ("xcomp", "ccomp", "pcomp", "acl", "conj", "pobj", "prep", "dobj", "advcl") and hops < 5:
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in FACTUAL_SUBORDINATORS for c in node.children):
+            break   # "prepared to impose martial law as street battles raged": the battles are a fact
         head = node.head
         hops += 1
         lemma = _lemma(head)
@@ -812,6 +942,12 @@ def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocInd
                 speakers = endpoints(speaker[0], idx, lex) if speaker else []
                 if not (source and any(actor_key(s.ref) == actor_key(source) for s in speakers)):
                     return _own_cues(head, lex) if _own_cues(head, lex) == "denied" else "reported"
+        if node.dep_ == "advcl" and lemma in st["planned_heads"] and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+            return _own_cues(head, lex) or "planned"   # "have sworn to fight", parsed as a purpose clause
+        if node.dep_ == "advcl" and _own_cues(head, lex) == "planned" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+            return "planned"   # "will visit X to mediate": the purpose of a planned act is planned
         if node.dep_ in ("xcomp", "advcl") and any(c.dep_ == "dobj" and _lemma(c) in st["planned_nouns"]
                                                    for c in head.children):
             return "planned"   # "unveiled a roadmap to enhance ...", "announced a plan to ..."
@@ -852,6 +988,9 @@ def event_date(t: Token, idx: DocIndex):
     path = {t} | set(t.ancestors)
     own = set(t.subtree) - {x for c in t.children if c.dep_ in ("advcl", "ccomp", "parataxis", "conj")
                             for x in c.subtree}
+    # a relative clause tells of another happening ("despite a ceasefire brokered in December")
+    own -= {x for d in t.subtree if d is not t and d.dep_ in ("relcl", "acl") and d.pos_ in ("VERB", "AUX")
+            for x in d.subtree}
     pool = attached or [c for c in cands if _governing_word(t.doc[c[0]]) in path | own]
     if not pool:
         return None
@@ -898,37 +1037,177 @@ def _place_phrase_head(x: Token) -> Token:
     return h
 
 
-def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
-    sent = t.sent
+def _named_place(x: Token) -> bool:
+    """A name its phrase gives as a place ('the town of X', 'the village of X'): a venue, whatever
+    else the name alone could be read as (a person, a group)."""
+    h = x
+    while h.dep_ in ("compound", "flat") and h.head.i != h.i:
+        h = h.head
+    return h.dep_ == "pobj" and h.head.lower_ == "of" and h.head.head.pos_ == "NOUN" \
+        and _lemma(h.head.head) in lexicon().place_part_nouns
+
+
+# Subordinators of a clause that happens at the same time and place as its main clause ("struck the
+# convoy as trucks unloaded aid in X": the strike was in X).
+SIMULTANEOUS_MARKS = {"as", "while", "when"}
+
+
+def _venue_anchors(t: Token) -> set:
     anchors = {t, _anchor(t), _clause_verb(t)}
-    best = None
+    for v in list(anchors):
+        for c in v.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in SIMULTANEOUS_MARKS for m in c.children):
+                anchors.add(c)
+    return anchors
+
+
+def _actor_not_venue(x: Token, idx: DocIndex, venue_kinds=(None, "state", "place")) -> bool:
+    """The name at x is read as an actor, not as the place where something happens (a place is a
+    venue when its actor reading is of venue_kinds, when its phrase calls it a place, 'the town of X',
+    or when that reading is only a guess that an unknown name is a person, while the gazetteer
+    knows it as a place)."""
+    a = idx.actor_at[x.i]
+    if a is None or a.kind in venue_kinds or _named_place(x):
+        return False
+    return not (a.method == "ner" and a.kind == "person" and a.country is None and a.actor_id is None)
+
+
+def _origin_phrase(h: Token, anchors=frozenset()) -> bool:
+    """'fighters from X', 'a delegation from X': where a party comes from, not where it acts (but
+    'the withdrawal of its cadres from X', inside the phrase of an event noun, is where it happens)."""
+    if not (h.dep_ == "pobj" and h.head.lower_ == "from" and h.head.head.pos_ in ("NOUN", "PROPN", "PRON")):
+        return False
+    owner = h.head.head
+    return not any(owner is a or (a.pos_ == "NOUN" and owner in a.subtree) for a in anchors)
+
+
+def _venue(sent, anchors: set, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
+    """The place of the sentence attached to one of the anchors (through a locative preposition, or
+    as the object of a movement/violence trigger): the first, unless a later one locates it more
+    precisely in the same country ('in Syria, in the town of X')."""
+    found = []
     for x in sent:
         p = idx.place_at[x.i]
-        if p is None or (idx.actor_at[x.i] is not None and idx.actor_at[x.i].kind not in (None, "state", "place")):
+        if p is None or (found and p is found[-1]) or _actor_not_venue(x, idx):
             continue
-        # attached through a locative preposition, or as the object of a movement/violence trigger
         h = _place_phrase_head(x)
-        if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and _attached(h.head, anchors, 5):
-            best = p
-            break
-        if h.dep_ in ("dobj", "nsubjpass") and h.head in anchors:
-            best = p
-            break
+        if _origin_phrase(h, anchors):
+            continue
+        if (h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and _attached(h.head, anchors, 5)) \
+                or (h.dep_ in ("advmod", "npadvmod") and _lemma(h) in lex.place_part_nouns
+                    and _attached(h, anchors, 5)) \
+                or (h.dep_ in ("dobj", "nsubjpass") and h.head in anchors and not _modifier_place(x, idx)):
+            # "in X", "..., south of X"; "shelled X", "X was shelled" (not "an anti-X journalist was killed")
+            found.append(p)
+    if not found:
+        return None
+    first = found[0]
+    # (a sea names no country: "the Red Sea port city (X)" is located by X)
+    finer = [p for p in found[1:] if p.country and (p.country == first.country or first.kind == "water")
+             and PLACE_PRECISION.get(p.kind, 0) > PLACE_PRECISION.get(first.kind, 0)]
+    return max(finer, key=lambda p: PLACE_PRECISION.get(p.kind, 0)) if finer else first
+
+
+# Kinds of place a definite "the province", "the town" refers back to (the article's last such place).
+PLACE_ANAPHORS = {"province": ("region",), "governorate": ("region",), "region": ("region",),
+                  "district": ("region", "city"), "town": ("city",), "city": ("city",), "village": ("city",)}
+ANAPHOR_SENTENCES = 3
+
+
+def _anaphoric_place(sent, anchors: set, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
+    """'hit several areas in the rural province', 'entered the town': the place of that kind the
+    article last named, within a few sentences before."""
+    for x in sent:
+        kinds = PLACE_ANAPHORS.get(x.lower_)
+        if kinds is None or idx.place_at[x.i] is not None or x.pos_ != "NOUN":
+            continue
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in x.children) \
+                or any(c.dep_ in ("prep", "compound", "poss") for c in x.children):
+            continue   # "the town of X", "the Idlib province": named here, not referred to
+        if not ((x.dep_ == "pobj" and _lemma(x.head) in lex.place_preps and _attached(x.head, anchors, 5))
+                or (x.dep_ in ("dobj", "nsubjpass") and x.head in anchors)):
+            continue
+        doc = x.doc
+        first = doc[max(sent.start - 1, 0)].sent
+        for _ in range(ANAPHOR_SENTENCES - 1):
+            if first.start == 0:
+                break
+            first = doc[first.start - 1].sent
+        for i in range(sent.start - 1, first.start - 1, -1):
+            p = idx.place_at[i]
+            if p is not None and p.kind in kinds and idx.actor_at[i] is None:
+                return p
+        return None
+    return None
+
+
+def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
+    sent = t.sent
+    anchors = _venue_anchors(t)
+    best = _venue(sent, anchors, idx, lex)
+    v = _anchor(t)
+    if best is None and v.head.pos_ == "VERB" and (v.dep_ == "conj" or (
+            v.dep_ == "advcl" and v.tag_ == "VBG" and not any(c.dep_ == "mark" for c in v.children))):
+        # "raided the town of X and hurled tear gas at ...", "repelled an attack in X, killing five":
+        # the second act is where the first was
+        best = _venue(sent, _venue_anchors(v.head), idx, lex)
+    if best is None:
+        best = _anaphoric_place(sent, anchors, idx, lex)
+    if best is None and sense.type == "PROTEST":
+        best = _crowd_home(v, idx)
     if best is None and sense.type in VIOLENT_PLACE_TYPES:
-        # the sentence's nearest locative phrase ("..., in X district")
+        # the sentence's nearest locative phrase ("..., in X district", "..., in the village of X")
         cands = []
         for x in sent:
             p = idx.place_at[x.i]
-            if p is None or idx.actor_at[x.i] is not None or _modifier_place(x, idx):
+            if p is None or _actor_not_venue(x, idx, ("place",)) or _modifier_place(x, idx):
                 continue
-            h = x
-            while h.dep_ in ("compound", "amod", "nmod", "appos", "conj") and h.head.i != h.i:
-                h = h.head
-            if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps:
+            h = _place_phrase_head(x)
+            if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and not _origin_phrase(h, {t}):
                 cands.append((abs(x.i - t.i), x.i, p))
         if cands:
             return min(cands, key=lambda c: c[:2])[2]
+    if best is None and t.dep_ != "xcomp" and (
+            (sense.type in VIOLENT_PLACE_TYPES and t.pos_ == "VERB") or (t.pos_ == "NOUN" and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children))):
+        # "Police intervened in the demonstration", "Rioters blocked streets": told after the
+        # sentence that places the happening
+        best = _earlier_venue(sent, idx, lex)
     return best
+
+
+def _crowd_home(v: Token, idx: DocIndex) -> Optional[PlaceMention]:
+    """'residents of X held a demonstration', 'the staff of X hospital protested': a crowd protests
+    where it lives or works."""
+    for subj in (c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")):
+        for x in subj.subtree:
+            p = idx.place_at[x.i]
+            if p is None or _actor_not_venue(x, idx, (None, "place")):
+                continue
+            h = _place_phrase_head(x)
+            if h.dep_ == "pobj" and h.head.lower_ in ("of", "in", "from") and h.head.head in subj.subtree:
+                return p
+    return None
+
+
+# How many sentences back an unplaced act may look for the venue of the sentence that sets its scene.
+EARLIER_VENUE_SENTENCES = 2
+
+
+def _earlier_venue(sent, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
+    """The venue of the main clause of the nearest earlier sentence that names a place, if that
+    sentence names it as its venue (and the sentence itself names none)."""
+    doc = sent.doc
+    if any(idx.place_at[i] is not None for i in range(sent.start, sent.end)):
+        return None
+    for _ in range(EARLIER_VENUE_SENTENCES):
+        if sent.start == 0:
+            return None
+        sent = doc[sent.start - 1].sent
+        if not any(idx.place_at[i] is not None for i in range(sent.start, sent.end)):
+            continue
+        return _venue(sent, _venue_anchors(sent.root), idx, lex)
+    return None
 
 
 # ---------------------------------------------------------------- coding
@@ -936,29 +1215,71 @@ def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional
 def _governed(t: Token, senses: dict, lex: Lexicon) -> bool:
     """True when a trigger is the complement of another trigger ('agreed to cooperate',
     'condemned the attack'): the governing trigger codes the happening."""
+    if t.pos_ in ("VERB", "AUX") and _trailing_report(t) is not None:
+        return False   # "X did Y, a rights group charged": the report is no part of what it reports
     if t.dep_ == "ccomp" and _lemma(t.head) in lex.light_verbs and any(
             senses.get(c.i) is not None and senses[c.i].type in REQUEST_LIKE
             for c in t.head.children if c.dep_ == "dobj"):
         return True   # "reiterated its demand that X ease ...": the content of the demand
-    x, hops = t, 0
+    x, hops, via_prep = t, 0, False
     while hops < 4 and x.head.i != x.i:
+        if x.dep_ == "conj" and x.pos_ in ("VERB", "AUX") and x.head.pos_ in ("VERB", "AUX") \
+                and senses.get(x.head.i) is None and not any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children):
+            # "refused to allow planes to land and evacuate ...": a conjunct with no subject of its
+            # own depends on what its first conjunct depends on
+            x = x.head
+            hops += 1
+            continue
+        if x.dep_ == "conj" and x.pos_ in ("NOUN", "PROPN") and x.head.pos_ in ("NOUN", "PROPN"):
+            # "calling for an amnesty and the release of X": a noun joined to another is governed (or
+            # not) as that noun is, not by it ("the arrest and deportation of X" are two acts)
+            x = x.head
+            hops += 1
+            continue
         purpose = x.dep_ in ("advcl", "conj")   # "demonstrated ..., calling for X": part of the protest
+        infinitive = x.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in x.children)
+        if x.dep_ == "relcl" and _lemma(x.head) in lex.request_nouns:
+            return True   # "rejected a call for its forces to be deployed": what was called for
+        to_relative = x.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in x.children)
         if x.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "acl", "attr",
-                          "oprd", "compound", "amod", "npadvmod") and not purpose:
-            return False
+                          "oprd", "compound", "amod", "npadvmod") and not purpose and not to_relative:
+            return False   # ("a rally to protest X": the rally's purpose, like an acl)
+        via_prep = via_prep or x.dep_ == "prep"
         x = x.head
         hops += 1
+        if x.pos_ == "NOUN" and _lemma(x) in lex.request_nouns:
+            return True   # "an offer of aid", "a call for talks": asked or offered, not done
         s = senses.get(x.i)
+        if s is not None and s.type in ("REQUEST", "REJECT") and (infinitive or via_prep):
+            return True   # "called for sanctions against X", "demanded a meeting to discuss X": the content
         if s is not None and (s.type == "PROTEST" or not purpose) and (
-                _lemma(x) not in lex.light_verbs or s.via_object):
+                _lemma(x) not in lex.light_verbs or s.via_object or s != lex.verbs.get(_lemma(x))):
             return True   # ("ended mediation efforts": the ending, named by its object, is the event)
         if purpose and s is None:
-            # a protest expressed by a noun under a light verb ("staged rallies ..., demanding")
+            # a protest expressed by a noun under a light verb ("staged rallies ..., demanding"), or
+            # gathered for ("converged for a rally ... to protest X")
             if not any(senses.get(c.i) is not None and senses[c.i].type == "PROTEST"
-                       for c in x.children if c.dep_ in ("dobj", "attr")):
+                       for c in list(x.children) + _pobjs(x, {"for", "in", "at"})
+                       if c.dep_ in ("dobj", "attr", "pobj")) and not (
+                    x.dep_ == "acl" and senses.get(x.head.i) is not None and senses[x.head.i].type == "PROTEST"):
+                # ("the demonstration staged by students to protest X": the demonstration's purpose)
                 return False
             return True
     return False
+
+
+def _under_obligation(t: Token, obligations: set) -> bool:
+    """The trigger is (part of) what an obligation asks for: 'X must withdraw', 'the US must be ready to
+    mediate', 'X must agree to reforms before they demobilize' are demands, not happenings."""
+    x = _anchor(t)
+    for _ in range(4):
+        if x.i in obligations:
+            return True
+        if x.dep_ not in ("xcomp", "ccomp", "advcl", "acomp", "attr", "conj") or x.head.i == x.i or (
+                x.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children)):
+            return False
+        x = x.head
+    return x.i in obligations
 
 
 def _deontic(v: Token, lex: Lexicon) -> bool:
@@ -1028,6 +1349,11 @@ def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list
     # "a mass demonstration", "a peaceful protest": an adjective names no one
     agent_toks = [a for a in agent_toks if a.pos_ in ("NOUN", "PROPN", "PRON") or idx.actor_at[a.i] is not None]
     head = _crowd_head(agent_toks[0], lex) if agent_toks else None
+    if head is None and sense.type == "PROTEST" and agent_toks and (
+            agent_toks[0].pos_ == "NOUN" or agent_toks[0].tag_ == "NNPS") and idx.actor_at[agent_toks[0].i] is None and _lemma(agent_toks[0]) not in lex.unknown_nouns:
+        # "mayors of Arab towns staged a sit-in", "graduates protested": people no actor stands for,
+        # protesting, are of the public where they protest
+        head = agent_toks[0]
     if head is None and (agent_toks or sense.type != "PROTEST"):
         return None
     named = [s for s in sources if s.ref.country and s.from_place is None and not _bare_head(agent_toks, idx)]
@@ -1072,13 +1398,20 @@ def _generic_victims(t: Token, target_toks: list[Token], lex: Lexicon, place: Op
             country = country or _sentence_country(t, idx)
             if country is None:
                 return []
-            name = {"CVL": "Civilians", "MIL": "Military Forces", "COP": "Police Forces", "REB": "Rebels"}[role]
+            name = {"CVL": "Civilians", "MIL": "Military Forces", "COP": "Police Forces", "REB": "Rebels",
+                    "MED": "Journalists"}[role]
             return [Endpoint(ActorRef(name=f"{name} ({_country_name(country)})", country=country, sector=role),
                              kind="group")]
     return []
 
 
 UNKNOWN_ATTACKER = "Unidentified Armed Group"
+
+
+def _explosive(h: Token, lex: Lexicon) -> bool:
+    """The phrase headed by h names an explosive device ('a car bomb', 'an improvised explosive device')."""
+    return any(lex.assault_modes.get(_lemma(w)) == "explosives"
+               for w in [h] + [c for c in h.children if c.dep_ in ("amod", "compound")])
 
 
 def _unknown_attacker(t: Token, agent_toks: list[Token], mode: Optional[str], lex: Lexicon,
@@ -1119,12 +1452,16 @@ def code_events(doc: Doc) -> list[Event]:
             obligations.add(t.i)
             if t.dep_ == "ccomp" and _lemma(t.head) in lex.status["reporting_verbs"]:
                 raw.extend(_code_obligation(t, lex, idx))
+            elif t.dep_ in ("acl", "ccomp") and t.head.pos_ == "NOUN" and t.head.dep_ == "dobj" \
+                    and _lemma(t.head.head) in lex.light_verbs:
+                # "issued a stern reminder to X that it must ...", "sent a message that X should ..."
+                raw.extend(_code_obligation(t, lex, idx, speaking=t.head.head))
         elif t.pos_ in ("VERB", "AUX") and t.dep_ == "ccomp" and _lemma(t.head) in lex.status["reporting_verbs"] \
                 and _blame_clause(t, lex):
             raw.extend(_code_blame(t, lex, idx, senses))
     for i, sense in senses.items():
         t = doc[i]
-        if _governed(t, senses, lex) or _anchor(t).i in obligations:
+        if _governed(t, senses, lex) or _under_obligation(t, obligations):
             continue
         if sense.type in ("SUPPORT", "AID", "COOPERATE") and (
                 (t.dep_ == "acl" and t.tag_ in ("VBN", "VBG")) or t.dep_ == "amod"
@@ -1137,6 +1474,13 @@ def code_events(doc: Doc) -> list[Event]:
             continue   # "the Israeli-occupied West Bank", "rebel-held areas": a description
         if _reference_to_agreement(t, sense, senses, lex):
             continue
+        if sense.type == "MOBILIZE" and t.pos_ == "VERB" and any(
+                c.dep_ in ("advcl", "xcomp") and senses.get(c.i) is not None and senses[c.i].mode == "investigate"
+                for c in t.children):
+            continue   # "sent personnel to X to investigate ...": the sending is the investigation
+        if sense.mode == "visit" and t.pos_ == "VERB" and any(
+                c.dep_ == "nsubj" and senses.get(c.i) is not None for c in t.children):
+            continue   # "the deployment of X troops has arrived in Y": the deployment is the happening
         if sense.type == "COERCE" and any(c.dep_ == "dobj" and c.lower_ in REFLEXIVES for c in t.children):
             continue   # "blew themselves up": the suicide attack, coded by its ASSAULT
         evs = _code_trigger(t, sense, lex, idx, senses)
@@ -1161,7 +1505,72 @@ def code_events(doc: Doc) -> list[Event]:
         attack[:] = folded[:len(attack)]
         raw.extend(folded[len(attack):])
     raw = _carry_context(raw, doc)
-    return [_finish(_place_as_target(ev), doc, lex) for ev in merge_events(raw)]
+    return [_finish(_place_as_target(ev), doc, lex) for ev in fold_protest_demands(merge_events(raw))]
+
+
+# What a protesting crowd voices ("protesters demanded the release of ...", "condemned the ...",
+# "rejected the governor's proposal") is what its protest is for or against: reported with the
+# protest, it is the protest's content, not a happening of its own. So is the crowd's violence
+# ("rioters hurled stones at soldiers", "clashed with the police"): the protest turned riot.
+PROTEST_CONTENT_TYPES = {"REQUEST", "ACCUSE", "REJECT", "ASSAULT"}
+CROWD_SECTORS = {"CVL", "OPP"}
+
+
+def _crowd_of(ref: Optional[ActorRef]) -> Optional[str]:
+    """The country of an unnamed crowd of a state's public ('Protesters (Lebanon)', 'Lebanese
+    activists'), or None for anyone else (a state, a named party or person, an actor of no state)."""
+    if ref is None or not ref.country or ref.sector not in CROWD_SECTORS or ref.actor_id:
+        return None
+    return ref.country
+
+
+def _head_word(name: str) -> str:
+    """The head noun of an actor's name, lower-cased: 'Rioters (Lebanon)' -> 'rioters'."""
+    words = re.sub(r"\s*\(.*\)\s*$", "", name).split()
+    return words[-1].lower() if words else ""
+
+
+def fold_protest_demands(events: list[Event]) -> list[Event]:
+    """Drop the demands, condemnations and refusals of a crowd whose protest the article reports:
+    they are folded into that PROTEST (its evidence gains their sentences)."""
+    protests = [i for i, ev in enumerate(events) if ev.type == "PROTEST" and _crowd_of(ev.source)]
+    if not protests:
+        # "protesters in X rejected the governor's proposal", "rioters hurled stones at a bank": what
+        # protesters voice or do, with no protest reported otherwise, is their protest (a riot when violent)
+        crowds = lexicon().protesting_crowds
+        voiced = [ev.model_copy(update={"type": "PROTEST", "mode": "riot" if ev.type == "ASSAULT" else None})
+                  if ev.type in PROTEST_CONTENT_TYPES and _crowd_of(ev.source)
+                  and _head_word(ev.source.name).rstrip("s") in crowds else ev for ev in events]
+        if voiced == events:
+            return events
+        # one crowd's acts told in several sentences are one protest
+        events = merge_events(voiced)
+        protests = [i for i, ev in enumerate(events) if ev.type == "PROTEST" and _crowd_of(ev.source)]
+    out = list(events)
+    dropped = set()
+    for j, ev in enumerate(events):
+        country = _crowd_of(ev.source) if ev.type in PROTEST_CONTENT_TYPES else None
+        if country is None:
+            continue
+        home = next((i for i in protests if _crowd_of(events[i].source) == country
+                     and dates_compatible(events[i], ev)), None)
+        if home is None:
+            continue
+        keep = out[home]
+        spans = list(keep.spans)
+        evidence = list(keep.evidence)
+        for text, span in zip(ev.evidence, ev.spans):
+            if span not in spans:
+                spans.append(span)
+                evidence.append(text)
+        update = {"spans": spans, "evidence": evidence}
+        if keep.place is None and ev.place is not None:
+            update["place"] = ev.place   # the crowd's act names where the protest was
+        if keep.date_inferred and ev.date and not ev.date_inferred:
+            update["date"], update["date_inferred"] = ev.date, False
+        out[home] = keep.model_copy(update=update)
+        dropped.add(j)
+    return [ev for j, ev in enumerate(out) if j not in dropped]
 
 
 def plover_mode(etype: str, mode: Optional[str], lex: Optional[Lexicon] = None) -> Optional[str]:
@@ -1192,6 +1601,7 @@ def _finish(ev: Event, doc: Doc, lex: Lexicon) -> Event:
 
 
 CROWD_PROTEST = Sense("PROTEST", "demonstrate", ())
+CROWD_RIOT = Sense("PROTEST", "riot", ())
 
 
 def _crowd_protests(doc: Doc, senses: dict, lex: Lexicon) -> None:
@@ -1199,8 +1609,8 @@ def _crowd_protests(doc: Doc, senses: dict, lex: Lexicon) -> None:
     does is a PROTEST, coded on its verb unless the clause already names one ('protesters
     demonstrating against X blocked ...')."""
     for t in doc:
-        if t.pos_ != "VERB" or t.i in senses:
-            continue
+        if t.pos_ != "VERB" or (t.i in senses and senses[t.i].type != "COERCE"):
+            continue   # (a crowd torching or vandalising is rioting: "rioters set fire to the bank")
         subj = [c for c in t.children if c.dep_ == "nsubj"]
         if not subj or _crowd_head(subj[0], lex) is None or \
                 _lemma(_crowd_head(subj[0], lex)) not in lex.protesting_crowds:
@@ -1211,7 +1621,7 @@ def _crowd_protests(doc: Doc, senses: dict, lex: Lexicon) -> None:
         if any(senses.get(c.i) is not None and senses[c.i].type in ("PROTEST", "ASSAULT")
                for c in t.children if c.dep_ in ("dobj", "conj", "xcomp")):
             continue   # "protesters staged a sit-in", "rioters clashed and ...": coded there
-        senses[t.i] = CROWD_PROTEST
+        senses[t.i] = CROWD_RIOT if t.i in senses else CROWD_PROTEST
 
 
 REFLEXIVES = {"themselves", "himself", "herself", "itself"}
@@ -1265,7 +1675,8 @@ def _referred_happening(sent, ev: Event, dated: list[tuple[int, Event]]) -> Opti
 def _carry_context(events: list[Event], doc: Doc) -> list[Event]:
     """An event without a date of its own, between the same two actors as an explicitly dated event
     one or two sentences before, continues that happening ('After the meeting, X expressed support
-    for Y'): it takes that date, and its place when it names none."""
+    for Y'): it takes that date, and its place when it names none. A statement takes the date and
+    venue its speaker's saying is given in its own or an adjacent sentence."""
     starts = [s.start_char for s in doc.sents]
     def sent_no(ev: Event) -> int:
         return bisect.bisect_right(starts, ev.spans[0][0]) - 1 if ev.spans else -1
@@ -1277,30 +1688,126 @@ def _carry_context(events: list[Event], doc: Doc) -> list[Event]:
     for ev in ordered:
         n, key = sent_no(ev), _pair_key(ev)
         if not ev.date_inferred:
-            if key is not None and ev.date:
+            if ev.date and actor_key(ev.source) is not None:
                 dated.append((n, ev))
             continue
-        if key is None or n < 0:
+        if n < 0:
             continue
-        earlier = _referred_happening(sents[n], ev, dated)
-        if earlier is not None:
-            update = {"date": earlier.date, "date_inferred": False}
-            if ev.place is None and earlier.place is not None:
-                update["place"] = earlier.place
-            out[id(ev)] = ev.model_copy(update=update)
+        earlier = _referred_happening(sents[n], ev, dated) if key is not None else None
+        if earlier is None:
+            earlier = _continued_happening(n, ev, key, dated)
+        if earlier is None:
             continue
-        for m, prev in reversed(dated):
-            if n - m > CARRY_SENTENCES or m >= n:
-                if n - m > CARRY_SENTENCES:
-                    break
+        update = {"date": earlier.date, "date_inferred": False}
+        if ev.place is None and earlier.place is not None:
+            update["place"] = earlier.place
+        elif ev.place is not None and earlier.place is None and earlier.type == ev.type:
+            # "Warplanes struck a convoy on Monday night. The planes hit it in the town of X": the
+            # continuation names where the dated report happened
+            kept = out.get(id(earlier), earlier)
+            if kept.place is None:
+                out[id(earlier)] = kept.model_copy(update={"place": ev.place})
+        out[id(ev)] = ev.model_copy(update=update)
+    events = [out.get(id(ev), ev) for ev in events]
+    return _carry_saying(events, doc, sent_no)
+
+
+# Speech acts: their date and place are those of the saying.
+STATEMENT_TYPES = {"ACCUSE", "REQUEST", "REJECT", "THREATEN", "SUPPORT"}
+
+
+def _sayings(doc: Doc, idx: DocIndex, lex: Lexicon) -> dict[int, list[tuple]]:
+    """Per sentence number: (speaker keys, date, place) of each reporting verb with an actor as subject
+    ('Mogherini said in an interview in Brussels', 'Rhodes said on Tuesday night')."""
+    reporting = lex.status["reporting_verbs"]
+    out: dict[int, list[tuple]] = {}
+    for n, sent in enumerate(doc.sents):
+        for v in sent:
+            if v.pos_ != "VERB" or _lemma(v) not in reporting:
                 continue
-            if _pair_key(prev) == key:
-                update = {"date": prev.date, "date_inferred": False}
-                if ev.place is None and prev.place is not None:
-                    update["place"] = prev.place
-                out[id(ev)] = ev.model_copy(update=update)
-                break
+            keys = {k for c in v.children if c.dep_ == "nsubj" for ep in endpoints(c, idx, lex)
+                    for k in (actor_key(ep.ref), actor_key(_normalise(ep, "ACCUSE", "source")))}
+            if not keys:
+                continue
+            dm = event_date(v, idx)
+            out.setdefault(n, []).append((keys, dm.value if dm is not None else None, _venue(sent, {v}, idx, lex)))
+    return out
+
+
+QUOTE_MARKS = ('"', "\u201c", "\u201d")
+QUOTED_SENTENCES = 3
+
+
+def _quoted_until_said(sents: list, n: int, sayings: dict) -> list[int]:
+    """The next sentence with a saying, reached through sentences of a quotation only ('X said Y.
+    "... . ..." Z said on Tuesday.'), as a one-item list, or []."""
+    for m in range(n + 1, min(n + 1 + QUOTED_SENTENCES, len(sents))):
+        if m in sayings:
+            return [m]
+        if not any(q in sents[m].text for q in QUOTE_MARKS):
+            return []
+    return []
+
+
+def _carry_saying(events: list[Event], doc: Doc, sent_no) -> list[Event]:
+    """A statement with no date (or place) of its own takes the date (or venue) of its speaker's saying
+    in its sentence, else the one before, else the one after ('X said that Y holds responsibility.
+    "..." X said on Tuesday night.')."""
+    pending = [ev for ev in events if ev.type in STATEMENT_TYPES and ev.source is not None and ev.spans
+               and (ev.date_inferred or ev.place is None)]
+    if not pending:
+        return events
+    lex = lexicon()
+    sayings = _sayings(doc, DocIndex(doc), lex)
+    sents = list(doc.sents)
+    out = {}
+    for ev in pending:
+        n, key = sent_no(ev), actor_key(ev.source)
+        if not any(key in keys for keys, _, _ in sayings.get(n, ())):
+            continue   # not what a speaker of this sentence says
+        update = {}
+        for m in (n, n - 1, *_quoted_until_said(sents, n, sayings)):
+            for keys, value, place in sayings.get(m, ()):
+                if key not in keys:
+                    continue
+                if ev.date_inferred and value and "date" not in update:
+                    update["date"], update["date_inferred"] = value, False
+                if ev.place is None and place is not None and "place" not in update:
+                    update["place"] = place.ref()
+        if update:
+            out[id(ev)] = ev.model_copy(update=update)
     return [out.get(id(ev), ev) for ev in events]
+
+
+# How many sentences back an undated act may continue a dated act of the same type by the same source.
+CONTINUE_SENTENCES = 1
+
+
+def _continued_happening(n: int, ev: Event, key: Optional[frozenset],
+                         dated: list[tuple[int, Event]]) -> Optional[Event]:
+    """The dated event an undated one, in sentence n, continues: between the same two actors one or two
+    sentences before, else of the same type, source and kind of fact in the sentence just before
+    ('Jets bombed the convoy on Monday. The planes then struck the rescuers')."""
+    if key is not None:
+        for m, prev in reversed(dated):
+            if m >= n:
+                continue
+            if n - m > CARRY_SENTENCES:
+                break
+            if _pair_key(prev) == key:
+                return prev
+    source = actor_key(ev.source)
+    if source is None:
+        return None
+    for m, prev in reversed(dated):
+        if m >= n:
+            continue
+        if n - m > CONTINUE_SENTENCES:
+            break
+        if prev.type == ev.type and actor_key(prev.source) == source \
+                and STATUS_FAMILY.get(prev.status) == STATUS_FAMILY.get(ev.status):
+            return prev
+    return None
 
 
 NON_STATE_SECTORS = {"REB", "OPP", "CVL"}
@@ -1310,6 +1817,11 @@ def _place_as_target(ev: Event) -> Event:
     """An act of force on a place with no one named is an act on its state ('shelled X', 'imposed a
     curfew in X', 'lifted the curfew in X', 'deployed troops in X'); decided after merging, so that a record naming the
     target elsewhere in the article keeps it."""
+    if ev.target is None and ev.type == "PROTEST" and ev.source is not None and ev.source.country \
+            and ev.source.sector in ("CVL", "OPP") and (ev.place is None or not ev.place.country):
+        # a crowd protesting nowhere named protests to its own authorities
+        code = ev.source.country
+        return ev.model_copy(update={"target": ActorRef(name=_country_name(code), country=code, sector="GOV")})
     if ev.target is not None or ev.place is None or not ev.place.country or ev.source is None:
         return ev
     country = ev.place.country
@@ -1323,10 +1835,15 @@ def _place_as_target(ev: Event) -> Event:
         # an unclaimed bomb or shooting with no victim named: the people of the place
         return ev.model_copy(update={"target": ActorRef(name=f"Civilians ({_country_name(country)})",
                                                         country=country, sector="CVL")})
-    if not foreign and ev.type in ("ASSAULT", "COERCE") and ev.source.sector in NON_STATE_SECTORS:
-        # rebels bombing or sabotaging in their own country act against its state
+    if not foreign and ev.type == "RETREAT" and ev.source.sector == "REB":
+        # rebels disarming or withdrawing at home stand down before its state
         return ev.model_copy(update={"target": ActorRef(name=_country_name(country), country=country, sector="GOV")})
-    if not foreign and ev.type == "COERCE" and ev.source.sector in ("GOV", "COP", "MIL"):
+    if not foreign and ev.type in ("ASSAULT", "COERCE") and ev.source.sector in NON_STATE_SECTORS:
+        # rebels bombing or sabotaging in their own country act against its state (fighting: its forces)
+        ep = Endpoint(ActorRef(name=_country_name(country), country=country, sector="GOV"), "state")
+        return ev.model_copy(update={"target": _normalise(ep, ev.type, "target")})
+    if not foreign and ev.source.sector in ("GOV", "COP", "MIL") and (
+            ev.type == "COERCE" or (ev.type == "THREATEN" and "intent-coerce" in ev.contexts)):
         # a state's curfew, siege or crackdown at home falls on the people of the place
         return ev.model_copy(update={"target": ActorRef(name=f"Civilians ({_country_name(country)})",
                                                         country=country, sector="CVL")})
@@ -1423,17 +1940,25 @@ def _accused_acts(t: Token, accusations: list[Event], senses: dict, lex: Lexicon
     return out
 
 
-def _code_obligation(v: Token, lex: Lexicon, idx: DocIndex) -> list[Event]:
-    """'A said X must do Y' is A's demand on X (REQUEST)."""
-    speaker = [c for c in v.head.children if c.dep_ == "nsubj"]
+def _code_obligation(v: Token, lex: Lexicon, idx: DocIndex, speaking: Optional[Token] = None) -> list[Event]:
+    """'A said X must do Y' is A's demand on X (REQUEST); so is 'A issued a reminder to X that it
+    must ...' (speaking: the verb of the noun the obligation hangs on)."""
+    speaking = speaking if speaking is not None else v.head
+    speaker = [c for c in speaking.children if c.dep_ == "nsubj"]
     subject = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
     sources = endpoints(speaker[0], idx, lex) if speaker else []
     targets = endpoints(subject[0], idx, lex) if subject else []
+    if not targets and speaking is not v.head:
+        # an unresolved "it" bound by the reminder is its addressee ("a reminder to Iraq that it must")
+        targets = [ep for c in speaking.children if c.dep_ == "dative"
+                   for ep in (endpoints(c, idx, lex) or [e for g in c.children if g.dep_ == "pobj"
+                                                         for e in endpoints(g, idx, lex)])] \
+            + [ep for g in _pobjs(speaking, {"to"}) for ep in endpoints(g, idx, lex)]
     targets = [tg for tg in targets if actor_key(tg.ref) not in {actor_key(s.ref) for s in sources}]
     if not sources or not targets:
         return []   # an obligation with no actor bound by it ("any operation should ...") is no demand
     sense = Sense("REQUEST", None, ())
-    return _events_for(v.head, sense, "REQUEST", None, [(s, tg) for s in sources for tg in targets],
+    return _events_for(speaking, sense, "REQUEST", None, [(s, tg) for s in sources for tg in targets],
                        None, lex, idx)
 
 
@@ -1528,30 +2053,120 @@ def _protest_targets(t: Token, lex: Lexicon) -> list[Token]:
                 out += _verb_targets(c, lex) + [g for g in c.children if g.dep_ == "ccomp"]
             if c.dep_ == "prep" and _lemma(c) == "in":
                 for g in c.children:
-                    if g.dep_ == "pobj" and _lemma(g) == "protest":
-                        out += _pobjs(g, {"against", "of", "at", "over"})
+                    if g.dep_ == "pobj" and _lemma(g) in ("protest", "defiance", "opposition", "solidarity"):
+                        # ("in defiance of the authorities"; "in solidarity with X" names an ally, not a target)
+                        out += _pobjs(g, {"against", "of", "at", "over"} if _lemma(g) != "solidarity" else set())
+            if c.dep_ == "prep" and c.lower_ in ("following", "after", "during"):
+                # "rioted following a demonstration calling for X's removal": what that protest was against
+                for g in c.children:
+                    if g.dep_ in ("pobj", "dobj") and _lemma(g) in PROTEST_NOUNS:
+                        out += _pobjs(g, {"against", "over"}) + [x for a in g.children
+                                                                 if a.dep_ in ("acl", "relcl") and a.pos_ == "VERB"
+                                                                 for x in _verb_targets(a, lex)]
     return out
+
+
+PROTEST_NOUNS = {"protest", "demonstration", "rally", "march", "sit-in", "strike"}
+
+
+# Acts whose counterpart may be named only by a nationality adjective on what they concern.
+DEMONYM_TARGET_TYPES = {"REJECT", "THREATEN", "RETREAT", "SANCTION", "CONCEDE", "AGREE", "REQUEST", "SUPPORT",
+                        "COERCE"}
+
+
+def _demonym_targets(t: Token, is_verb: bool, own: set, idx: DocIndex) -> list[Endpoint]:
+    """The state named by the first nationality adjective in what the act concerns (a verb's object,
+    complement clause and counterpart phrases, a noun's own phrase), outside any actor or place mention."""
+    if is_verb:
+        target_preps = lexicon().target_preps
+        scope = [x for c in t.children if c.dep_ in ("dobj", "xcomp", "ccomp")
+                 or (c.dep_ == "prep" and _lemma(c) in target_preps) for x in c.subtree]
+    else:
+        scope = [x for x in t.subtree if x.i != t.i]
+    for x in sorted(scope, key=lambda x: x.i):
+        if x.dep_ not in ("amod", "compound") or not x.text[:1].isupper() or idx.actor_at[x.i] is not None \
+                or idx.place_at[x.i] is not None:
+            continue
+        code = _demonyms().get(x.text)
+        if code and code not in own:
+            lex, head = lexicon(), x.head
+            role = lex.victim_roles.get(_lemma(head))
+            if role is None and head.tag_ == "NNS" and (_lemma(head) in lex.crowd_nouns
+                                                        or _lemma(head).endswith(("ist", "ian", "ite"))):
+                role = "CVL"   # "cracked down on Serbian nationalists": people of that nation, not its state
+            if role is not None:
+                name = {"CVL": "Civilians", "MIL": "Military Forces", "COP": "Police Forces", "REB": "Rebels",
+                        "MED": "Journalists"}[role]
+                return [Endpoint(ActorRef(name=f"{name} ({_country_name(code)})", country=code, sector=role),
+                                 kind="group")]
+            return [Endpoint(ActorRef(name=_country_name(code), country=code, sector="GOV"), kind="state")]
+    return []
+
+
+def _trailing_report(v: Token) -> Optional[tuple[Token, Token]]:
+    """'Guards beat detainees, a rights group charged': the small parser hangs a sentence-final
+    reporting verb on the noun after the comma. Returns (that noun, the main clause's verb)."""
+    h, root = v.head, v.sent.root
+    if v.dep_ not in ("acl", "relcl") or h.pos_ not in ("NOUN", "PROPN") or h.left_edge.i == v.sent.start \
+            or v.doc[h.left_edge.i - 1].text != "," or root.i >= h.left_edge.i or root.pos_ not in ("VERB", "AUX") \
+            or any(c.dep_ in ("dobj", "ccomp", "xcomp", "auxpass") for c in v.children):
+        return None
+    return h, root
+
+
+def _command_of(agent_toks: list[Token], idx: DocIndex, lex: Lexicon) -> Optional[Endpoint]:
+    """'Turkish forces and JWS factions, operating under OPS, shelled ...': forces fighting under a
+    named operation or command act as it, one party; None when the subject names no such actor."""
+    for a in agent_toks:
+        for x in a.subtree:
+            if x.lower_ != "under" or x.dep_ != "prep" or x.i < a.i:
+                continue
+            for g in x.children:
+                if g.dep_ == "pobj" and idx.actor_at[g.i] is not None and idx.actor_at[g.i].kind != "person":
+                    found = endpoints(g, idx, lex)
+                    if found:
+                        return found[0]
+    return None
 
 
 def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: dict) -> list[Event]:
     is_verb = t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")
+    report = _trailing_report(t) if is_verb and sense.type in ("ACCUSE", "PROTEST") else None
+    if is_verb and sense.type == "PROTEST" and (report or any(c.dep_ == "ccomp" for c in t.children)):
+        # "X protested that Y ...", "Y failed to ..., X protested": a verbal protest is a disapproval
+        sense = Sense("ACCUSE", None, sense.contexts)
     if is_verb:
         agent_toks, patient_toks, passive = _subject_tokens(t)
+        if report is not None:
+            # the speaker accuses the subject of what it reports
+            agent_toks, passive = [report[0]], False
+            patient_toks = [c for c in report[1].children if c.dep_ in ("nsubj", "nsubjpass")][:1]
+            if not patient_toks:
+                return []
         if passive and not agent_toks and _lemma(t) in lex.stance_participles:
             # "Israel is opposed to French mediation": the subject holds the stance, "to" names its object
             agent_toks, patient_toks, passive = patient_toks, _pobjs(t, {"to"}), False
         groups = [agent_toks]
+        if len(agent_toks) == 1 and not passive and senses.get(agent_toks[0].i) is not None \
+                and idx.actor_at[agent_toks[0].i] is None:
+            # "US drone attacks have killed X": the actor of the act that is the subject
+            groups += _noun_arguments(agent_toks[0], senses[agent_toks[0].i], lex, idx)[0]
         if sense.via_object:
             obj = _object_of(t)
             target_toks = [c for c in t.children if c.dep_ == "dative"] + _pobjs(t, lex.target_preps - {"of"}) \
-                + (_pobjs(obj, lex.target_preps - {"from"}) if obj is not None else [])
+                + (_pobjs(obj, lex.target_preps - ({"of"} if _lemma(obj) in lex.request_nouns else {"from"}))
+                   if obj is not None else [])   # ("accepted demands from X": X asked)
         else:
             target_toks = patient_toks + ([] if passive else _verb_targets(t, lex))
+        # "abused immigrants, a rights group charged": the reporter after the comma is no victim
+        target_toks = [x for x in target_toks if not any(
+            c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and _trailing_report(c) is not None and (
+                _lemma(c) in lex.status["reporting_verbs"] or (senses.get(c.i) is not None and
+                                                                senses[c.i].type in ("ACCUSE", "PROTEST")))
+            for c in x.children)]
         if not target_toks:
             target_toks = _complement_targets(t, lex)
-        device = bool(agent_toks) and any(
-            lex.assault_modes.get(_lemma(w)) == "explosives"
-            for w in [agent_toks[0]] + [c for c in agent_toks[0].children if c.dep_ in ("amod", "compound")])
+        device = bool(agent_toks) and _explosive(agent_toks[0], lex)
         if device:
             # "a landmine planted by X exploded": X set it; with no one named the device is agentless
             agent_toks = [g for c in agent_toks[0].children if c.dep_ == "acl"
@@ -1568,6 +2183,11 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
             if patient_toks and _lemma(patient_toks[0]) in ("other", "others") and t.dep_ == "conj":
                 patient_toks = _subject_tokens(t.head)[1] or patient_toks   # "... and 4 others were wounded"
                 target_toks = patient_toks
+            if sense.type == "RETREAT" and sense.mode in ("disarm", "withdraw") and patient_toks:
+                # "a third of the guerrillas have been demobilized", "troops were withdrawn": the forces
+                # stood down are the side that retreats
+                groups.append(patient_toks)
+                target_toks = []
         clause = agent_toks[0].head if len(agent_toks) == 1 else t
         if len(agent_toks) == 1 and agent_toks[0].lower_ in ANAPHORS and clause.dep_ in ("ccomp", "conj", "advcl") \
                 and idx.actor_at[agent_toks[0].i] is None:
@@ -1595,6 +2215,9 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         sources = [ep for tok in group for ep in endpoints(tok, idx, lex)]
         if sources:
             break
+    command = _command_of(agent_toks, idx, lex) if is_verb and not passive else None
+    if command is not None:
+        sources = [command]
     if not sources and is_verb and not passive and not device and t.dep_ not in ("pcomp", "xcomp", "relcl") and not any(
             idx.actor_at[x.i] is not None or _lemma(x) in RELATIVE_PRONOUNS | ANAPHORS for x in agent_toks) \
             and all(x.head.i == t.i or t.dep_ == "acl" for x in agent_toks):   # an inherited subject was not lost
@@ -1605,8 +2228,11 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         target_toks = [x for x in target_toks if not (x.dep_ == "dobj" and (
             idx.actor_at[x.i] is None or _bare(idx.actor_at[x.i])))]
     targets = _resolve_targets(target_toks, idx, lex)
+    if targets and all(tg.from_place is None and any(_same_actor(tg.ref, s.ref) for s in sources) for tg in targets):
+        # "reneged on his commitment to X": the possessor is the source; X is the counterpart
+        targets = _resolve_targets(target_toks, idx, lex, sources)
     if not targets and is_verb and target_toks:
-        targets = _resolve_targets(_complement_targets(t, lex), idx, lex)
+        targets = _resolve_targets(_complement_targets(t, lex), idx, lex, sources)
     if sense.type == "ACCUSE" and _lemma(t) in lex.accusation_verbs and not sense.mode:
         targets = [ep for tok in target_toks[:1] for ep in endpoints_deep(tok, idx, lex)][:1] or targets
     if not targets and sense.type == "ACCUSE":
@@ -1624,8 +2250,19 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         crowd = _crowd_source(t, sense, agent_toks, sources, lex, place, idx)
         if crowd:
             sources = crowd
+    if not sources and sense.mode in ("arrest", "investigate", "deport") and place is not None and place.country \
+            and ((is_verb and passive and not agent_toks and t.dep_ in ("ROOT", "ccomp", "conj", "xcomp"))
+                 or (not is_verb and t.dep_ == "pobj" and t.head.lower_ == "under")):   # (not "X, who had been arrested")
+        # "was arrested in Lebanon", "has been put under investigation in Italy": by the authorities there
+        sources = [Endpoint(ActorRef(name=_country_name(place.country), country=place.country,
+                                     sector="COP" if sense.mode == "arrest" else "GOV"), kind="state")]
     if not sources and sense.type == "ASSAULT":
-        sources = _unknown_attacker(t, agent_toks, _assault_mode(t, sense, lex), lex, place, idx)
+        mode = _assault_mode(t, sense, lex)
+        if device or any(g and _explosive(g[0], lex) and idx.actor_at[g[0].i] is None for g in groups[1:]):
+            # "killed by an improvised explosive device", "killed in a car bomb explosion": a device
+            # named as the agent stands for whoever planted it, unnamed
+            agent_toks, mode = [], "explosives"
+        sources = _unknown_attacker(t, agent_toks, mode, lex, place, idx)
     if not targets and is_verb:
         # "suspended its memorandum on air safety with the United States", "broke off relations with X":
         # the other party to the agreement or tie acted on
@@ -1644,17 +2281,69 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
                                         if x.dep_ in ("amod", "conj") and x.text[:1].isupper()]
         targets = [Endpoint(ActorRef(name=_country_name(c), country=c, sector="GOV"), kind="state")
                    for c in dict.fromkeys(codes) if c and c not in own] or targets
+    if any(tg.from_place is None and not any(_same_actor(tg.ref, s.ref) for s in sources) for tg in targets):
+        # "beat detainees on the West Bank", "blamed X for the bombing in Y": a venue is no second target
+        # (but "withdraw its troops from Lebanon": the troops are the source's own)
+        targets = [tg for tg in targets if tg.from_place is None]
+    if sense.type == "ACCUSE" and is_verb and len(targets) > 1:
+        # "complained to the UN over Israeli raids": the body addressed is the audience, not the accused
+        audience = {id(ep) for tok in _pobjs(t, {"to"}) for ep in targets if ep.ref.name == (
+            idx.actor_at[tok.i].ref().name if idx.actor_at[tok.i] is not None else None)}
+        targets = [tg for tg in targets if id(tg) not in audience] or targets
+    if sense.type in DEMONYM_TARGET_TYPES and not [tg for tg in targets if tg.ref.country not in own]:
+        # "rejected proposed Israeli changes", "lifted the blockade on Palestinian lorries", "threatened to
+        # impose restrictions against German goods": the state whose people or things the act is about
+        targets = _demonym_targets(t, is_verb, own, idx) or targets
+    if sense.mode == "investigate" and targets and all(
+            not (tg.ref.country or tg.ref.sector or tg.ref.actor_id) for tg in targets):
+        # "dispatched inspectors to the Esfahan facility (UCF) in central Iran": an unknown site
+        # name is inspected as part of the state where it lies
+        code = _sentence_country(t, idx)
+        if code:
+            targets = [Endpoint(ActorRef(name=_country_name(code), country=code, sector="GOV"), kind="state")]
+    if not targets and is_verb and sense.mode == "investigate" and t.dep_ == "advcl":
+        # "sent personnel to Bosnia to investigate ...": what is investigated is where they were sent
+        targets = [ep for g in _pobjs(t.head, {"to"}) for ep in endpoints(g, idx, lex)]
+    if not targets and is_verb and sense.type in ("CONCEDE", "AGREE", "RETREAT", "REJECT"):
+        # "called off the strike after deliberations with the government": the other side of the talks
+        targets = [ep for g in _pobjs(t, {"after", "following"}) if _lemma(g) in lex.talk_nouns
+                   for w in _pobjs(g, {"with"}) for ep in endpoints(w, idx, lex)
+                   if not any(_same_actor(ep.ref, s.ref) for s in sources)]
     if not targets and is_verb:
         # "killed 3 IS militants" read as "killed 3" + "IS (verb) militants": the actor after a bare number
         obj = next((c for c in t.children if c.dep_ == "dobj"), None)
         if obj is not None and obj.pos_ == "NUM":
             targets = _actor_on_right(obj, idx)
+        if obj is not None and obj.pos_ == "NUM" and not targets and t.tag_ == "VBG" and t.dep_ in ("conj", "advcl"):
+            # "opened fire to disperse demonstrators, killing one and arresting 12": the 12 are of those
+            # the main act was aimed at
+            main = t
+            while main.dep_ in ("conj", "advcl") and main.tag_ == "VBG" and main.head.i != main.i:
+                main = main.head
+            aims = [g for v in [main] + [c for c in main.children if c.dep_ in ("xcomp", "advcl") and c is not t
+                                          and c.pos_ == "VERB"]
+                    for g in v.children if g.dep_ == "dobj" and idx.actor_at[g.i] is not None]
+            targets = [ep for g in aims[:1] for ep in endpoints(g, idx, lex)
+                       if not any(_same_actor(ep.ref, s.ref) for s in sources)]
+    if sense.type in ("ASSAULT", "COERCE") and all(tg.from_place is not None or not (tg.ref.country or tg.ref.sector)
+                                                   for tg in targets):
+        # "villages held by Islamic State were captured by X": the holder of the ground taken
+        holders = [ep for tok in target_toks for c in tok.children if c.dep_ == "acl" and _lemma(c) in HOLDING_VERBS
+                   for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
+                   for ep in endpoints(g, idx, lex) if not any(_same_actor(ep.ref, s.ref) for s in sources)]
+        targets = holders[:1] or targets
     if all(tg.from_place is not None or not (tg.ref.country or tg.ref.sector) for tg in targets) \
             and sense.type in ("ASSAULT", "COERCE"):
         # "killed a man at a checkpoint in X": the victim, not the state of the venue; "a civilian
         # from X village": the victim, not an unresolved name in its modifiers
         targets = _generic_victims(t, target_toks + (_complement_targets(t, lex) if is_verb else []), lex,
                                    place, idx) or targets
+    if not sources and not is_verb and sense.type == "ASSAULT" and t.dep_ == "dobj" \
+            and _lemma(t.head) in lex.repelling_verbs:
+        # "X thwarted an attack of pro-Houthi forces": the subject was attacked, so the 'of' names
+        # the attackers, not the victims
+        sources = [ep for tok in _pobjs(t, {"of"}) for ep in endpoints(tok, idx, lex)]
+        targets = [tg for tg in targets if not any(_same_actor(tg.ref, s.ref) for s in sources)]
     if not is_verb and sense.type == "ASSAULT" and t.dep_ == "dobj" and _lemma(t.head) in lex.repelling_verbs \
             and all(tg.from_place is not None or not tg.ref.country for tg in targets):
         # "X thwarted a Houthi attack on the Y front": the attack was on X, whatever its venue
@@ -1665,8 +2354,10 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         return []
     source_keys = {actor_key(s.ref) for s in sources}
     if sense.type in COMPLEMENT_TARGET_TYPES and \
-            not [tg for tg in targets if actor_key(tg.ref) not in source_keys]:
-        targets = _first_actor_in_complement(t, source_keys, idx) or targets
+            not [tg for tg in targets if not any(_same_actor(tg.ref, s.ref) for s in sources)]:
+        # (a judge ordering a former president, a parliament rejecting a minister: two branches of
+        # one state are two parties)
+        targets = _first_actor_in_complement(t, source_keys, idx, sources) or targets
     mutual = sense.type in lex.symmetric_types or _lemma(t) in lex.symmetric_triggers or \
         (not targets and sense.type == "SUPPORT")
     if len(sources) >= 2 and mutual:
@@ -1675,7 +2366,25 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
     else:
         targets = [tg for tg in targets if not any(_same_actor(tg.ref, s.ref) for s in sources)] or [None]
         pairs = [(s, tg) for s in sources for tg in targets]
+    if is_verb and sense.type == "CONSULT" and _lemma(t) in ("meet", "convene") and len(sources) == 1 \
+            and all(tg is None for _, tg in pairs) and not any(c.dep_ in ("dobj", "neg") for c in t.children):
+        return []   # "the cabinet met on Sunday and decided ...": a body sitting by itself consults no one
     etype, mode = sense.type, _assault_mode(t, sense, lex)
+    if is_verb and etype == "CONSULT" and sense.mode == "visit" and sources and all(
+            s.ref.sector == "MIL" for s in sources):
+        # "troops arrived in X": forces moving in are deployed, they do not visit
+        etype, mode = "MOBILIZE", "troops"
+    if etype == "MOBILIZE":
+        moved = agent_toks + target_toks + ([t] if not is_verb else [_object_of(t)] if _object_of(t) is not None else [])
+        if any("peacekeeping" in lex.context_cues.get(_lemma(x), ()) for tok in moved for x in tok.subtree):
+            # "the deployment of NATO peacekeeping troops", "sent peacekeepers to X": providing
+            # peacekeeping is aid (CAMEO 074), to the state where they keep the peace
+            etype, mode = "AID", None
+            sense = Sense(sense.type, sense.mode, tuple(sense.contexts) + ("peacekeeping",), sense.via_object)
+    if etype == "ASSAULT" and _in_preparation(t, lex):
+        # "the army prepared to resume shelling X", "is preparing an offensive against X": readiness
+        # for an attack is a mobilisation (PLOVER MOBILIZE), the attack has not happened
+        etype, mode = "MOBILIZE", "troops"
     head = _threat_head(t, lex)
     if head is not None:
         # the threat is the happening, with the status of the clause that makes it
@@ -1688,16 +2397,21 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
 COMPLEMENT_TARGET_TYPES = {"THREATEN", "REQUEST", "REJECT", "AGREE"}
 
 
-def _first_actor_in_complement(v: Token, source_keys: set, idx: DocIndex) -> list[Endpoint]:
+def _first_actor_in_complement(v: Token, source_keys: set, idx: DocIndex, sources=None) -> list[Endpoint]:
     """The first actor (or state of a named place) inside the complement clause of a verb or noun
     that is not its source: the counterpart of 'threatened to ...', 'demanded that ...', 'refused
     to ...', 'its demand that X ...'."""
-    for c in v.children:
+    lex = lexicon()
+    clauses = list(v.children) + [a for o in v.children if o.dep_ == "dobj" and _lemma(o) in lex.request_nouns
+                                  for a in o.children]   # "rejected an invitation to attend a meeting of X"
+    for c in clauses:
         if c.dep_ not in ("xcomp", "ccomp", "acl") or c.pos_ not in ("VERB", "AUX"):
             continue
         for x in c.subtree:
             m = idx.actor_at[x.i]
-            if m is not None and actor_key(m.ref()) not in source_keys:
+            if m is not None and (actor_key(m.ref()) not in source_keys if sources is None else
+                                  not any(_same_actor(m.ref(), s.ref) for s in sources)):
+                # (another faction of the source's country is another party: "a meeting of Palestinian factions")
                 return [Endpoint(m.ref(), m.kind)]
             p = idx.place_at[x.i]
             if p is not None and m is None and not _modifier_place(x, idx) and p.country:
@@ -1773,20 +2487,29 @@ def _same_actor(a: ActorRef, b: ActorRef) -> bool:
         and (a.sector == b.sector or {a.sector, b.sector} <= {"GOV", "MIL"})
 
 
-def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon) -> list[Endpoint]:
-    """Actors of the target phrases; a phrase naming none passes to its own counterpart
-    ('further action against X', 'relations with X')."""
+def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon, sources=()) -> list[Endpoint]:
+    """Actors of the target phrases; a phrase naming none (or only the source: 'reneged on his
+    commitment to X') passes to its own counterpart ('further action against X', 'relations with X')."""
     out, direct, walked = [], [], []
     for tok in tokens:
         if tok.head.lower_ == "with" and _lemma(tok) in HELP_NOUNS:
             continue   # "with Albania's help": an ally of the act, not its target
-        found = endpoints(tok, idx, lex)
+        m = idx.actor_at[tok.i]
+        if m is not None and _bare(m) and (_lemma(tok) in lex.assault_modes or tok.lower_ in lex.assault_modes):
+            continue   # "fired artillery at X": the weapon fired, not a force fired at
+        found = [ep for ep in endpoints(tok, idx, lex) if not any(_same_actor(ep.ref, s.ref) for s in sources)]
+        if _lemma(tok) in CLAIM_NOUNS and tok.head.lower_ == "into":
+            # "an investigation into an allegation by X that Y had taken the city": Y is the one concerned
+            said = [g for c in tok.children if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
+                    for g in c.children if g.dep_ in ("nsubj", "nsubjpass") and g.lower_ not in RELATIVE_PRONOUNS]
+            found = [ep for g in said[:1] for ep in endpoints(g, idx, lex)] or found
         direct.extend(found)
         frontier, depth = [tok], 0
         while not found and frontier and depth < 3:
             # walk down the phrase's own prepositions: "its memorandum on air safety ... with the US",
             # "demanded support from X"
-            frontier = [g for x in frontier for g in _pobjs(x, lex.target_preps - {"of"})]
+            # ("halt mediation efforts among Serbia's republics": the parties mediated between)
+            frontier = [g for x in frontier for g in _pobjs(x, (lex.target_preps - {"of"}) | {"between", "among"})]
             cands = [ep for g in frontier for ep in endpoints(g, idx, lex)]
             found = [ep for ep in cands if ep.from_place is None] or cands
             depth += 1
@@ -1841,7 +2564,9 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
                 (sense.mode == "visit" or etype in VIOLENT_PLACE_TYPES):
             ev_place = tgt.from_place
         if tgt_ref is None and place is not None and place.country and place.country != src_ref.country and (
-                (etype == "COERCE" and "territory" in sense.contexts) or mode == "visit"):
+                (etype == "COERCE" and "territory" in sense.contexts) or mode == "visit"
+                or (etype == "AID" and "peacekeeping" in sense.contexts)
+                or (etype == "REQUEST" and "asylum" in sense.contexts)):   # "sought refuge in X": of X
             # visiting or occupying a place is visiting or coercing its state
             ep = _state_of_place(place)
             tgt_ref = _normalise(ep, etype, "target") if ep else None
@@ -1868,7 +2593,8 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
 
 
 # "with X's help": X helps the act, it is not acted on.
-HELP_NOUNS = {"help", "support", "assistance", "backing", "aid", "cooperation", "participation", "blessing"}
+HELP_NOUNS = {"help", "support", "assistance", "backing", "aid", "cooperation", "participation", "blessing",
+              "knowledge", "consent", "approval", "permission", "complicity"}   # "with the knowledge of X"
 # Ties between parties: the object of an act whose other party is named after "with".
 TIE_NOUNS = {"relations", "ties", "talks", "contacts", "cooperation", "dialogue", "negotiations"}
 
@@ -1885,6 +2611,20 @@ REFUSED_MODES = {"CONSULT": "meet", "AID": "assist", "COOPERATE": "assist", "SUP
 REFUSAL_MODALS = {"will", "would", "wo", "can", "ca", "could", "shall"}
 # Verbs whose complement is a refused act ("declined to resign", "failed to reach agreement").
 REFUSAL_HEADS = {"decline", "fail"}
+PROMISE_HEADS = {"vow", "pledge", "promise", "swear"}
+
+
+def _in_preparation(t: Token, lex: Lexicon) -> bool:
+    """The trigger is what its actor prepares ('prepared to resume shelling', 'preparing an offensive',
+    'preparations for an attack')."""
+    x = t
+    for _ in range(4):
+        if x.dep_ not in ("xcomp", "dobj", "pobj", "prep", "pcomp", "compound") or x.head.i == x.i:
+            return False
+        x = x.head
+        if _lemma(x) in lex.preparing_heads:
+            return True
+    return False
 
 
 def _refusal(t: Token) -> bool:
@@ -1892,6 +2632,11 @@ def _refusal(t: Token) -> bool:
     kids = list(v.children)
     if any(c.dep_ == "neg" for c in kids) and any(c.dep_ == "aux" and c.lower_ in REFUSAL_MODALS for c in kids):
         return True
+    if any(c.dep_ == "neg" for c in kids) and v.dep_ == "xcomp" and _lemma(v.head) in PROMISE_HEADS:
+        return True   # "vowed not to return the land": a promise not to cooperate is a refusal
+    if _lemma(v) in PROMISE_HEADS and any(c.dep_ == "xcomp" and any(g.dep_ == "neg" for g in c.children)
+                                          for c in kids):
+        return True   # (the vow itself, coded as the intention it announces)
     return v.dep_ == "xcomp" and _lemma(v.head) in REFUSAL_HEADS
 
 
@@ -1901,11 +2646,16 @@ def _conditional(t: Token, lex: Lexicon) -> bool:
                for c in v.children)
 
 
+RESIGNING = {"resign", "step", "resignation", "abdicate", "quit"}
+
+
 def _intent_type(t: Token, etype: str, status: str, lex: Lexicon) -> str:
     """Announced intentions are coded by what they announce: cooperation -> AGREE, hostility -> THREATEN."""
     if status == "planned" and _conditional(t, lex) and etype not in ("AGREE", "REQUEST", "THREATEN") and \
             (etype not in lex.planned_to_agree or etype == "RETREAT"):
         return "THREATEN"   # "will withdraw ... unless X": leverage; a conditional meeting is still an offer
+    if status == "planned" and etype == "RETREAT" and _lemma(t) in RESIGNING:
+        return etype   # "will resign", "will step down": announcing one's resignation is resigning
     if status == "planned" and etype in lex.planned_to_agree:
         return "AGREE"
     if status == "planned" and etype in lex.planned_to_threaten:

@@ -19,6 +19,12 @@ from dragoman.model import ActorRef, Event
 
 # Sectors that act for the state itself.
 STATE_SECTORS = {None, "GOV", "MIL", "SPY", "COP", "LEG", "JUD"}
+# Sectors of a state's unnamed public (a crowd of protesters, residents, activists).
+CROWD_SECTORS = {"CVL", "OPP"}
+# Types whose two sides, reported in one sentence each acting on the other, fight one battle.
+FIGHT_TYPES = {"ASSAULT"}
+# ASSAULT modes of violence done to persons in one's hands (not by weapons at a distance).
+PERSONAL_VIOLENCE_MODES = {"abduct", "beat", "torture", "sexual"}
 # Types where "A meets B" and "B meets A" (or "B hosts A") are the same happening.
 SYMMETRIC_TYPES = {"CONSULT", "COOPERATE"}
 
@@ -66,10 +72,20 @@ def _interval(value: Optional[str]):
         return None
 
 
+# An undated report stands at its article's publication date: a happening the text dates more than
+# this many days before it ("used chemical weapons in 2014" in a 2017 article) is another one.
+STALE_DAYS = 180
+
+
 def dates_compatible(a: Event, b: Event) -> bool:
-    """Dates from the text that name disjoint periods mean different happenings."""
-    if a.date_inferred or b.date_inferred or not a.date or not b.date:
+    """Dates from the text that name disjoint periods mean different happenings; so does a date from
+    the text that ended long before the publication date an undated report stands at."""
+    if (a.date_inferred and b.date_inferred) or not a.date or not b.date:
         return True
+    if a.date_inferred or b.date_inferred:
+        inferred, explicit = (a, b) if a.date_inferred else (b, a)
+        ii, ie = _interval(inferred.date), _interval(explicit.date)
+        return not (ii and ie and (ii[0] - ie[1]).days > STALE_DAYS)
     ia, ib = _interval(a.date), _interval(b.date)
     if not ia or not ib:
         return True
@@ -101,9 +117,30 @@ def same_happening(a: Event, b: Event) -> bool:
     if _intents(a) != _intents(b):
         return False
     sa, sb, ta, tb = actor_key(a.source), actor_key(b.source), actor_key(a.target), actor_key(b.target)
+    if a.type in FIGHT_TYPES and a.mode in PERSONAL_VIOLENCE_MODES and b.mode and b.mode != a.mode \
+            and b.mode not in PERSONAL_VIOLENCE_MODES and a.trigger != b.trigger and set(a.spans) & set(b.spans) \
+            or b.type in FIGHT_TYPES and b.mode in PERSONAL_VIOLENCE_MODES and a.mode and a.mode != b.mode \
+            and a.mode not in PERSONAL_VIOLENCE_MODES and a.trigger != b.trigger and set(a.spans) & set(b.spans):
+        # "kidnapped 16 advisers ... and exploded bombs in Kabul": violence on persons and an attack with
+        # weapons, told in one sentence, are two acts
+        return False
     if sa == sb and (ta == tb or ta is None or tb is None):
         return True
+    if a.type == "PROTEST" and sa == sb and sa is not None and sa[0] == "group" and sa[2] in CROWD_SECTORS:
+        # the public of one country protesting on compatible dates: one protest, whatever each
+        # sentence names as its object ("rioters ... hurled rocks at the bank", "... at the house of MP X")
+        return True
     if a.type in SYMMETRIC_TYPES and ta is not None and tb is not None and sa == tb and ta == sb:
+        return True
+    if a.type in FIGHT_TYPES and a.trigger and a.trigger == b.trigger and set(a.spans) & set(b.spans) \
+            and (sa == sb or (ta == tb and ta is not None)):
+        # "fired tear gas at farmers and activists", "A and B forces shelled X": one attack by one
+        # trigger on (or by) coordinated parties, coded once with its first-named party
+        return True
+    if a.type in FIGHT_TYPES and set(a.spans) & set(b.spans) and sa is not None and sb is not None and (
+            (sa == tb and ta in (None, sb)) or (sb == ta and tb in (None, sa))):
+        # "X thwarted Y's incursion, killing several of them": Y on X and X on Y in one sentence
+        # are the two sides of one fight
         return True
     return False
 
@@ -121,6 +158,12 @@ def _absorb(keep: Event, other: Event) -> Event:
         update.update(source=other.source, target=other.target or keep.source, mode="visit")
     if keep.target is None and other.target is not None and actor_key(other.source) == actor_key(keep.source) \
             and "source" not in update:
+        update["target"] = other.target
+    elif keep.target is not None and other.target is not None and "source" not in update \
+            and not (keep.target.country or keep.target.actor_id) and (other.target.country or other.target.actor_id) \
+            and actor_key(other.source) == actor_key(keep.source):
+        # "took control of Dhi Masal area from pro-Houthi forces": a party known by its country
+        # outranks a bare name nothing resolved
         update["target"] = other.target
     if other.date and not other.date_inferred and (
             keep.date_inferred or not keep.date or _precision(other) > _precision(keep)):

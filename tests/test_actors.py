@@ -577,3 +577,30 @@ def test_the_focus_country_counts_a_capital_as_a_place_and_a_two_word_city_once(
                                                  published="2025-03-12"))
     ministers = [m for m in analysis.actors if m.mention == "ministers"]
     assert ministers and all(m.country == "LTU" for m in ministers)
+
+
+def test_partisans_of_an_armed_group_are_that_groups_fighters(nlp):
+    """'pro-Houthi forces' are the Houthis' fighters (Yemen, REB), not Yemen's army, and keep a name
+    of their own so that they are not the 'pro-Hadi forces' (Yemen's army) they fight (sentence
+    written for this test)."""
+    found = actors(nlp, "On 5 May 2020, pro-Hadi forces thwarted an attack of pro-Houthi forces near Marib.", None)
+    hadi, houthi = by_mention(found, "pro-Hadi forces"), by_mention(found, "pro-Houthi forces")
+    assert [(m.country, m.sector) for m in hadi] == [("YEM", "MIL")]
+    assert [(m.country, m.sector) for m in houthi] == [("YEM", "REB")]
+    assert hadi[0].name != houthi[0].name
+
+
+def test_a_named_military_operation_is_an_actor(nlp):
+    """Conflict notes code forces 'operating under OPS' by their operation's name (general knowledge:
+    Turkey's 2019 offensive in north-east Syria)."""
+    found = actors(nlp, "Turkish forces and allied factions, operating under OPS, shelled Dardara.", None)
+    assert [m.name for m in by_mention(found, "OPS")] == ["Operation Peace Spring"]
+
+
+def test_known_parties_outweigh_one_town_that_lies_in_another_country(nlp):
+    """A note naming Yemeni parties and one town that the gazetteer places elsewhere first: an
+    unnamed brigade is Yemen's (the parties tell the country), not the town's country's."""
+    found = actors(nlp, "On 2 May 2020, Amajid Brigade and Southern Resistance forces clashed with "
+                        "Houthi forces in Al Amir.", None)
+    brigade = by_mention(found, "Brigade")
+    assert brigade and all(m.country == "YEM" for m in brigade)

@@ -61,9 +61,9 @@ PRONOUNS = {"he", "she", "his", "her"}
 FOCUS_NOUNS = {"regime", "army", "government forces", "regime forces", "rebels", "rebel groups", "rebel factions",
                "civil defence", "civil defense", "Red Crescent", "military", "armed forces", "opposition",
                "opposition factions"}
-# Nouns for a region after its name ("Idleb province"). Only regions: town names before "area",
-# "district" or "city" too often match a town abroad ("Tuban district").
-PLACE_TYPE_NOUNS = {"province", "governorate", "countryside"}
+# Nouns for a region after its name ("Idleb province"), and for a town ("Diwaniya city"). Not
+# "area" or "district": the names before them too often match a town abroad ("Tuban district").
+PLACE_TYPE_NOUNS = {"province", "governorate", "countryside", "city", "town", "village"}
 
 
 # Least evidence for a focus country: one town that lies in at most two countries.
@@ -449,6 +449,12 @@ class Finder:
             else:
                 return None
         best = max(named, key=lambda c: (located[c], named[c]))
+        known = Counter(self.kb.actors[a].country for _, _, a in self.alias_spans if self.kb.actors[a].country)
+        if known and best not in known and named[best] <= 1 and known.most_common(1)[0][1] >= 2:
+            # one town looked up in the gazetteer ("clashed ... in Al Amir", a name several countries
+            # have) against several known parties of another country: the parties tell the country
+            best = known.most_common(1)[0][0]
+            named[best] = max(named[best], 1)
         self.focus_share = named[best] / sum(named.values())
         # groups with no country in the text take the focus only when the article places
         # events there or names it again and again
@@ -709,7 +715,10 @@ class Finder:
                     k = j + 2
                     if k in self.alias_at:
                         s, e, actor_id = self.alias_at[k]
-                        backers.append((self.kb.actors[actor_id].country, "anti"))
+                        ally = self.kb.actors[actor_id]
+                        # "pro-Houthi forces": the fighters of an armed group, not its country's army
+                        partisan = self.lower[j] == "pro" and ally.kind == "group" and ally.sector == "REB"
+                        backers.append((ally.country, "pro-rebel" if partisan else "anti"))
                         j = e
                         continue
                     if k in self.state_at:
@@ -957,7 +966,8 @@ class Finder:
                 value = value2.model_copy(update={"sector": sector})
                 e += size2
         codes = [c for c, *_ in countries] or [c for c, how in backers if c and (
-            how == "led" or (how == "anti" and kind == "role" and value.sector in ("REB", "OPP", "MIL")))]
+            how == "led" or (how in ("anti", "pro-rebel") and kind == "role" and value.sector in ("REB", "OPP", "MIL")))]
+        partisans = not countries and any(how == "pro-rebel" for _, how in backers)
         if kind == "role" and "regime" in self.lower[j:e] and self.focus and countries \
                 and self.focus not in codes and all(how == "demonym" for *_, how in countries):
             # "Russian regime forces" in an article about Syria: the regime's forces, backed by Russia
@@ -990,8 +1000,10 @@ class Finder:
                 continue
             cand.method = method if cand.method == "role" else cand.method
             cand.end = unit_end  # "an Iraqi army unit": the unit's noun belongs to the mention
-            if community is not None and cand.sector == "MIL":
-                cand.sector = "REB"  # a community's armed men are not a state's army
+            if (community is not None or partisans) and cand.sector == "MIL":
+                cand.sector = "REB"  # a community's (or a rebel group's) armed men are not a state's army
+            if partisans:   # named as written: "Yemeni forces" would also name the other side's
+                cand.name = self.doc[start:e].text
             if n == 0:
                 self.attach_name(cand, unit_end)
             else:  # another country in the same phrase: a second mention on the same words
