@@ -1191,3 +1191,13 @@ def test_an_investigation_into_an_allegation_concerns_the_accused_not_the_accuse
                                         ("NPFL", "LBR", "OPP", "group")])
     accuse = [e for e in events if e.type == "ACCUSE"]
     assert accuse and accuse[0].target.sector == "OPP"
+
+
+def test_rioters_in_a_sentence_naming_no_place_act_where_the_previous_sentence_set_the_scene(nlp):
+    text = ("On 3 May 2020, residents gathered in the main square of Taiz to demand salaries. "
+            "Rioters blocked streets with burning tires.")
+    events = analyse(nlp, text, actors=[("residents", "YEM", "CVL", "group"), ("Rioters", "YEM", "CVL", "group")],
+                     places=[("Taiz", "YEM", "city")], dates=[("3 May 2020", "2020-05-03")],
+                     published=date(2020, 5, 4))
+    placed = [e.place.name for e in events if e.place is not None]
+    assert events and placed and set(placed) == {"Taiz"}
