@@ -68,6 +68,12 @@ SETTING_PREPS = {"in", "at", "during", "after", "before", "since", "through", "v
 QUOTED_VOICES = {"i", "we", "you", "our", "my", "us", "me"}  # "I think", "our information indicates"
 CONCESSIVE_WORDS = {"despite", "although", "though", "because", "since", "fact", "unless", "whereas"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+ABOUT_PREPS = {"of", "about", "on", "regarding", "concerning"}  # what a statement is about
+# nouns whose "that"-clause is their content, not a relative clause ("the fact that X said ...")
+COMPLEMENT_HEADS = {"fact", "news", "idea", "notion", "possibility", "impression", "sense", "word", "rumour", "rumor"}
+# nouns a relative clause modifies as a setting, not as a part of its content ("the first time
+# the ministry said ...", "the way officials describe it")
+ADJUNCT_HEADS = {"time", "day", "moment", "way", "reason", "year", "week", "month", "place", "point", "occasion"}
 QUOTE_PAIRS = {"\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 MAX_QUOTE_CHARS = 2000          # an unbalanced quotation mark must not swallow the article
 PRONOUN_LOOKBACK_SENTS = 3      # how far back a pronoun speaker is looked for
@@ -87,6 +93,8 @@ class Cue:
     only_with_quote: bool = False
     inverts: bool = False
     content_preps: frozenset = frozenset()
+    evidence_subject: bool = False
+    needs_predicate: bool = False
 
 
 @dataclass(eq=False)  # one instance per process (lexicon()); hashable by identity
@@ -115,6 +123,7 @@ class Lexicon:
     relational_nouns: frozenset[str]
     quantifier_speakers: frozenset[str]
     group_pronouns: frozenset[str]
+    evidence_nouns: frozenset[str]
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -140,14 +149,15 @@ def _cue(entry: dict, where: str) -> Cue:
     if not isinstance(entry, dict) or entry.get("stance") not in STANCES:
         raise ValueError(f"{where}: a cue needs 'stance' in {STANCES}, got {entry!r}")
     unknown = set(entry) - {"stance", "object_content", "recipient_is_via", "only_with_quote", "inverts",
-                            "content_preps"}
+                            "content_preps", "evidence_subject", "needs_predicate"}
     preps = entry.get("content_preps") or []
     if not isinstance(preps, list) or not all(isinstance(p, str) for p in preps):
         raise ValueError(f"{where}: 'content_preps' must be a list of prepositions")
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
     return Cue(entry["stance"], bool(entry.get("object_content") or preps), bool(entry.get("recipient_is_via")),
-               bool(entry.get("only_with_quote")), bool(entry.get("inverts")), frozenset(p.lower() for p in preps))
+               bool(entry.get("only_with_quote")), bool(entry.get("inverts")), frozenset(p.lower() for p in preps),
+               bool(entry.get("evidence_subject")), bool(entry.get("needs_predicate")))
 
 
 def _words(data: dict, key: str, path: str) -> frozenset[str]:
@@ -199,6 +209,7 @@ def lexicon() -> Lexicon:
         relational_nouns=_words(sources, "relational_nouns", "sources.yaml"),
         quantifier_speakers=_words(sources, "quantifier_speakers", "sources.yaml"),
         group_pronouns=_words(sources, "group_pronouns", "sources.yaml"),
+        evidence_nouns=_words(sources, "evidence_nouns", "sources.yaml"),
     )
 
 
@@ -244,7 +255,8 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
                 if ch == "\u2018" and i and para[i - 1].isalnum():
                     continue
                 opened = (i, QUOTE_PAIRS[ch])
-            elif opened is not None and ch == opened[1]:
+            elif opened is not None and (ch == opened[1] or ch == '"' and opened[1] == "\u201d"):
+                # (a curly quotation closed by a straight mark: texts mix the two)
                 if ch == "\u2019" and i + 1 < len(para) and para[i + 1].isalnum():
                     continue  # "Turkey’s": an apostrophe
                 if i - opened[0] <= MAX_QUOTE_CHARS:
@@ -386,6 +398,8 @@ class SpeakerResolver:
             tokens = [t for t in head.subtree if t.i >= head.i][:8]
             return Speaker(head, tokens, ActorRef(name=" ".join(_text(doc, tokens).split()).strip(" ,")))
         if head.pos_ == "PRON" or head.lower_ in lex.person_pronouns | lex.group_pronouns:
+            if head.lower_ not in lex.person_pronouns | lex.group_pronouns:
+                return None  # "who would have believed ...", "nobody would question ...": no one named
             return None if nested else self._pronoun(head)
         if head.pos_ not in ("NOUN", "PROPN", "NUM", "X") or head.ent_type_ in TIME_ENTS:
             return None  # "said last week": a time is never the speaker
@@ -447,8 +461,9 @@ class SpeakerResolver:
     def _pronoun(self, pron: Token) -> Optional[Speaker]:
         lex = self.lex
         mention = self.actors.covering(pron.idx, pron.idx + len(pron.text))
-        if mention is not None and mention.name.lower() != pron.lower_:
-            return Speaker(pron, [pron], mention.ref())
+        if mention is not None and (mention.name.lower() == pron.lower_ or
+                                    pron.lower_ in ("it", "its") and mention.kind == "person"):
+            mention = None  # unresolved, or "it" read as a person
         person = pron.lower_ in lex.person_pronouns
         sent_start = pron.sent.start
         window_start = sent_start
@@ -466,6 +481,13 @@ class SpeakerResolver:
                 if sp is not None:
                     return Speaker(pron, [pron], sp.ref)
         singular = pron.lower_ in ("it", "its")
+        # a trailing "..., he said" is the voice the article has been quoting, whoever else the
+        # paragraph mentioned since; elsewhere the actors stage's resolution stands
+        verb, sent = pron.head, pron.sent
+        trailing = pron.i - sent.start >= 4 and verb.i > pron.i - 2 and not any(
+            t.pos_ in ("VERB", "AUX") for t in sent if t.i > verb.i)
+        if mention is not None and not trailing:
+            return Speaker(pron, [pron], mention.ref())
         for start, speaker in reversed(self.previous):
             if start < window_start:
                 break
@@ -473,6 +495,8 @@ class SpeakerResolver:
                 continue
             if speaker.head.i < pron.i and self._is_person(speaker) == person:
                 return Speaker(pron, [pron], speaker.ref)
+        if mention is not None:
+            return Speaker(pron, [pron], mention.ref())
         for ent in reversed([e for e in self.doc.ents if window_start <= e.start and e.end <= pron.i]):
             if ent.label_ in labels:
                 sp = self.ref_for(ent.root, nested=True)
@@ -533,8 +557,9 @@ def _inherited_subject(verb: Token) -> Optional[Token]:
             break
         tok = tok.head
         subj = _subject(tok)
-        if subj is not None and tok.lemma_.lower() in lex.verbs:
-            return subj
+        if subj is not None and (tok.lemma_.lower() in lex.verbs or verb.head == tok and (
+                verb.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))):
+            return subj  # the cue it continues, or the verb whose subject controls it ("X came to talk")
         if first is None and verb.head == tok:
             first = subj if tok.dep_ == "ROOT" else None
     return first
@@ -576,6 +601,11 @@ def _inverted_speaker(verb: Token, sent: Span) -> Optional[Token]:
     if verb.lemma_.lower() not in ("say", "add", "write") and any(
             c.dep_ == "nsubj" and c.i < verb.i for c in verb.children):
         return None
+    cue = lexicon().verbs.get(verb.lemma_.lower())
+    if cue is not None and cue.object_content and not doc[verb.i - 1].is_punct:
+        # "... claims the commander's death": after a verb that takes objects, only
+        # "..., confirmed the ministry" (set off by punctuation) puts the speaker there
+        return None
     j = verb.i + 1
     while j < sent.end and doc[j].pos_ == "ADV":
         j += 1
@@ -596,8 +626,9 @@ def _inverted_speaker(verb: Token, sent: Span) -> Optional[Token]:
     # "say the sting of those changes would be ...": a finite verb after the phrase's
     # prepositional or coordinated tail also makes the phrase the content's subject
     m = k
-    while m < sent.end and (doc[m].pos_ in ("ADP", "CCONJ", "DET", "ADJ", "NOUN", "PROPN", "NUM", "PART")
-                            and not doc[m].is_punct):
+    while m < sent.end and (doc[m].pos_ in ("ADP", "CCONJ", "DET", "ADJ", "NOUN", "PROPN", "NUM", "PART", "ADV")
+                            or doc[m].lower_.endswith(("self", "selves"))) and not doc[m].is_punct:
+        # ("said the council itself might be dissolved": a reflexive or adverb does not end the phrase)
         m += 1
     if m > k and m < sent.end and doc[m].pos_ in ("VERB", "AUX") and doc[m].tag_ in ("VBD", "VBZ", "VBP", "MD"):
         return None
@@ -701,10 +732,37 @@ def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[
         if cue is None or tok.dep_ in ("amod", "acl", "relcl") and _subject(tok) is None and not (
                 tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBZ")):  # a finite "acl" is a misparsed main verb
             continue
+        if _gapped_relative(tok):
+            continue  # "the $5 million he says he raised": the clause the cue reports has lost a part
         f = _verb_cue(tok, cue_tokens, cue, sent, lex, regions)
         if f:
             found.extend(_split_conjoined(f))
     return found
+
+
+def _gapped_relative(verb: Token) -> bool:
+    """A cue in a relative clause whose subject is not the relative pronoun and whose
+    complement holds the gap ("the money he says he raised", "the plan that he claims he
+    will pass", "a deal which he said was signed"): what it reports is a clause with the
+    relativised noun taken out of it - a fragment, not a statement. "The ministry, which
+    said that ..." (the pronoun is the speaker), "a conference in which X expressed ..." (the
+    pronoun is a setting) and a misparsed final "... he said" are attributions."""
+    subject = _subject(verb)
+    if not (verb.dep_ == "relcl" or verb.dep_ == "acl" and subject is not None
+            and verb.tag_ in ("VBD", "VBZ", "VBP")):  # "the reform that the mayor claims ...", read as acl
+        return False
+    if verb.dep_ == "acl" and (verb.head.lemma_.lower() in COMPLEMENT_HEADS or verb.head.lemma_.lower() in lexicon().nouns):
+        return False  # "the fact that the ministry said ...": a noun's complement, whole
+    if subject is None or subject.lower_ in RELATIVE_PRONOUNS or subject.tag_ in ("WDT", "WP"):
+        return False
+    if any(c.dep_ == "prep" and any(g.tag_ in ("WDT", "WP") for g in c.children) or c.tag_ == "WRB"
+           for c in verb.children) or verb.head.lemma_.lower() in ADJUNCT_HEADS or verb.head.ent_type_ in TIME_ENTS:
+        # "in which", "where experts say", "the third time X said": the relative sets the scene
+        return False
+    if any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.i > verb.i for m in c.children) for c in verb.children):
+        return False  # "X announced that ...": a complementiser opens a whole clause (a misparsed main verb)
+    return any(c.dep_ in CLAUSE_DEPS or c.dep_ == "prep" and not any(
+        g.dep_ in ("pobj", "pcomp") for g in c.children) for c in verb.children)
 
 
 @lru_cache(maxsize=4)
@@ -850,6 +908,21 @@ def _active_speaker(verb: Token, sent: Span, lex: Lexicon, depth: int = 0) -> Op
     return _adjacent_speaker(verb)
 
 
+def _is_evidence(subject: Token, verb: Token, lex: Lexicon) -> bool:
+    """The subject of "show" that attributes: a record or a measurement ("the poll shows",
+    "data show", "a video that shows"), or an organisation that publishes them."""
+    if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+        subject = verb.head
+    if verb.tag_ == "VBG" and any(c.dep_ == "dobj" and c.lemma_.lower() in lex.evidence_nouns
+                                  for c in verb.head.children):
+        return True  # "the party released an ad showing ...": the record its publisher issued
+    if subject.lemma_.lower() in lex.evidence_nouns or subject.lower_ in lex.evidence_nouns:
+        return True
+    # a named publisher of records (a pollster, an agency), however the tagger read the name
+    return subject.text[:1].isupper() and subject.i > subject.sent.start and subject.pos_ in ("PROPN", "NOUN") \
+        and subject.ent_type_ not in ("PERSON", "GPE", "LOC", "NORP", "FAC")
+
+
 def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: Lexicon,
               regions: list[tuple[int, int]]) -> Optional[Found]:
     doc = verb.doc
@@ -880,6 +953,8 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
     if speaker is None:
         return None
     speaker = _speaker_root(speaker)
+    if cue.evidence_subject and not _is_evidence(speaker, verb, lex):
+        return None  # "supporters show signs of fatigue", "it shows a crowd": no record speaks
     speaker_sub = sorted(set(speaker_tokens(speaker)) | (
         set(speaker.subtree) if speaker.head == verb and speaker.i < verb.i else set()), key=lambda t: t.i)
 
@@ -888,10 +963,18 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
     clauses = [c for c in verb.children if c.dep_ in CLAUSE_DEPS]
     if clauses:
         content = [t for c in clauses for t in c.subtree]
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < clauses[0].i]
+        if objects and not (cue.object_content or cue.recipient_is_via) and all(
+                c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in clauses):
+            # "unveiled a plan to rebuild the port": the infinitive belongs to the object, and
+            # alone it would be a fragment
+            content = [t for c in objects + clauses for t in c.subtree]
     quote = _nearby_quote(regions, sent, verb, speaker_sub[0].idx if speaker_sub else verb.idx)
     if not content and inverted is not None:
         content = [t for t in sent if t.i < verb.i and t.i not in {x.i for x in speaker_sub}]
-    if not content and (cue.inverts or verb.dep_ == "parataxis") and (
+    if not content and (cue.inverts or verb.dep_ == "parataxis") and not any(
+            c.dep_ == "dobj" and c.i > verb.i for c in verb.children) and (
+            # "the candidate will announce plans" has its own object: not "..., the ministry said"
             verb.dep_ in ("ccomp", "parataxis", "advcl") and verb.head.sent == sent
             # "..., the ministry said"; "The test, the ministry said, was ..."; "As X noted, ..."
             and (verb.head.i < verb.i or verb.dep_ == "parataxis" or as_marked)
@@ -900,7 +983,7 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
             and any(t.pos_ in ("VERB", "AUX") for t in sent if t.i < speaker_sub[0].i)):
         # "..., the ministry said": the content is the clause the cue hangs on, or
         # whatever precedes the speaker when the parse lost the structure
-        if verb.dep_ == "ROOT":
+        if verb.dep_ in ("ROOT", "relcl"):  # "... in the north he said": a relcl misparse
             content = [t for t in sent if t.i < speaker_sub[0].i]
         else:
             content = _exclude(verb.head.subtree, verb.subtree)
@@ -926,6 +1009,9 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
         objs = [c for c in verb.rights if c.dep_ in ("dobj", "dative", "oprd", "attr")]
         if cue.content_preps:  # "spoke of the legacy", "warned against hackers" - not "spoke to reporters"
             objs = [c for c in verb.rights if c.dep_ == "prep" and c.lower_ in cue.content_preps][:1]
+        elif objs and cue.needs_predicate and not any(c.dep_ in ("oprd", "attr") for c in objs) and not any(
+                t.is_quote for c in objs for t in c.subtree):  # (a quoted name is a predicate: "calls X 'crazy'")
+            objs = []  # "called the minister on Friday", "called an emergency meeting": no naming
         elif objs:
             objs += [c for c in verb.rights if c.dep_ == "prep" and c.i > objs[0].i]
         else:  # "disagreed with the report" - but not "confirmed on January 10", "denied in an interview"
@@ -941,6 +1027,13 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
         rights = [t for c in verb.rights if c.dep_ in ("dobj", "npadvmod", "attr", "advcl") for t in c.subtree]
         if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rights):
             content = rights
+        elif any(c.dep_ == "dobj" and c.pos_ != "PRON" for c in verb.rights) and any(
+                c.dep_ == "prep" and c.lower_ in ABOUT_PREPS for o in [verb, *verb.rights] for c in o.children
+                if o == verb or o.dep_ == "dobj"):
+            # "70 percent said the same of the police", "said little about the plan": an object that
+            # stands for what was said about a topic (not "said a few words at the ceremony")
+            content, by_object = [t for c in verb.rights if c.dep_ == "dobj" or c.dep_ == "prep"
+                                  and c.lower_ in ABOUT_PREPS for t in c.subtree], True
     if not content:
         return None
     if cue.only_with_quote and quote is None:
@@ -970,6 +1063,16 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
         via.extend(g for g in c.children if g.dep_ == "dobj")
         drop = {t.i for t in c.subtree}
         content, span = _content_from_tokens([t for t in content if t.i not in drop])
+    # "He said that ..., stressing the need for ...": a participial cue that the
+    # parse hung inside the content is a statement of its own (its own claim), not part of this one
+    ids = {t.i for t in content}
+    tails = [t for t in content if t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp", "conj") and t.head.i in ids
+             and t.lemma_.lower() in lex.verbs and _subject(t) is None and t.i > verb.i]
+    if tails and quote is None:
+        first = min(min(x.i for x in t.subtree) for t in tails)
+        kept = [t for t in content if t.i < first]
+        if len([t for t in kept if not t.is_punct]) >= 3:
+            content, span = _content_from_tokens(kept)
     return Found(cue_tokens, cue, speaker, content, span, quote, via, by_object)
 
 
@@ -1103,9 +1206,17 @@ def _extract_claims(doc: Doc) -> list[Claim]:
     for sent in doc.sents:
         attributed = []
         for found in find_cues(sent, lex, regions):
-            if _inside(regions, found.cue_tokens[0].idx) and (found.speaker_head.lower_ in QUOTED_VOICES or any(
-                    t.lower_ in QUOTED_VOICES for t in found.speaker_head.subtree if t.dep_ in ("poss", "pobj"))):
-                continue  # '"I think it is unfair," she said': the quoted speaker's own words, not a new claim
+            if found.speaker_head.lower_ in QUOTED_VOICES and (
+                    _inside(regions, found.cue_tokens[0].idx)
+                    or not _in_open_quote_paragraph(doc, found.cue_tokens[0].idx, regions)):
+                # '"I think it is unfair," she said': the quoted speaker's own words, not a new claim;
+                # in narration "I think" is the writer's voice, never the last third person named.
+                # Only a paragraph that continues a quotation unclosed ('"And I think ...') speaks
+                # with the voice of the speaker quoted before it.
+                continue
+            if _inside(regions, found.cue_tokens[0].idx) and any(
+                    t.lower_ in QUOTED_VOICES for t in found.speaker_head.subtree if t.dep_ in ("poss", "pobj")):
+                continue  # '"our information indicates ...," he said'
             speaker = resolver.ref_for(found.speaker_head)
             if speaker is None:
                 continue
@@ -1114,6 +1225,7 @@ def _extract_claims(doc: Doc) -> list[Claim]:
                 continue
             resolver.remember(speaker)
             attributed.append((found, speaker))
+        attributed = [(found, speaker) for found, speaker in attributed if not _restates(found, speaker, attributed)]
         for found, speaker in attributed:
             # "sources said the leaders had stressed ...": the leaders' claim reached us through the sources
             outer = [sp.ref for f, sp in attributed if f is not found and sp.ref.name != speaker.ref.name
@@ -1163,6 +1275,36 @@ def _extract_claims(doc: Doc) -> list[Claim]:
     claims.sort(key=lambda c: (c.start, c.end))
     link_claims(doc, claims)
     return claims
+
+
+def _same_speaker(a: ActorRef, b: ActorRef) -> bool:
+    if a.actor_id and b.actor_id:
+        return a.actor_id == b.actor_id
+    ta, tb = set(a.name.lower().split()), set(b.name.lower().split())
+    return bool(ta and tb) and (ta <= tb or tb <= ta)
+
+
+def _restates(found: Found, speaker: Speaker, attributed: list[tuple[Found, Speaker]]) -> bool:
+    """'The governor says she opposes the tax', 'he said he expected to win ...': a cue whose
+    pronoun subject is the speaker of the claim that contains it is part of that claim's
+    content, not a second statement."""
+    if found.speaker_head.pos_ != "PRON" or found.speaker_head.head != found.cue_tokens[0]:
+        return False  # "..., adding that": a cue of its own that shares the subject
+    cue_at = found.cue_tokens[0].idx
+    return any(f is not found and f.content_span[0] <= cue_at < f.content_span[1]
+               and _same_speaker(sp.ref, speaker.ref) for f, sp in attributed)
+
+
+def _in_open_quote_paragraph(doc: Doc, offset: int, regions: list[tuple[int, int]]) -> bool:
+    """The paragraph around offset opens a quotation that it does not close (a quotation
+    running on over paragraphs)."""
+    text = _text_of(doc)
+    start = text.rfind("\n", 0, offset) + 1
+    while start < offset and text[start].isspace():
+        start += 1
+    if start >= offset or text[start] not in "\"\u201c":
+        return False
+    return not any(a == start for a, _ in regions)
 
 
 def _inside(regions: list[tuple[int, int]], offset: int) -> bool:
@@ -1272,8 +1414,10 @@ def headline_claims(doc: Doc, actors: ActorIndex, lex: Lexicon) -> list[Claim]:
             span = doc.char_span(name_at, name_at + len(name), alignment_mode="expand")
             if span is None or not any(t.pos_ in ("PROPN", "NOUN") for t in span):
                 continue
-            if name.lower().strip(" .") in lex.headline_labels:
-                continue  # "Analysis: ...", "Update: ..." label the piece, they do not speak
+            if name.lower().replace("\u2019", "'").strip(" .") in lex.headline_labels:
+                continue  # "Analysis: ...", "Editor's note: ..." label the piece, they do not speak
+            if not _names_a_speaker(span, actors, lex):
+                continue  # "Storm Over the Capital: ...", "In one post, X said: ...": a title or a clause
             mention = actors.covering(span.root.idx, span.root.idx + len(span.root.text))
             ref = mention.ref() if mention is not None else ActorRef(name=_clean_phrase(name))
             if mention is not None and mention.method not in ("role", "coref"):
@@ -1283,6 +1427,26 @@ def headline_claims(doc: Doc, actors: ActorIndex, lex: Lexicon) -> list[Claim]:
                              start=start, end=end, cue=":"))
             break
     return out
+
+
+SPEAKER_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
+
+
+def _names_a_speaker(span: Span, actors: ActorIndex, lex: Lexicon) -> bool:
+    """A headline's colon attributes only when one side is a name: a person, an organisation,
+    a state or a source noun ("Poll: ..."), with no verb or pronoun of its own (a clause such
+    as "In one post, X said" or a title such as "Storm Over the Capital" names no speaker)."""
+    if any(t.pos_ in ("VERB", "AUX", "PRON") or t.text == "," for t in span):
+        return False
+    words = [t for t in span if not t.is_punct]
+    if 1 <= len(words) <= 2 and all(t.pos_ in ("PROPN", "NOUN") and t.text[:1].isupper() for t in words):
+        return True  # a bare name, however the tagger read it: "Kremlin: ...", "Pentagon: ..."
+    for t in span:
+        if t.ent_type_ in SPEAKER_ENTS or t.lemma_.lower() in lex.source_nouns or t.lower_ in lex.sector_heads:
+            return True
+        if t.pos_ == "PROPN" and actors.covering(t.idx, t.idx + len(t.text)) is not None:
+            return True
+    return False
 
 
 # "WALLACE: Let's start ..." - a turn of an interview or debate transcript: a speaker
