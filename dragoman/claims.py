@@ -50,6 +50,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from dragoman.model import ActorMention, ActorRef, Claim
+from dragoman.nlp import doc_text
 
 DATA_DIR = Path(__file__).parent / "data" / "claims"
 STANCES = ("asserted", "denied", "speculated", "unconfirmed")
@@ -817,6 +818,21 @@ def _adjective_cue(adj: Token, cue: Cue) -> Optional[Found]:
     return Found([adj], cue, subject, content, span, by_object=by_object)
 
 
+def _may_cite(t: Token, lex: Lexicon) -> bool:
+    """'citing', 'quoting' as a participle clause: a candidate for `_cites_a_source`."""
+    return t.tag_ == "VBG" and t.lemma_.lower() in lex.citing_verbs and t.dep_ in ("xcomp", "advcl", "conj")
+
+
+# (lexicon, doc id) -> whether any token of the doc may cite, set by extract_claims: most articles
+# have none, and then no cue needs to walk its verb's subtree to look for one
+_CITING: dict[tuple[int, int], bool] = {}
+
+
+def _citing_in(doc: Doc, lex: Lexicon) -> bool:
+    found = _CITING.get((id(lex), id(doc)))
+    return True if found is None else found
+
+
 def _cites_a_source(verb: Token, lex: Lexicon) -> bool:
     """'citing a security official' names a source (a link of the via chain); 'citing the
     release of prisoners' gives a reason, which is a claim of the citing speaker."""
@@ -1057,8 +1073,8 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ == "from":
             via.extend(g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"))
-    citing = [t for t in verb.subtree if t.lemma_.lower() in lex.citing_verbs and t.tag_ == "VBG"
-              and t.dep_ in ("xcomp", "advcl", "conj") and _cites_a_source(t, lex)]
+    citing = [t for t in verb.subtree if _may_cite(t, lex) and _cites_a_source(t, lex)] \
+        if _citing_in(doc, lex) else []
     for c in citing:
         via.extend(g for g in c.children if g.dep_ == "dobj")
         drop = {t.i for t in c.subtree}
@@ -1082,7 +1098,7 @@ def stance_of(found: Found, sent: Span, lex: Lexicon) -> str:
     verb = found.cue_tokens[0]
     stance = found.cue.stance
     negated_cue = verb.pos_ in ("VERB", "AUX") and _is_negated(verb, lex.cue_negations)
-    text = sent.text
+    text = _text_of(sent.doc)[sent.start_char:sent.end_char]  # sent.text, without joining its tokens again
     for pattern in lex.unconfirmed:
         for m in pattern.finditer(text):
             if m.start() <= verb.idx - sent.start_char < m.end() + 2:
@@ -1187,11 +1203,14 @@ def link_claims(doc: Doc, claims: list[Claim]) -> None:
 
 def extract_claims(doc: Doc) -> list[Claim]:
     """Every attributed statement of the parsed article, in text order, linked to each other."""
-    _DOC_TEXT[id(doc)] = doc.text
+    _DOC_TEXT[id(doc)] = doc_text(doc)
+    lex = lexicon()
+    _CITING[(id(lex), id(doc))] = any(t.tag_ == "VBG" and _may_cite(t, lex) for t in doc)
     try:
         return _extract_claims(doc)
     finally:
         _DOC_TEXT.pop(id(doc), None)
+        _CITING.pop((id(lex), id(doc)), None)
 
 
 def _extract_claims(doc: Doc) -> list[Claim]:

@@ -371,8 +371,9 @@ def _object_of(verb: Token) -> Optional[Token]:
 
 def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
     """The PLOVER sense this token triggers, or None."""
-    lemma = _lemma(t)
-    if t.pos_ == "VERB" or (t.tag_.startswith("VB") and t.pos_ != "AUX"):
+    pos, tag = t.pos_, t.tag_
+    if pos == "VERB" or (tag.startswith("VB") and pos != "AUX"):
+        lemma = _lemma(t)  # only verbs and nouns trigger: the others need no lemma
         # phrasal verbs: particle / preposition / fixed object among the children
         options = lex.phrasal.get(lemma)
         if options:
@@ -413,7 +414,8 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
                 return None   # "insisted the unrest reflected old tensions": an assertion, not a demand
             return lex.verbs[lemma]
         return None
-    if t.pos_ in ("NOUN", "PROPN") or t.tag_.startswith("NN"):
+    if pos in ("NOUN", "PROPN") or tag.startswith("NN"):
+        lemma = _lemma(t)
         if t.ent_type_ in ("DATE", "TIME", "PERSON", "GPE", "LOC", "FAC") or idx.place_at[t.i] is not None \
                 or (idx.actor_at[t.i] is not None and not _bare_word_mention(idx.actor_at[t.i], t)):
             return None   # "March", "Strike Force ...", "Camp Attack": a name, not an event

@@ -287,19 +287,32 @@ OTHER_LANGUAGES = {"fr": "French", "es": "Spanish", "de": "German", "it": "Itali
 
 @lru_cache(maxsize=None)
 def _stop_words(lang: str) -> frozenset[str]:
-    from importlib import import_module
-    return frozenset(import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    """spaCy's stop words for `lang`, read from its `stop_words.py` alone: importing
+    `spacy.lang.<lang>.stop_words` would first import the language package, whose tokenizer
+    exceptions cost seconds to compile (French: ~3 s) for a list of words."""
+    import importlib.util
+
+    name = f"spacy.lang.{lang}.stop_words"
+    module = sys.modules.get(name)
+    if module is None:
+        import spacy.lang
+        path = Path(spacy.lang.__file__).parent / lang / "stop_words.py"
+        spec = importlib.util.spec_from_file_location(f"_dragoman_stop_words_{lang}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
 
 
 def check_english(text: str, input_name: str) -> None:
     """Refuse text that is not English: the pipeline's models and lexicons are English only.
 
     Cheap: the share of English stop words among the words, against other languages'."""
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = sum(map(str.isalpha, text))  # counted in C: a Python loop over every character is slow
     if not letters:
         raise IngestError(input_name, "no words in the text")
-    latin = sum(1 for ch in letters if ch < "\u0250")
-    if latin / len(letters) < 0.5:
+    # a text with no character beyond Latin Extended-B has only Latin letters
+    latin = letters if max(text) < "\u0250" else sum(1 for ch in text if ch.isalpha() and ch < "\u0250")
+    if latin / letters < 0.5:
         raise IngestError(input_name, "not English (the text is mostly in a non-Latin script)")
     words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text.lower())
     if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
@@ -371,7 +384,7 @@ def article_from_text(text: str, doc: str, published: str | None = None, outlet:
 
     lines, captions = _split_captions(lines)
     furniture = load_boilerplate().anywhere_lines
-    lines = [line for line in lines if not any(p.match(_norm(line)) for p in furniture)]
+    lines = [line for line, key in zip(lines, map(_norm, lines)) if not any(p.match(key) for p in furniture)]
     byline_index, found_outlet, found_author = _find_byline(lines)
     if byline_index is not None:
         del lines[byline_index]

@@ -34,6 +34,9 @@ def article_doc(nlp, article: Article):
 def doc_analysis(doc) -> Analysis:
     """The Analysis a processed Doc holds. The stages built validated models already; pydantic
     takes model instances as they are (no revalidation), so this costs little per document."""
+    from dragoman.nlp import freeze_loaded_data
+
+    freeze_loaded_data()
     article = doc._.article
     return Analysis(
         doc=article.doc,

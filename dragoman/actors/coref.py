@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 
 from dragoman.actors.finder import FEMALE, Cand, Finder, POSSESSIVE, PRONOUNS, longest
+from dragoman.nlp import doc_text
 
 PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "von", "van", "der", "la", "le", "da", "di", "abd", "abdel", "abdul"}
 MAX_SENTENCES_BACK = 3
@@ -56,7 +57,7 @@ def surname_coref(f: Finder):
         return
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(v) for v in sorted(by_variant, key=len, reverse=True))
                          + r")(?:s\b|(?=['’]s\b)|(?![\w-]))")
-    text = f.doc.text
+    text = doc_text(f.doc)
     for m in pattern.finditer(text):
         span = f.doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is None:
@@ -122,11 +123,10 @@ def _known_genders(f: Finder, persons: list[Cand]) -> dict[str, str]:
         if actor is not None and actor.kind == "person":
             genders[_person_key(c)] = actor.gender or "m"  # the KB marks its women with gender: f
         by_last.setdefault(c.name.split()[-1], []).append(c)
-    for tok in f.doc:
-        title = tok.lower_
-        if (title in FEMALE_TITLES or title in MALE_TITLES) and tok.i + 1 < f.n:
+    for i, title in enumerate(f.lower):  # the finder's lowercased tokens: no Token objects made
+        if (title in FEMALE_TITLES or title in MALE_TITLES) and i + 1 < f.n:
             gender = "f" if title in FEMALE_TITLES else "m"
-            for k in range(tok.i + 1, min(tok.i + 4, f.n)):
+            for k in range(i + 1, min(i + 4, f.n)):
                 for c in by_last.get(f.text[k], []):
                     genders.setdefault(_person_key(c), gender)
     return genders
@@ -138,8 +138,11 @@ def pronoun_coref(f: Finder):
     persons = sorted((c for c in f.cands if c.kind == "person"), key=lambda c: c.start)
     genders = _known_genders(f, persons)
     resolved: list[Cand] = []
-    for tok in doc:
-        if tok.lower_ not in PRONOUNS or f.taken[tok.i] or tok.dep_ not in ("nsubj", "nsubjpass", "poss"):
+    for i, lower in enumerate(f.lower):
+        if lower not in PRONOUNS or f.taken[i]:
+            continue  # most tokens: decided without making a Token
+        tok = doc[i]
+        if tok.dep_ not in ("nsubj", "nsubjpass", "poss"):
             continue
         gender = "f" if tok.lower_ in FEMALE else "m"
         window = sent_of.get(tok.i, 0) - MAX_SENTENCES_BACK

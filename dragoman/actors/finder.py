@@ -265,6 +265,40 @@ def longest(lower: list[str], i: int, table: dict, maxlen: int = 6):
     return 0, None
 
 
+_HEAD_FIRSTS: dict[int, tuple] = {}
+
+
+def _head_firsts(t: Tables) -> tuple[frozenset, frozenset]:
+    """First words of the keys `Finder._head_at` looks up: lowercased (ministries, offices, roles)
+    and as written (ministry abbreviations)."""
+    cached = _HEAD_FIRSTS.get(id(t))
+    if cached is None or cached[0] is not t:
+        lower = {key[0] for table in (t.ministry_fields, t.ministry_words, t.offices, t.roles) for key in table}
+        cached = _HEAD_FIRSTS[id(t)] = (t, frozenset(lower), frozenset(key[0] for key in t.ministry_abbr))
+    return cached[1], cached[2]
+
+
+# id(keys) -> (keys, {length: (keys of a length that can score the cutoff, their indexes in keys)})
+_KEYS_BY_LENGTH: dict[int, tuple[list, dict]] = {}
+
+
+def _closest_key(key: str, keys: list[str], cutoff: float) -> Optional[int]:
+    """Index in `keys` of `process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)`,
+    scoring only keys whose length can reach the cutoff: ratio = 100 * (1 - indel / (l1 + l2)) and
+    the indel distance is at least |l1 - l2|. The others keep their order, so ties go the same way."""
+    entry = _KEYS_BY_LENGTH.get(id(keys))
+    if entry is None or entry[0] is not keys:
+        entry = _KEYS_BY_LENGTH[id(keys)] = (keys, {})
+    n = len(key)
+    near = entry[1].get((n, cutoff))
+    if near is None:
+        slack = (100 - cutoff) / 100
+        kept = [i for i, k in enumerate(keys) if abs(len(k) - n) <= slack * (len(k) + n) + 1e-6]
+        near = entry[1][(n, cutoff)] = ([keys[i] for i in kept], kept)
+    hit = process.extractOne(key, near[0], scorer=fuzz.ratio, score_cutoff=cutoff)
+    return None if hit is None else near[1][hit[2]]
+
+
 class Finder:
     def __init__(self, doc: Doc, published: Optional[date], kb: ActorKB):
         self.doc, self.published, self.kb = doc, published, kb
@@ -272,6 +306,8 @@ class Finder:
         self.n = len(doc)
         self.lower = [tok.lower_ for tok in doc]
         self.text = [tok.text for tok in doc]
+        lower_firsts, text_firsts = _head_firsts(self.t)
+        self.may_head = [w in lower_firsts or t in text_firsts for w, t in zip(self.lower, self.text)]
         self.cands: list[Cand] = []
         self._place_cache: dict = {}
         self.focus_share = 0.0
@@ -326,9 +362,9 @@ class Finder:
             if len(text) < MISSPELT_MIN_LEN or not text.isalpha() or not text[:1].isupper() or text.isupper() \
                     or tok.pos_ != "PROPN" or tok.i in covered or self.alias_cover[tok.i] is not None:
                 continue
-            hit = process.extractOne(text, names, scorer=fuzz.ratio, score_cutoff=MISSPELT_MIN_SCORE)
-            if hit is not None and hit[0][0] == text[0]:
-                self.state_at[tok.i] = (tok.i + 1, "name", codes[hit[2]])
+            index = _closest_key(text, names, MISSPELT_MIN_SCORE)
+            if index is not None and names[index][0] == text[0]:
+                self.state_at[tok.i] = (tok.i + 1, "name", codes[index])
 
     def _one_actor_per_span(self, spans):
         """An alias shared by several actors ('Bush'): the one in office on the publication date,
@@ -579,9 +615,9 @@ class Finder:
             if best >= 70:
                 return holder
         if len(key) >= 8:
-            hit = process.extractOne(key, self.t.person_alias_keys, scorer=fuzz.ratio, score_cutoff=88)
-            if hit is not None:
-                return self.kb.actors[self.t.person_aliases[hit[2]][1]]
+            index = _closest_key(key, self.t.person_alias_keys, 88)
+            if index is not None:
+                return self.kb.actors[self.t.person_aliases[index][1]]
         return None
 
     # ---------- 1. KB aliases ----------
@@ -871,6 +907,8 @@ class Finder:
 
     def _head_at(self, p: int):
         """Ministry, office title or role noun starting at token p: (kind, size, value)."""
+        if p >= self.n or not self.may_head[p]:
+            return None, 0, None  # no table has a key starting with this word: every lookup below fails
         # ministries: "<field> Ministry", "Ministry of <field>", "MoD"
         size, fkey = longest(self.lower, p, self.t.ministry_fields)
         if size:

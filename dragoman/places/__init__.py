@@ -38,6 +38,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from dragoman.model import PlaceMention, PlaceRef
+from dragoman.nlp import doc_text
 
 DATA_DIR = Path(__file__).parent.parent / "data" / "places"
 KINDS = ("country", "region", "city", "site", "water")
@@ -507,34 +508,38 @@ class _Span:
 
 
 def _capitalised(tok) -> bool:
-    t = tok.text
+    return _capitalised_text(tok.text)
+
+
+def _capitalised_text(t: str) -> bool:
     return t[:1].isupper() and any(c.isalpha() for c in t)
 
 
 def _chunks(doc: Doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens, with connectors and hyphens inside."""
-    out, i, n = [], 0, len(doc)
+    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
+    texts, lowers, caps, toks = view.texts, view.lowers, view.caps, view.toks  # read once per token
+    out, i, n = [], 0, len(toks)
     while i < n:
-        tok = doc[i]
-        starts = _capitalised(tok) or (
-            tok.lower_ in ARTICLES and i + 2 < n and doc[i + 1].text in "-‐–" and _capitalised(doc[i + 2])) or (
-            tok.lower_[:-1] in ARTICLES and tok.text.endswith("-") and i + 1 < n and _capitalised(doc[i + 1]))
+        lower = lowers[i]
+        starts = caps[i] or (
+            lower in ARTICLES and i + 2 < n and texts[i + 1] in "-‐–" and caps[i + 2]) or (
+            lower[:-1] in ARTICLES and texts[i].endswith("-") and i + 1 < n and caps[i + 1])
         if not starts:
             i += 1
             continue
         j = i + 1
         while j < n:
-            t = doc[j]
-            if _capitalised(t) and (not t.is_sent_start or doc[j - 1].text.endswith("-")):
+            if caps[j] and (not toks[j].is_sent_start or texts[j - 1].endswith("-")):
                 j += 1
-            elif (t.text in ("-", "‐") or t.lower_ in CONNECTORS or
-                  (t.lower_ in ARTICLES and j + 1 < n and doc[j + 1].text == "-")) and j + 1 < n and \
-                    (_capitalised(doc[j + 1]) or doc[j + 1].lower_ in ARTICLES or doc[j + 1].text == "-") \
-                    and not t.whitespace_ == "\n":
+            elif (texts[j] in ("-", "‐") or lowers[j] in CONNECTORS or
+                  (lowers[j] in ARTICLES and j + 1 < n and texts[j + 1] == "-")) and j + 1 < n and \
+                    (caps[j + 1] or lowers[j + 1] in ARTICLES or texts[j + 1] == "-") \
+                    and not toks[j].whitespace_ == "\n":
                 j += 1
             else:
                 break
-        while j > i + 1 and not _capitalised(doc[j - 1]):
+        while j > i + 1 and not caps[j - 1]:
             j -= 1
         out.append((i, j))
         i = j
@@ -544,20 +549,18 @@ def _chunks(doc: Doc) -> list[tuple[int, int]]:
 def _context_countries(doc: Doc, gaz: Gazetteer, chunks: Optional[list] = None) -> Counter:
     """How often each country is named in the text, by name or demonym."""
     counts = Counter()
-    for tok in doc:
-        if not tok.text[:1].isupper():
+    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
+    for word in view.texts:
+        if not word[:1].isupper():
             continue
-        key = fold(tok.text)
+        key = fold(word)
         cc = gaz.demonyms.get(key)
         if cc:
             counts[cc] += 1.0
-    text = doc.text
-    starts = [t.idx for t in doc]
-    for start, end in chunks if chunks is not None else _chunks(doc):
+    for start, end in chunks if chunks is not None else _chunks(view):
         for i in range(start, end):
             for j in range(min(end, i + MAX_TOKENS), i, -1):
-                last = doc[j - 1]
-                key = fold(text[starts[i]:last.idx + len(last.text)])
+                key = fold(view.span_text(i, j))
                 if key in gaz.not_places or key in gaz.demonyms:
                     continue
                 hits = [gaz.curated[k] for k in gaz._curated_index.get(key, ()) if gaz.curated[k].kind == "country"]
@@ -582,10 +585,16 @@ def _context_countries(doc: Doc, gaz: Gazetteer, chunks: Optional[list] = None) 
 class _TokenView:
     """A Doc whose tokens are made once: spaCy builds a new Token object on every
     `doc[i]`, and recognition reads each token many times. Slices are the Doc's own."""
-    __slots__ = ("doc", "toks", "text", "ents")
+    __slots__ = ("doc", "toks", "text", "ents", "texts", "lowers", "caps", "starts", "ends")
 
     def __init__(self, doc: Doc):
-        self.doc, self.toks, self.text, self.ents = doc, list(doc), doc.text, doc.ents
+        self.doc, self.toks, self.text, self.ents = doc, list(doc), doc_text(doc), doc.ents
+        # token attributes read once (each read of a Token attribute is a call into spaCy)
+        self.texts = [t.text for t in self.toks]
+        self.lowers = [t.lower_ for t in self.toks]
+        self.caps = [_capitalised_text(t) for t in self.texts]
+        self.starts = [t.idx for t in self.toks]
+        self.ends = [start + len(t) for start, t in zip(self.starts, self.texts)]
 
     def __len__(self) -> int:
         return len(self.toks)
@@ -598,8 +607,7 @@ class _TokenView:
 
     def span_text(self, i: int, j: int) -> str:
         """`doc[i:j].text` without making a Span."""
-        last = self.toks[j - 1]
-        return self.text[self.toks[i].idx:last.idx + len(last.text)]
+        return self.text[self.starts[i]:self.ends[j - 1]]
 
 
 def find_places(doc: Doc) -> list[PlaceMention]:
@@ -609,6 +617,9 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     doc = _TokenView(doc)
     text = doc.text
     chunks = _chunks(doc)
+    # the names inside capitalised runs, which the steps below look up, read in one query
+    gaz._store.prefetch(fold(doc.span_text(i, j)) for start, end in chunks
+                        for i in range(start, end) for j in range(i + 1, min(end, i + MAX_TOKENS) + 1))
     context = _context_countries(doc, gaz, chunks)
     fuzzy_countries = {cc for cc, n in context.most_common(3)}
 
@@ -625,14 +636,13 @@ def find_places(doc: Doc) -> list[PlaceMention]:
 
     def candidates_for(i: int, j: int, fuzzy: bool) -> tuple[str, list]:
         key = fold(doc.span_text(i, j))
-        following = doc[j].text if j < len(doc) else ""
+        following = doc.texts[j] if j < len(doc) else ""
         if following == "." and doc.span_text(i, j) + "." in gaz.written_forms.get(key, ()):
             return key, gaz.candidates(doc.span_text(i, j), (), following)  # "Churchill, Man."
-        lower_article = doc[i].lower_[:2] in ("al", "el", "ad", "ar", "as", "an", "at", "az", "ed", "ez")
+        lower_article = doc.lowers[i][:2] in ("al", "el", "ad", "ar", "as", "an", "at", "az", "ed", "ez")
         if not key or key in gaz.not_places or key in gaz.demonyms or \
-                (not doc[i].text[:1].isupper() and not lower_article):
+                (not doc.texts[i][:1].isupper() and not lower_article):
             return key, []
-        following = doc[j].text if j < len(doc) else ""
         cands = gaz.candidates(doc.span_text(i, j), fuzzy_countries if fuzzy else (), following)
         if not cands and j - i == 1 and key.endswith("s") and len(key) > 4:
             # a possessive that lost its apostrophe in scraped text ("Russias Aerospace Forces")
@@ -641,7 +651,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
 
     blocked = [t.is_punct or t.is_space for t in doc]  # token flags read once: Doc indexing is slow
     spaces = [t.is_space for t in doc]
-    lowers = [t.lower_ for t in doc]
+    lowers = doc.lowers
 
     def free(i: int, j: int) -> bool:
         """Untaken, and neither edge a punctuation mark, a line break or an article."""
@@ -658,12 +668,14 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     # 1. curated names of several words, whatever their case after the first word
     #    ("Syrian desert", "Mediterranean coast", "Golan Heights")
     for i in range(len(doc)):
-        if i in taken or not _capitalised(doc[i]):
+        if i in taken or not doc.caps[i]:
             continue
         for j in range(min(len(doc), i + MAX_TOKENS), i + 1, -1):
             if not free(i, j):
                 continue
             key = fold(doc.span_text(i, j))
+            if key not in gaz._curated_index:  # most runs of words name nothing curated
+                continue
             hits = gaz.curated_candidates(key)
             if hits and not inside_longer_name(i, j):
                 spans.append(_Span(i, j, "match", hits, key))
@@ -707,7 +719,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                 continue
             matched = False
             for j in range(min(end, i + MAX_TOKENS), i, -1):
-                if not free(i, j) or not _capitalised(doc[j - 1]):
+                if not free(i, j) or not doc.caps[j - 1]:
                     continue
                 ent = ent_label.get(i)
                 inside_other = ent is not None and ent.label_ not in PLACE_LABELS

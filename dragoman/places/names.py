@@ -18,9 +18,12 @@ ARTICLES = frozenset("al el ad ar as ash at az an ath adh ed er es et ez il ul".
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """A lookup key: no accents, apostrophes or case; hyphens and dots become spaces."""
-    text = unicodedata.normalize("NFKD", text.translate(_CHAR_MAP))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = _NON_WORD.sub(" ", text.translate(_CHAR_MAP)).strip()
+    if text.isascii():  # most names: no accents to strip, and casefold() is lower() (same key, faster)
+        text = _NON_WORD.sub(" ", text.replace("'", "").replace("`", "").lower()).strip()
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_CHAR_MAP))
+        text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+        text = _NON_WORD.sub(" ", text.translate(_CHAR_MAP)).strip()
     if text.startswith("the "):
         text = text[4:]
     return text

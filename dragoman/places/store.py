@@ -29,7 +29,7 @@ from collections import defaultdict
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from dragoman.places.names import fold, is_latin, skeleton
 
@@ -283,6 +283,10 @@ def build(path: Optional[Path] = None) -> Path:
     return path
 
 
+MAX_CACHED_KEYS = 200_000  # names whose rows a Store keeps in memory
+PREFETCH_BATCH = 500  # keys per query of Store.prefetch (SQLite allows 32766 parameters)
+
+
 class Store:
     """Read-only queries on a built gazetteer file; results are cached per key."""
 
@@ -294,16 +298,45 @@ class Store:
         if meta.get("schema") != str(SCHEMA_VERSION):
             raise ValueError(f"{path}: schema {meta.get('schema')}, expected {SCHEMA_VERSION}")
         self.geometry: dict = json.loads(meta["geometry"])
-        self.by_key = lru_cache(maxsize=200_000)(self._by_key)
+        self._rows: dict[str, tuple] = {}  # key -> its rows: the cache of by_key (and prefetch)
         self.by_skeleton = lru_cache(maxsize=50_000)(self._by_skeleton)
 
     def _query(self, sql: str, args=()) -> list[tuple]:
         with self._lock:
             return self._con.execute(sql, args).fetchall()
 
+    def by_key(self, key: str) -> tuple[tuple, ...]:
+        """Rows (row, name, cc3, lat, lon, pop, gid, admin1, admin2, kind) named `key` (cached)."""
+        rows = self._rows.get(key)
+        if rows is None:
+            rows = self._remember(key, self._by_key(key))
+        return rows
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Read the rows of many keys not read yet in a few queries: a document's candidate names
+        are looked up by the dozen, mostly in vain, and a query per name costs far more than its
+        share of one query for all. `by_key` then answers from memory, with the same rows in the
+        same order (the name index's: key, then row id)."""
+        todo = [k for k in dict.fromkeys(keys) if k not in self._rows]
+        for n in range(0, len(todo), PREFETCH_BATCH):
+            batch = todo[n:n + PREFETCH_BATCH]
+            found: dict[str, list] = {k: [] for k in batch}
+            sql = (f"SELECT n.key, t.* FROM name n JOIN town t ON t.row = n.row WHERE n.key IN "
+                   f"({','.join('?' * len(batch))}) ORDER BY n.key, n.rowid")
+            for key, *row in self._query(sql, batch):
+                found[key].append(tuple(row))
+            for key, rows in found.items():
+                self._remember(key, tuple(rows))
+
+    def _remember(self, key: str, rows: tuple) -> tuple:
+        if len(self._rows) >= MAX_CACHED_KEYS:
+            self._rows.clear()  # bounded: a long bulk run reads new names forever
+        self._rows[key] = rows
+        return rows
+
     def _by_key(self, key: str) -> tuple[tuple, ...]:
-        """Rows (row, name, cc3, lat, lon, pop, gid, admin1, admin2, kind) named `key`."""
-        return tuple(self._query("SELECT t.* FROM name n JOIN town t ON t.row = n.row WHERE n.key = ?", (key,)))
+        return tuple(self._query("SELECT t.* FROM name n JOIN town t ON t.row = n.row WHERE n.key = ? "
+                                 "ORDER BY n.rowid", (key,)))
 
     def _by_skeleton(self, sk: str) -> tuple[tuple, ...]:
         return tuple(self._query("SELECT t.* FROM skel s JOIN town t ON t.row = s.row WHERE s.sk = ?", (sk,)))
