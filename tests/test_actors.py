@@ -604,3 +604,53 @@ def test_known_parties_outweigh_one_town_that_lies_in_another_country(nlp):
                         "Houthi forces in Al Amir.", None)
     brigade = by_mention(found, "Brigade")
     assert brigade and all(m.country == "YEM" for m in brigade)
+
+
+# ---------- historical leaders, ideological groups, ambiguous names (issue 3) ----------
+
+@pytest.mark.parametrize("text,mention,country", [
+    ("Lt. Gen. Prosper Avril resigned on Saturday.", "Prosper Avril", "HTI"),
+    ("Vice-President Moody Awori declined to resign.", "Moody Awori", "KEN"),
+    ("President Sani Abacha dissolved the cabinet.", "Sani Abacha", "NGA"),
+])
+def test_heads_of_state_of_past_decades_have_their_country(nlp, text, mention, country):
+    found = by_mention(actors(nlp, text, None), mention)
+    assert found and (found[0].country, found[0].sector) == (country, "GOV")
+
+
+def test_a_religious_camp_before_a_group_noun_is_a_public_of_the_country(nlp):
+    mentions = actors(nlp, "Islamic fundamentalists began a hunger strike against the Algerian president.", None)
+    found = by_mention(mentions, "Islamic fundamentalists")
+    assert found and (found[0].country, found[0].sector) == ("DZA", "CVL")
+
+
+def test_congo_is_the_republic_when_the_text_or_the_date_says_so(nlp):
+    def congo(text, published):
+        return by_mention(actors(nlp, text, published), "Congo")[0].country
+    text = "Pakistan threatened to break off relations with Congo."
+    assert congo(text, date(1988, 3, 1)) == "COG"      # the DRC was still Zaire
+    assert congo(text, date(2012, 3, 1)) == "COD"
+    assert congo("Congo accused rebels of attacking Brazzaville.", None) == "COG"
+
+
+def test_a_besieged_capital_is_the_city_not_its_government(nlp):
+    mentions = actors(nlp, "Radical French farmers said they would blockade Paris from Monday night.", None)
+    paris = by_mention(mentions, "Paris")
+    assert paris and (paris[0].country, paris[0].sector) == ("FRA", "CVL")
+    warned = by_mention(actors(nlp, "Washington warned Moscow on Friday.", None), "Moscow")
+    assert warned and warned[0].sector == "GOV"
+
+
+def test_the_sender_of_an_offer_is_an_actor(nlp):
+    mentions = actors(nlp, "Pakistan's president rejected a fresh offer from Afghanistan for direct talks.", None)
+    assert by_mention(mentions, "Afghanistan")
+    assert not by_mention(actors(nlp, "Refugees from Syria arrived in Turkey.", None), "Syria")
+
+
+def test_a_town_sharing_a_capitals_name_follows_the_country_its_sentence_gives(nlp):
+    lebanon = actors(nlp, "Rival militias in Tripoli shelled the north Lebanese port again.", None)
+    libya = actors(nlp, "Rival militias in Tripoli clashed overnight.", None)
+    damascus = actors(nlp, "The United States said the government in Damascus must negotiate.", None)
+    assert [m.country for m in lebanon if m.mention.startswith("Rival militias")] == ["LBN"]
+    assert [m.country for m in libya if m.mention.startswith("Rival militias")] == ["LBY"]
+    assert [m.country for m in damascus if m.mention == "government in Damascus"] == ["SYR"]

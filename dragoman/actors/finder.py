@@ -40,6 +40,16 @@ PARTICIPANT_PREPS = {"with", "between", "against", "by", "for", "among", "alongs
 # Verbs whose direct object is a destination, not a participant ("visited Turkey").
 MOTION_VERBS = {"visit", "enter", "leave", "reach", "cross", "tour", "flee", "return", "travel", "invade",
                 "divide", "rebuild", "exit", "quit"}
+# What one party sends or gives another: "an offer from X" makes X the sender, an actor, where "troops
+# from X" or "refugees from X" is only an origin.
+SENT_THINGS = {"offer", "proposal", "request", "appeal", "message", "letter", "demand", "call", "warning", "threat",
+               "pressure", "aid", "support", "assistance", "ultimatum", "invitation", "protest", "complaint",
+               "note", "plea", "apology", "loan", "grant", "donation", "criticism", "condemnation"}
+# Nouns for a town that a demonym can place in its country ("the north Lebanese port").
+SEAT_TOWN_NOUNS = {"port", "city", "town", "capital", "stronghold", "enclave"}
+# Verbs of siege and bombardment: a capital as their object is the city and its people under fire
+# ("blockade Paris", "shell Sarajevo"), not the government seated there.
+SIEGE_VERBS = {"blockade", "besiege", "shell", "bombard", "encircle", "surround", "rocket"}
 # Words that may precede a demonym inside the mention ("senior Turkish officials").
 LEAD_MODIFIERS = {"senior", "top", "former", "new", "several", "two", "three", "many", "some", "high-ranking",
                   "local", "other", "unnamed", "anonymous"}
@@ -74,6 +84,9 @@ FOCUS_SHARE_FOR_OFFICES = 0.7
 # Unqualified groups of these sectors ("workers held a protest", "gunmen attacked") are
 # taken to belong to the country the article is about.
 LOCAL_SECTORS = {"CVL", "MIL", "COP", "REB", "OPP", "GOV"}
+# Zaire took the name Democratic Republic of the Congo on this day: before it, a bare "Congo" in the
+# news is the Republic of the Congo (Brazzaville).
+ZAIRE_RENAMED = date(1997, 5, 17)
 # Groups that a town or region before them places in its country ("Darfur rebels").
 LOCAL_GROUP_SECTORS = {"CVL", "REB", "OPP"}
 # Sectors of a state's own people: a titled unknown name of these ("Judge X") in an article about
@@ -346,11 +359,23 @@ class Finder:
             kind, code = doc.vocab.strings[key].split("|")
             spans.append((s, e, (kind, code)))
         for s, e, (kind, code) in _non_overlapping(spans):
+            if code == "COD" and doc[s:e].text.lower() == "congo" and self._congo_is_republic():
+                code = "COG"
             if self.alias_cover[s] is None:
                 self.state_at[s] = (e, kind, code)
         self._misspelt_states()
         self.ents_at = {ent.start: ent for ent in doc.ents}
         self.focus = self._focus_country()
+
+    def _congo_is_republic(self) -> bool:
+        """A bare "Congo" is the Democratic Republic (news usage since 1997) unless the text says otherwise:
+        it names the Republic's capital and not the DRC's, it calls the DRC "Zaire" (so "Congo" is the other
+        one), or it was published while the DRC was still Zaire."""
+        if self.published is not None and self.published < ZAIRE_RENAMED:
+            return True
+        text = self.doc.text
+        return bool(re.search(r"\b(?:Brazzaville|Zaire|Zairean|Zairian)\b", text)) \
+            and not re.search(r"\b(?:Kinshasa|DR Congo|DRC|Democratic Republic)\b", text)
 
     def _misspelt_states(self):
         """'Afganistan': a long capitalised word one letter away from a one-word country name is that
@@ -830,11 +855,36 @@ class Finder:
         self._place_cache[key] = out
         return out
 
+    def _seat_country(self, s: int, e: int, code: str) -> str:
+        """A capital's name that is also a town elsewhere is the capital unless its sentence places it in
+        the other country."""
+        return self._town_sign(s, e, self.place_countries(s, e), code) or code
+
+    def _town_sign(self, s: int, e: int, countries: list[str], code: Optional[str] = None) -> Optional[str]:
+        """The country the sentence places a town in, among those it may lie in: "militias in Tripoli ...
+        the north Lebanese port", "Tripoli, Lebanon". A country merely named nearby ("the government in
+        Damascus ... the United States") is no such sign."""
+        if len(countries) < 2:
+            return None
+        sent = self.doc[s].sent
+        for k, (end, kind, other) in sorted(self.state_at.items(), key=lambda item: abs(item[0] - s)):
+            if not sent.start <= k < sent.end or s <= k < e or other == code or other not in countries:
+                continue
+            tok = self.doc[end - 1]
+            town_word = kind == "demonym" and tok.head.lemma_.lower() in SEAT_TOWN_NOUNS and tok.head.i >= end
+            after_comma = k == e + 1 and self.text[e] == ","  # "Tripoli, Lebanon"
+            if town_word or after_comma:
+                return other
+        return None
+
     def place_country(self, s: int, e: int) -> Optional[str]:
         """The country of a town: the article's own country when the town may lie there."""
         countries = self.place_countries(s, e)
         if not countries:
             return None
+        written = self._town_sign(s, e, countries)
+        if written:
+            return written
         focus = getattr(self, "focus", None)
         return focus if focus in countries else countries[0]
 
@@ -861,7 +911,10 @@ class Finder:
                     return cand
                 return replace(cand, country=country, sector=sector, role=self.doc[cand.end:self.alias_at[q][1]].text.strip(", "))
             if q in self.state_at:
-                return replace(cand, country=self.state_at[q][2], sector=cand.sector or "GOV")
+                end, kind, code = self.state_at[q]
+                if kind == "seat":
+                    code = self._seat_country(q, end, code)
+                return replace(cand, country=code, sector=cand.sector or "GOV")
             if self.text[q][:1].isupper() and self.doc[q].pos_ == "PROPN":
                 code = self.place_country(q, q + 1)
                 if code:
@@ -1378,7 +1431,8 @@ class Finder:
                 return self.state_at[k][2]
             return None
         if e + 1 < self.n and self.lower[e] in ("in", "of") and (e + 1) in self.state_at:
-            return self.state_at[e + 1][2]
+            end, kind, code = self.state_at[e + 1]
+            return self._seat_country(e + 1, end, code) if kind == "seat" else code
         return None
 
     # ---------- 3. states, seats, demonyms ----------
@@ -1431,6 +1485,10 @@ class Finder:
                 continue
             else:
                 method = "metonym" if kind == "seat" else "state"
+            last = self.doc[e - 1]
+            if kind == "seat" and last.dep_ == "dobj" and last.head.lemma_.lower() in SIEGE_VERBS:
+                self.add(Cand(s, e, self.doc[s:e].text, code, "CVL", "group", method))
+                continue
             actor = self.kb.state_actor(code)
             self.add(Cand(s, e, actor.name, code, "GOV", "state", method, actor_id=actor.id))
 
@@ -1453,6 +1511,8 @@ class Finder:
             if prep in ("to", "on", "of", "upon", "toward", "towards") and \
                     tok.head.head.lemma_.lower() in RELATION_HEADS:  # "aid to Serbia", "blockade of Serbia"
                 return True
+            if prep == "from" and tok.head.head.lemma_.lower() in SENT_THINGS:
+                return True  # "an offer from Afghanistan", "pressure from Washington": the sender acts
             return prep in PARTICIPANT_PREPS
         if dep == "dobj":
             return tok.head.lemma_ not in MOTION_VERBS and tok.head.pos_ == "VERB"
