@@ -124,7 +124,7 @@ def test_non_reporting_uses_of_cue_words_are_not_claims(nlp):
     # a relative clause whose object is the antecedent, an infinitive with its own subject,
     # a setting preposition: none of them gives a content
     assert claims_of(nlp, "The army opened a second front, which the minister confirmed on Monday.") == []
-    assert claims_of(nlp, "The deal allows the host country to assert its presence in the region.") == []
+    assert claims_of(nlp, "The treaty allows the neighbouring state to assert its control over the coast.") == []
     assert claims_of(nlp, "The minister spoke to reporters in Ankara on Tuesday.") == []
 
 
@@ -172,11 +172,11 @@ def test_described_group_speaker_keeps_its_words(nlp):
 
 def test_second_subject_from_a_quotation_does_not_hide_the_speaker(nlp):
     # the parse makes "One" a second subject of "said"
-    text = ('"He would be a great envoy. Not good, great. One of the ablest diplomats of the entire region," '
+    text = ('"She would make a superb ambassador. Not fine, superb. One of the ablest negotiators in the whole region," '
             "Foreign Minister Jane Roe said in a phone interview.")
     c = only(claims_of(nlp, text), "ablest")
     assert c.speaker.name == "Foreign Minister Jane Roe"
-    assert c.content.startswith("He would be a great envoy")
+    assert c.content.startswith("She would make a superb ambassador")
 
 
 def test_transcript_turns_are_their_speakers_statements(nlp):
@@ -375,7 +375,7 @@ def test_it_is_never_a_plural_speaker():
 # ------------------------------------------------------------------ noise an analyst should not see
 
 @pytest.mark.parametrize("text", [
-    "The senator defended the $5 million he says he raised for the campaign.",   # relative clause with a gap
+    "The governor defended the $3 million she says she spent on the new bridge.",   # relative clause with a gap
     "Voters rejected the reform that the mayor claims he will pass next year.",
 ])
 def test_cue_in_a_gapped_relative_clause_is_no_claim(nlp, text):
@@ -413,9 +413,9 @@ def test_no_one_named_is_no_speaker(nlp, text):
 
 
 def test_infinitive_cue_takes_the_subject_of_the_verb_it_completes(nlp):
-    text = "When the trade minister came to talk to me last week about tariffs, I did not expect him to mention trucks."
+    text = "When the energy minister came to talk to me in March about pipelines, I did not expect him to mention prices."
     claims = claims_of(nlp, text)
-    assert [c.speaker.name for c in claims] == ["trade minister"]
+    assert [c.speaker.name for c in claims] == ["energy minister"]
 
 
 def test_headline_colon_needs_a_name_not_a_title(nlp):

@@ -84,7 +84,7 @@ def test_word_lists_reject_yaml_booleans():
 # ---------------------------------------------------------------- real PLOVER sentences
 
 @pytest.mark.parametrize("doc_id", [
-    "plover-gsr01-agree-0003",       # "The United States and Jordan have agreed upon a ... pact": coordinated pair
+    "plover-gsr01-agree-0003",       # two coordinated states "have agreed upon" a pact: coordinated pair
     "plover-gsr01-assault-0001",     # passive: "was attacked by Burundian militiamen"
     "plover-gsr01-demand-0005",      # "demanded that the US cancel ...": target is the clause's subject
     "plover-gsr01-threaten-0005",    # "threatened ... to break relations with Russia"
@@ -214,7 +214,7 @@ def test_condemning_the_attack_accuses_its_author(nlp):
 # ---------------------------------------------------------------- place as target, carried date
 
 def test_lifting_a_measure_in_a_place_concedes_to_the_places_state(nlp):
-    # "lifted a state of emergency in West Darfur State": the easing falls on the place's people
+    # lifting an emergency rule in a region: the easing falls on the place's people
     text, record = plover_record("plover-gsr01-concede-0008")
     src = record["source"]
     events = analyse(nlp, text, [(src["name"], src["country"], src["sectors"][0])],
@@ -303,7 +303,7 @@ def test_acled_passive_casualties_take_the_agent_of_the_clashes_on_another_conju
 
 
 def test_acled_planted_device_is_an_attack_by_whoever_planted_it(nlp):
-    # an ACLED note: a landmine planted by an unknown group explodes and kills a man
+    # an ACLED note: a mine laid by an unidentified group goes off and kills a civilian
     text = gold_text("acled-me-2020", "acled-SYR78243")
     events = analyse(nlp, text, places=[("Idleb", "SYR", "region")], dates=[("2 May 2020", "2020-05-02")])
     assert [(e.type, e.mode, e.source.country, e.source.sector, e.target.sector) for e in events] == \
@@ -311,7 +311,7 @@ def test_acled_planted_device_is_an_attack_by_whoever_planted_it(nlp):
 
 
 def test_news_negated_strikes_are_denied(nlp):
-    sentence = gold_sentence("fakes-dev", "fakes-1926479363", "had not carried out air strikes")
+    sentence = gold_sentence("fakes-dev", "fakes-1926479363", "not carried out air")
     events = analyse(nlp, sentence, [("Russian Defence Ministry", "RUS", "GOV"), ("Russian planes", "RUS", "MIL")],
                      places=[("Idlib", "SYR", "region")])
     assault = [e for e in events if e.type == "ASSAULT"]
@@ -518,7 +518,7 @@ def test_suspending_an_agreement_with_a_state_targets_that_state(nlp):
 
 
 def test_being_opposed_to_something_is_the_subjects_rejection(nlp):
-    text, _ = plover_record("plover-gsr01-reject-0028")   # Israel is opposed to French mediation ...
+    text, _ = plover_record("plover-gsr01-reject-0028")   # a state opposing another's mediation
     events = analyse(nlp, text, [("Israel", "ISR", "GOV", "state"), ("French", "FRA", "GOV", "state"),
                                  ("Syria", "SYR", "GOV", "state")])
     assert ("REJECT", "ISR", "FRA") in [(e.type, e.source.country, e.target.country if e.target else None)
@@ -551,7 +551,7 @@ def test_unknown_gunmen_firing_on_a_named_group_of_their_country_attack_that_gro
 
 
 def test_forces_from_a_named_group_are_that_group(nlp):
-    text = gold_text("acled-me-2020", "acled-YEM51932")   # forces from six Southern Resistance Brigades ...
+    text = gold_text("acled-me-2020", "acled-YEM51932")   # forces of several named brigades
     events = analyse_mentions(nlp, text, [
         ("forces", "Yemeni forces", "YEM", "MIL", "group", "role-default", None),
         ("Southern Resistance", "Southern Resistance", "YEM", "REB", "group", "alias", "southern-resistance")],
@@ -601,11 +601,11 @@ def test_a_subject_hung_on_a_fronted_place_is_recovered():
 def test_a_crowds_demands_are_folded_into_its_protest(nlp):
     """What a protesting crowd demands or condemns is its protest's content, and the acts it demands
     ('the release of detained activists') have not happened (sentences written for this test)."""
-    text = ("On 3 May 2020, protesters blocked the main road in Zahle. "
+    text = ("On 7 June 2021, protesters blocked the coastal highway in Byblos. "
             "The protesters demanded the resignation of the government and the release of detained activists.")
     events = analyse(nlp, text, actors=[("protesters", "LBN", "CVL", "group"), ("activists", "LBN", "OPP", "group"),
                                         ("government", "LBN", "GOV", "state")],
-                     places=[("Zahle", "LBN", "city")])
+                     places=[("Byblos", "LBN", "city")])
     assert [e.type for e in events] == ["PROTEST"]
     assert events[0].source.country == "LBN" and len(events[0].evidence) == 2
 
@@ -613,7 +613,7 @@ def test_a_crowds_demands_are_folded_into_its_protest(nlp):
 def test_one_crowd_protesting_at_two_objects_is_one_protest(nlp):
     """Rioters of one country on one day hurling stones at a bank, then at an MP's house: one protest."""
     text = ("On 1 May 2020, rioters hurled stones at a bank in Tripoli. "
-            "Rioters also hurled a Molotov cocktail at the house of the member of parliament.")
+            "Rioters also hurled a firebomb at the villa of the member of parliament.")
     events = analyse(nlp, text, actors=[("rioters", "LBN", "CVL", "group"), ("Rioters", "LBN", "CVL", "group"),
                                         ("member of parliament", "LBN", "LEG", "person")],
                      places=[("Tripoli", "LBN", "city")])
@@ -621,10 +621,10 @@ def test_one_crowd_protesting_at_two_objects_is_one_protest(nlp):
 
 
 def test_people_no_actor_stands_for_protest_as_the_public_of_the_place(nlp):
-    """'Mayors of Arab towns staged a protest in Jerusalem': an unnamed group, protesting, is
+    """'Heads of Druze villages staged a protest in Haifa': an unnamed group, protesting, is
     coded as protesters of the country where it protests."""
-    text = "On 4 May 2020, Mayors of Arab towns staged a protest in front of the finance ministry in Jerusalem."
-    events = analyse(nlp, text, places=[("Jerusalem", "ISR", "city")])
+    text = "On 12 June 2021, heads of Druze villages staged a protest outside the interior ministry in Haifa."
+    events = analyse(nlp, text, places=[("Haifa", "ISR", "city")])
     protest = [e for e in events if e.type == "PROTEST"]
     assert protest and protest[0].source.country == "ISR" and protest[0].source.sector == "CVL"
 
@@ -644,15 +644,15 @@ def test_a_thwarted_attack_of_x_is_an_attack_by_x_on_the_subject(nlp):
 
 
 def test_forces_operating_under_a_named_operation_are_that_operation(nlp):
-    """'Turkish forces and allied factions, operating under <operation>, shelled X': one attack, by
+    """'Turkish troops and allied militias, operating under <operation>, shelled X': one attack, by
     the operation they fight under, not one per coordinated force."""
-    text = ("On 4 May 2020, Turkish forces and allied factions, operating under Operation Peace Spring, "
-            "shelled the village of Dardara.")
-    events = analyse(nlp, text, actors=[("Turkish forces", "TUR", "MIL", "group"),
-                                        ("Operation Peace Spring", None, "MIL", "organisation")],
-                     places=[("Dardara", "SYR", "city")])
+    text = ("On 16 July 2021, Turkish troops and allied militias, operating under Operation Olive Branch, "
+            "shelled the hamlet of Tal Rifaat.")
+    events = analyse(nlp, text, actors=[("Turkish troops", "TUR", "MIL", "group"),
+                                        ("Operation Olive Branch", None, "MIL", "organisation")],
+                     places=[("Tal Rifaat", "SYR", "city")])
     attacks = [e for e in events if e.type == "ASSAULT"]
-    assert [e.source.name for e in attacks] == ["Operation Peace Spring"]
+    assert [e.source.name for e in attacks] == ["Operation Olive Branch"]
 
 
 def test_rebels_fighting_at_home_with_no_one_named_fight_the_states_forces():
@@ -694,18 +694,18 @@ def test_conflict_notes_are_coded_as_their_gold_event(doc_id):
 def test_a_crowds_violence_is_its_protest_turned_riot(nlp):
     """'Rioters ... clashed with soldiers and hurled stones at them': one protest (a riot), not a
     protest and an attack by the crowd."""
-    text = "On 29 April 2020, rioters demonstrating against living conditions clashed with soldiers in Zahle."
+    text = "On 18 March 2021, rioters demonstrating against fuel shortages clashed with soldiers in Baalbek."
     events = analyse(nlp, text, actors=[("rioters", "LBN", "CVL", "group"), ("soldiers", "LBN", "MIL", "group")],
-                     places=[("Zahle", "LBN", "city")])
+                     places=[("Baalbek", "LBN", "city")])
     assert [e.type for e in events] == ["PROTEST"]
 
 
 def test_the_weapon_fired_is_not_the_target(nlp):
     """'fired artillery at villages in X': artillery (a word the actors stage may read as a force)
     is what was fired; the villages' people are the target."""
-    text = "On 9 May 2020, Saudi forces fired artillery at residential villages in Razih district, injuring a child."
-    events = analyse(nlp, text, actors=[("Saudi forces", "SAU", "MIL", "group"), ("artillery", "YEM", "MIL", "group")],
-                     places=[("Razih district", "YEM", "region")])
+    text = "On 21 August 2021, Saudi troops fired artillery at farming hamlets in Shada district, wounding two women."
+    events = analyse(nlp, text, actors=[("Saudi troops", "SAU", "MIL", "group"), ("artillery", "YEM", "MIL", "group")],
+                     places=[("Shada district", "YEM", "region")])
     attack = [e for e in events if e.type == "ASSAULT"]
     assert attack and all(e.target is None or e.target.sector != "MIL" for e in attack)
 
@@ -749,16 +749,16 @@ def test_plover_gold_sentence_of_a_fixed_class_gives_its_event(nlp, doc_id):
 
 
 def test_a_device_named_as_the_killer_stands_for_an_unidentified_group(nlp):
-    text = "Three Iraqi policemen were killed by an improvised explosive device in Mosul."
-    events = analyse(nlp, text, actors=[("Iraqi policemen", "IRQ", "COP", "group")], places=[("Mosul", "IRQ", "city")])
+    text = "Five Iraqi policemen were killed by a homemade explosive device near Kirkuk."
+    events = analyse(nlp, text, actors=[("Iraqi policemen", "IRQ", "COP", "group")], places=[("Kirkuk", "IRQ", "city")])
     assert [(e.type, e.source.country, e.source.sector, e.target.sector) for e in events] == \
         [("ASSAULT", "IRQ", "REB", "COP")]
     assert events[0].source.name.startswith("Unidentified Armed Group")
 
 
 def test_a_journalist_killed_by_a_car_bomb_is_an_attack_on_the_press(nlp):
-    text = "A prominent journalist was killed in a car bomb explosion in a residential sector of Beirut."
-    events = analyse(nlp, text, places=[("Beirut", "LBN", "city")])
+    text = "A journalist was killed in a car bombing in a crowded quarter of Tripoli."
+    events = analyse(nlp, text, places=[("Tripoli", "LBN", "city")])
     assert [(e.type, e.source.country, e.target.country, e.target.sector) for e in events] == \
         [("ASSAULT", "LBN", "LBN", "MED")]
 
@@ -776,9 +776,9 @@ def test_what_is_called_for_or_rejected_is_not_a_happening(nlp):
 
 
 def test_what_an_obligation_asks_for_is_part_of_the_demand(nlp):
-    events = analyse(nlp, "Egypt said the United States must be ready to mediate between the two sides.",
-                     actors=[("Egypt", "EGY", "GOV", "state"), ("United States", "USA", "GOV", "state")])
-    assert [(e.type, e.source.country, e.target.country) for e in events] == [("REQUEST", "EGY", "USA")]
+    events = analyse(nlp, "Jordan said France must be willing to mediate between the rival factions.",
+                     actors=[("Jordan", "JOR", "GOV", "state"), ("France", "FRA", "GOV", "state")])
+    assert [(e.type, e.source.country, e.target.country) for e in events] == [("REQUEST", "JOR", "FRA")]
 
 
 def test_a_trailing_charge_is_an_accusation_of_the_main_clauses_subject(nlp):
@@ -806,23 +806,23 @@ def test_air_strikes_read_as_a_group_are_still_the_jets_attack(nlp):
 
 
 def test_joint_war_games_are_military_cooperation(nlp):
-    events = analyse(nlp, "French and Egyptian warships launched ten days of war games in the Mediterranean.",
-                     actors=[("French", "FRA", "MIL"), ("Egyptian warships", "EGY", "MIL", "group")])
+    events = analyse(nlp, "Italian and Tunisian warships launched five days of naval war games off Sicily.",
+                     actors=[("Italian", "ITA", "MIL"), ("Tunisian warships", "TUN", "MIL", "group")])
     assert [e.type for e in events] == ["COOPERATE"]
-    assert {events[0].source.country, events[0].target.country} == {"FRA", "EGY"}
+    assert {events[0].source.country, events[0].target.country} == {"ITA", "TUN"}
 
 
 def test_a_vow_not_to_cooperate_is_a_refusal(nlp):
-    events = analyse(nlp, "Israel vowed not to return the Golan Heights to Syria.",
-                     actors=[("Israel", "ISR", "GOV", "state"), ("Syria", "SYR", "GOV", "state")])
-    assert [(e.type, e.target.country) for e in events] == [("REJECT", "SYR")]
+    events = analyse(nlp, "Morocco vowed not to return the disputed islets to Spain.",
+                     actors=[("Morocco", "MAR", "GOV", "state"), ("Spain", "ESP", "GOV", "state")])
+    assert [(e.type, e.target.country) for e in events] == [("REJECT", "ESP")]
 
 
 def test_arriving_forces_are_deployed_and_peacekeepers_are_aid(nlp):
-    events = analyse(nlp, "Bangladeshi peacekeeping troops arrived in Sierra Leone on Tuesday.",
-                     actors=[("Bangladeshi peacekeeping troops", "BGD", "MIL", "group")],
-                     places=[("Sierra Leone", "SLE", "country")])
-    assert [(e.type, e.source.country, e.target.country) for e in events] == [("AID", "BGD", "SLE")]
+    events = analyse(nlp, "Nepalese peacekeeping troops arrived in Liberia on Friday.",
+                     actors=[("Nepalese peacekeeping troops", "NPL", "MIL", "group")],
+                     places=[("Liberia", "LBR", "country")])
+    assert [(e.type, e.source.country, e.target.country) for e in events] == [("AID", "NPL", "LBR")]
     events = analyse(nlp, "Russian troops arrived in Syria on Monday.",
                      actors=[("Russian troops", "RUS", "MIL", "group")], places=[("Syria", "SYR", "country")])
     assert [e.type for e in events] == ["MOBILIZE"]
@@ -841,33 +841,33 @@ def test_refuge_sought_in_a_country_is_asked_of_it(nlp):
 
 
 def test_a_venue_or_a_witness_is_no_second_victim(nlp):
-    text = "Soldiers beat Palestinian detainees on the West Bank with the knowledge of senior officers."
-    events = analyse(nlp, text, actors=[("Soldiers", "ISR", "MIL", "group"), ("Palestinian detainees", "PSE", "CVL"),
-                                        ("senior officers", "ISR", "MIL", "group")],
-                     places=[("West Bank", "PSE", "region")])
+    text = "Guards beat Kurdish prisoners in Diyarbakir with the knowledge of senior commanders."
+    events = analyse(nlp, text, actors=[("Guards", "TUR", "MIL", "group"), ("Kurdish prisoners", "TUR", "CVL"),
+                                        ("senior commanders", "TUR", "MIL", "group")],
+                     places=[("Diyarbakir", "TUR", "city")])
     assert [(e.type, e.target.sector) for e in events] == [("ASSAULT", "CVL")]
 
 
 def test_mobilizing_pressure_groups_is_no_troop_movement(nlp):
-    events = analyse(nlp, "Saudi Arabia mobilized pressure groups in the United States.",
-                     actors=[("Saudi Arabia", "SAU", "GOV", "state"), ("United States", "USA", "GOV", "state")])
+    events = analyse(nlp, "Qatar mobilized pressure groups across Britain.",
+                     actors=[("Qatar", "QAT", "GOV", "state"), ("Britain", "GBR", "GOV", "state")])
     assert "MOBILIZE" not in [e.type for e in events]
 
 
 def test_allowing_a_person_to_act_is_a_concession(nlp):
-    events = analyse(nlp, "The court decided to allow candidate Alassane Ouattara to run in the election.",
-                     actors=[("court", "CIV", "JUD", "group"), ("Alassane Ouattara", "CIV", "OPP", "person")])
-    assert [(e.type, e.target.name) for e in events] == [("CONCEDE", "Alassane Ouattara")]
+    events = analyse(nlp, "The tribunal decided to allow candidate Moses Banda to stand in the vote.",
+                     actors=[("tribunal", "ZMB", "JUD", "group"), ("Moses Banda", "ZMB", "OPP", "person")])
+    assert [(e.type, e.target.name) for e in events] == [("CONCEDE", "Moses Banda")]
 
 
 def test_one_attack_on_coordinated_parties_is_one_record(nlp):
-    """'fired tear gas at Palestinian farmers and activists': one trigger, one attack, coded once
+    """'fired tear gas at Palestinian shepherds and volunteers': one trigger, one attack, coded once
     with its first-named party (a sentence written for this test)."""
-    text = "On 2 May 2020, Israeli forces fired tear gas at Palestinian farmers and activists near Nablus."
-    events = analyse(nlp, text, actors=[("Israeli forces", "ISR", "MIL", "group"),
-                                        ("Palestinian farmers", "PSE", "CVL", "group"),
-                                        ("activists", "PSE", "OPP", "group")],
-                     places=[("Nablus", "PSE", "city")])
+    text = "On 14 June 2021, Israeli troops fired tear gas at Palestinian shepherds and volunteers near Hebron."
+    events = analyse(nlp, text, actors=[("Israeli troops", "ISR", "MIL", "group"),
+                                        ("Palestinian shepherds", "PSE", "CVL", "group"),
+                                        ("volunteers", "PSE", "OPP", "group")],
+                     places=[("Hebron", "PSE", "city")])
     attacks = [e for e in events if e.type == "ASSAULT"]
     assert len(attacks) == 1 and attacks[0].target.sector == "CVL"
 
@@ -875,10 +875,10 @@ def test_one_attack_on_coordinated_parties_is_one_record(nlp):
 def test_exchanging_fire_is_a_fight_between_the_coordinated_sides(nlp):
     """'Houthi and pro-Hadi forces exchanged fire': one fight, the two named sides each other's
     counterpart (the names modify one head noun, 'forces')."""
-    text = "On 29 April 2020, Houthi and pro-Hadi forces exchanged artillery fire on the Sirwah front."
+    text = "On 11 July 2021, Houthi and pro-Hadi forces exchanged mortar fire along the Hays front."
     events = analyse(nlp, text, actors=[("Houthi", "YEM", "REB", "group"), ("pro-Hadi", "YEM", "MIL", "group"),
                                         ("forces", "YEM", "MIL", "group")],
-                     places=[("Sirwah", "YEM", "region")])
+                     places=[("Hays", "YEM", "region")])
     attacks = [e for e in events if e.type == "ASSAULT"]
     assert len(attacks) == 1
     assert {attacks[0].source.sector, attacks[0].target.sector} == {"REB", "MIL"}
@@ -898,31 +898,31 @@ def test_merging_keeps_the_resolved_counterpart_over_a_bare_name():
 
 def test_hurling_tear_gas_or_stones_at_people_is_an_attack(nlp):
     """'hurled tear gas at Palestinians': an attack (crowd control) on them; what is thrown sets the mode."""
-    text = "On 4 May 2020, Israeli forces raided the town and hurled tear gas at Palestinians near Jerusalem."
-    events = analyse(nlp, text, actors=[("Israeli forces", "ISR", "MIL", "group"), ("Palestinians", "PSE", "CVL", "group")],
-                     places=[("Jerusalem", "ISR", "city")])
+    text = "On 19 June 2021, Israeli troops raided the camp and hurled tear gas at young Palestinians near Jenin."
+    events = analyse(nlp, text, actors=[("Israeli troops", "ISR", "MIL", "group"), ("Palestinians", "PSE", "CVL", "group")],
+                     places=[("Jenin", "PSE", "city")])
     attack = [e for e in events if e.type == "ASSAULT"]
     assert attack and attack[0].target.country == "PSE" and attack[0].mode == "crowd-control"
 
 
 def test_an_announced_curfew_extension_threatens_the_people_of_the_town(nlp):
-    text = "The president announced that he will extend the night-time curfew in Abidjan."
-    events = analyse(nlp, text, actors=[("president", "CIV", "GOV", "person")], places=[("Abidjan", "CIV", "city")])
-    assert [(e.type, e.target.country, e.target.sector) for e in events] == [("THREATEN", "CIV", "CVL")]
+    text = "The president has announced he will extend the dusk-to-dawn curfew in Lusaka."
+    events = analyse(nlp, text, actors=[("president", "ZMB", "GOV", "person")], places=[("Lusaka", "ZMB", "city")])
+    assert [(e.type, e.target.country, e.target.sector) for e in events] == [("THREATEN", "ZMB", "CVL")]
 
 
 def test_a_clause_of_fact_keeps_its_own_status(nlp):
-    text = "The government said it is prepared to impose martial law as street battles raged between insurgents and police."
-    events = analyse(nlp, text, actors=[("government", "IRQ", "GOV", "state"), ("insurgents", "IRQ", "REB", "group"),
-                                        ("police", "IRQ", "COP", "group")])
+    text = "The cabinet said it is prepared to declare emergency rule as fierce battles raged between militants and police."
+    events = analyse(nlp, text, actors=[("cabinet", "PAK", "GOV", "state"), ("militants", "PAK", "REB", "group"),
+                                        ("police", "PAK", "COP", "group")])
     battles = [e for e in events if e.source.sector == "REB"]
     assert [(e.type, e.status) for e in battles] == [("ASSAULT", "occurred")]
 
 
 def test_a_protest_is_against_whom_it_defies_or_whose_removal_it_demands(nlp):
-    events = analyse(nlp, "Thousands of people blocked streets in Hong Kong in defiance of Chinese authorities.",
-                     actors=[("people", "HKG", "CVL", "group"), ("Chinese authorities", "CHN", "GOV", "group")],
-                     places=[("Hong Kong", "HKG", "city")])
+    events = analyse(nlp, "Hundreds of people blocked roads in Macau in defiance of Chinese authorities.",
+                     actors=[("people", "MAC", "CVL", "group"), ("Chinese authorities", "CHN", "GOV", "group")],
+                     places=[("Macau", "MAC", "city")])
     assert [(e.type, e.target.country) for e in events] == [("PROTEST", "CHN")]
     events = analyse(nlp, "Demonstrators rioted following a demonstration calling for the removal of President Hosni Mubarak.",
                      actors=[("Demonstrators", "EGY", "CVL", "group"), ("Hosni Mubarak", "EGY", "GOV", "person")])
@@ -930,9 +930,9 @@ def test_a_protest_is_against_whom_it_defies_or_whose_removal_it_demands(nlp):
 
 
 def test_the_counterpart_behind_the_sources_own_commitment_or_anothers_demand(nlp):
-    events = analyse(nlp, "The president has reneged on his commitment to the Zambian people.",
-                     actors=[("president", "ZMB", "GOV", "person"), ("his", "ZMB", "GOV", "person"),
-                             ("Zambian people", "ZMB", "CVL", "group")])
+    events = analyse(nlp, "The prime minister has reneged on his earlier commitment to Malawian voters.",
+                     actors=[("prime minister", "MWI", "GOV", "person"), ("his", "MWI", "GOV", "person"),
+                             ("Malawian voters", "MWI", "CVL", "group")])
     assert [(e.type, e.target.sector) for e in events] == [("REJECT", "CVL")]
     events = analyse(nlp, "The government accepted demands from the rebels that it initiate reforms.",
                      actors=[("government", "MOZ", "GOV", "state"), ("rebels", "MOZ", "REB", "group")])
@@ -940,28 +940,28 @@ def test_the_counterpart_behind_the_sources_own_commitment_or_anothers_demand(nl
 
 
 def test_objects_the_parser_misplaces_are_still_the_victims(nlp):
-    events = analyse(nlp, "Rebels have kidnapped up to 16 Russian advisers from a town bazaar.",
-                     actors=[("Rebels", "AFG", "REB", "group"), ("Russian advisers", "RUS", "CVL", "group")])
-    assert [(e.type, e.target.country) for e in events] == [("ASSAULT", "RUS")]
+    events = analyse(nlp, "Insurgents have kidnapped up to 9 Chinese engineers from a village market.",
+                     actors=[("Insurgents", "PAK", "REB", "group"), ("Chinese engineers", "CHN", "CVL", "group")])
+    assert [(e.type, e.target.country) for e in events] == [("ASSAULT", "CHN")]
 
 
 def test_kidnapping_and_bombing_told_together_are_two_attacks(nlp):
-    text = "Rebels kidnapped 16 Russian advisers and exploded a series of bombs in Kabul."
-    events = analyse(nlp, text, actors=[("Rebels", "AFG", "REB", "group"), ("Russian advisers", "RUS", "CVL", "group")],
-                     places=[("Kabul", "AFG", "city")])
+    text = "Insurgents kidnapped 9 Chinese engineers and exploded several bombs in Quetta."
+    events = analyse(nlp, text, actors=[("Insurgents", "PAK", "REB", "group"), ("Chinese engineers", "CHN", "CVL", "group")],
+                     places=[("Quetta", "PAK", "city")])
     assert sorted(e.mode or "" for e in events if e.type == "ASSAULT") == ["abduct", "explosives"]
 
 
 def test_a_press_release_is_no_release(nlp):
-    events = analyse(nlp, "The army holds the refugees, according to a press release by the Tamil Tigers.",
-                     actors=[("army", "LKA", "MIL", "group"), ("Tamil Tigers", "LKA", "REB", "group")])
+    events = analyse(nlp, "The army holds the villagers, according to a brief press release by the Maoist insurgents.",
+                     actors=[("army", "NPL", "MIL", "group"), ("Maoist insurgents", "NPL", "REB", "group")])
     assert "RETREAT" not in [e.type for e in events]
 
 
 def test_a_reminder_that_x_must_act_is_a_demand_on_x(nlp):
-    events = analyse(nlp, "The French president issued a stern reminder to Iraq that it must cooperate with inspectors.",
-                     actors=[("French president", "FRA", "GOV", "person"), ("Iraq", "IRQ", "GOV", "state")])
-    assert [(e.type, e.source.country, e.target.country) for e in events] == [("REQUEST", "FRA", "IRQ")]
+    events = analyse(nlp, "The German chancellor issued a sharp reminder to Iran that it must cooperate with monitors.",
+                     actors=[("German chancellor", "DEU", "GOV", "person"), ("Iran", "IRN", "GOV", "state")])
+    assert [(e.type, e.source.country, e.target.country) for e in events] == [("REQUEST", "DEU", "IRN")]
 
 
 def test_inspectors_sent_somewhere_to_investigate_investigate_that_state(nlp):
@@ -972,51 +972,51 @@ def test_inspectors_sent_somewhere_to_investigate_investigate_that_state(nlp):
 
 
 def test_the_other_side_of_talks_or_of_a_mediation(nlp):
-    events = analyse(nlp, "The teachers union called off its strike after deliberations with the Nigerian government.",
-                     actors=[("teachers union", "NGA", "CVL", "group"), ("Nigerian government", "NGA", "GOV", "state")])
+    events = analyse(nlp, "The nurses union called off a week-long strike after deliberations with the Ghanaian government.",
+                     actors=[("nurses union", "GHA", "CVL", "group"), ("Ghanaian government", "GHA", "GOV", "state")])
     assert [(e.type, e.target.sector) for e in events] == [("CONCEDE", "GOV")]
-    events = analyse(nlp, "The European Community may halt mediation efforts among Serbia's feuding republics.",
-                     actors=[("European Community", None, "IGO", "organisation"), ("Serbia", "SRB", "GOV", "state")])
-    assert [(e.type, e.target.country) for e in events] == [("THREATEN", "SRB")]
+    events = analyse(nlp, "The African Union may halt its mediation efforts among Sudan's rival factions.",
+                     actors=[("African Union", None, "IGO", "organisation"), ("Sudan", "SDN", "GOV", "state")])
+    assert [(e.type, e.target.country) for e in events] == [("THREATEN", "SDN")]
 
 
 def test_force_against_a_village_falls_on_its_people(nlp):
-    events = analyse(nlp, "Government forces have retaken a strategic village in western Cambodia.",
-                     actors=[("Government forces", "KHM", "MIL", "group")], places=[("Cambodia", "KHM", "country")])
+    events = analyse(nlp, "Army units have retaken a key border village in northern Laos.",
+                     actors=[("Army units", "LAO", "MIL", "group")], places=[("Laos", "LAO", "country")])
     assert [(e.type, e.target.sector) for e in events] == [("ASSAULT", "CVL")]
 
 
 def test_asylum_granted_to_people_the_parser_hung_on_a_clause(nlp):
-    events = analyse(nlp, "Peru has granted diplomatic asylum to five Panamanian army officers holed up in a residence.",
-                     actors=[("Peru", "PER", "GOV", "state"), ("Panamanian army officers", "PAN", "MIL", "group")])
-    assert [(e.type, e.target.country) for e in events] == [("AID", "PAN")]
+    events = analyse(nlp, "Chile has granted political asylum to three Bolivian navy officers holed up in an embassy.",
+                     actors=[("Chile", "CHL", "GOV", "state"), ("Bolivian navy officers", "BOL", "MIL", "group")])
+    assert [(e.type, e.target.country) for e in events] == [("AID", "BOL")]
 
 
 def test_forces_engaged_in_ethnic_cleansing_attack_the_people_named(nlp):
-    text = "Serb forces were engaged in ethnic cleansing against the Albanian population of the province."
-    events = analyse(nlp, text, actors=[("Serb forces", "SRB", "MIL", "group"), ("Albanian population", "MNE", "CVL")])
-    assert [(e.type, e.source.country, e.target.country) for e in events] == [("ASSAULT", "SRB", "MNE")]
+    text = "Sudanese forces were engaged in brutal ethnic cleansing against the Chadian population of the border region."
+    events = analyse(nlp, text, actors=[("Sudanese forces", "SDN", "MIL", "group"), ("Chadian population", "TCD", "CVL")])
+    assert [(e.type, e.source.country, e.target.country) for e in events] == [("ASSAULT", "SDN", "TCD")]
 
 
 def test_negotiators_going_for_talks_are_its_parties_in_the_order_named(nlp):
-    text = "U.S. and Russian negotiators return to Geneva this week for talks on nuclear missiles."
-    doc_actors = [("U.S. and Russian negotiators", "RUS", "GOV", "group"),
-                  ("U.S. and Russian negotiators", "USA", "GOV", "group")]
+    text = "British and Chinese negotiators return to Vienna next week for talks on trade tariffs."
+    doc_actors = [("British and Chinese negotiators", "CHN", "GOV", "group"),
+                  ("British and Chinese negotiators", "GBR", "GOV", "group")]
     events = analyse(nlp, text, actors=doc_actors)
-    assert [(e.type, e.source.country, e.target.country) for e in events] == [("CONSULT", "USA", "RUS")]
+    assert [(e.type, e.source.country, e.target.country) for e in events] == [("CONSULT", "GBR", "CHN")]
 
 
 def test_an_indicted_minister_who_will_resign_resigns(nlp):
-    text = "The prime minister has been indicted by the war crimes court and will resign."
-    events = analyse(nlp, text, actors=[("prime minister", "MNE", "GOV", "person"), ("war crimes court", None, "IGO")])
+    text = "The interior minister has now been indicted by the special tribunal and will resign."
+    events = analyse(nlp, text, actors=[("interior minister", "SRB", "GOV", "person"), ("special tribunal", None, "IGO")])
     got = {(e.type, e.source.name) for e in events}
-    assert ("RETREAT", "prime minister") in got and not any(t == "AGREE" for t, _ in got)
+    assert ("RETREAT", "interior minister") in got and not any(t == "AGREE" for t, _ in got)
 
 
 def test_people_killed_or_wounded_are_no_attackers(nlp):
-    text = "Lebanon complained to the United Nations over two Israeli air raids in which 20 people were killed or wounded."
-    events = analyse(nlp, text, actors=[("Lebanon", "LBN", "GOV", "state"), ("United Nations", None, "IGO"),
-                                        ("people", "LBN", "CVL", "group")])
+    text = "Syria complained to the United Nations about three Turkish air strikes in which 35 people were killed or wounded."
+    events = analyse(nlp, text, actors=[("Syria", "SYR", "GOV", "state"), ("United Nations", None, "IGO"),
+                                        ("people", "SYR", "CVL", "group")])
     assert events and all(e.source.sector != "CVL" for e in events)
 
 
@@ -1078,16 +1078,16 @@ def test_an_act_two_sentences_after_a_dated_one_by_the_same_source_keeps_the_pub
 
 
 def test_guerrillas_demobilized_stand_down_before_their_state(nlp):
-    text = "A third of the guerrillas operating in Macedonia have been demobilized since the peace accord."
-    events = analyse(nlp, text, actors=[("guerrillas", "MKD", "REB", "group")], places=[("Macedonia", "MKD", "country")])
+    text = "A quarter of the militiamen active in Chad have been demobilized since the ceasefire deal."
+    events = analyse(nlp, text, actors=[("militiamen", "TCD", "REB", "group")], places=[("Chad", "TCD", "country")])
     assert [(e.type, e.source.sector, e.target.country if e.target else None) for e in events] == \
-        [("RETREAT", "REB", "MKD")]
+        [("RETREAT", "REB", "TCD")]
 
 
 def test_a_crowd_protesting_nowhere_named_protests_to_its_own_state(nlp):
-    events = analyse(nlp, "Angry French paper workers blocked the bridge for three hours.",
-                     actors=[("French paper workers", "FRA", "CVL", "group")])
-    assert [(e.type, e.target.country if e.target else None) for e in events] == [("PROTEST", "FRA")]
+    events = analyse(nlp, "Furious Belgian dock workers blocked the motorway for two hours.",
+                     actors=[("Belgian dock workers", "BEL", "CVL", "group")])
+    assert [(e.type, e.target.country if e.target else None) for e in events] == [("PROTEST", "BEL")]
 
 
 def test_refusing_to_meet_demands_is_still_a_refusal(nlp):
@@ -1097,31 +1097,31 @@ def test_refusing_to_meet_demands_is_still_a_refusal(nlp):
 
 
 def test_supporters_of_a_leader_are_his_followers_not_him(nlp):
-    text = "About 200 supporters of former President Ahmed Ben Bella blocked roads in Algiers."
-    events = analyse(nlp, text, actors=[("Ahmed Ben Bella", "DZA", "GOV", "person")], places=[("Algiers", "DZA", "city")])
-    assert [(e.type, e.source.country, e.source.sector) for e in events] == [("PROTEST", "DZA", "OPP")]
+    text = "Some 300 supporters of former President Moncef Marzouki blocked streets in Tunis."
+    events = analyse(nlp, text, actors=[("Moncef Marzouki", "TUN", "GOV", "person")], places=[("Tunis", "TUN", "city")])
+    assert [(e.type, e.source.country, e.source.sector) for e in events] == [("PROTEST", "TUN", "OPP")]
 
 
 def test_a_prevented_demonstrations_purpose_is_no_second_protest(nlp):
-    text = "Police prevented the demonstration staged by students in Sivas to protest the decision of the government."
-    events = analyse(nlp, text, actors=[("Police", "TUR", "COP", "group"), ("students", "TUR", "CVL", "group"),
-                                        ("government", "TUR", "GOV", "state")], places=[("Sivas", "TUR", "city")])
+    text = "Police prevented the demonstration organised by teachers in Konya to protest the new policy of the ministry."
+    events = analyse(nlp, text, actors=[("Police", "TUR", "COP", "group"), ("teachers", "TUR", "CVL", "group"),
+                                        ("ministry", "TUR", "GOV", "state")], places=[("Konya", "TUR", "city")])
     assert [e.type for e in events] == ["COERCE"]
 
 
 def test_an_agentless_arrest_or_investigation_is_by_the_authorities_of_the_place(nlp):
-    events = analyse(nlp, "An American student has been put under investigation in Italy for rioting.",
-                     actors=[("American student", "USA", "CVL", "group")], places=[("Italy", "ITA", "country")])
-    assert [(e.type, e.source.country, e.target.country) for e in events] == [("ACCUSE", "ITA", "USA")]
-    events = analyse(nlp, "Lebanese demonstrators who had been arrested in Sidon were beaten by the security forces.",
-                     actors=[("Lebanese demonstrators", "LBN", "CVL", "group"), ("security forces", "LBN", "MIL", "group")],
-                     places=[("Sidon", "LBN", "city")])
+    events = analyse(nlp, "A British tourist was put under investigation in Spain for looting.",
+                     actors=[("British tourist", "GBR", "CVL", "group")], places=[("Spain", "ESP", "country")])
+    assert [(e.type, e.source.country, e.target.country) for e in events] == [("ACCUSE", "ESP", "GBR")]
+    events = analyse(nlp, "Iraqi protesters who had been arrested in Basra were later beaten by the security forces.",
+                     actors=[("Iraqi protesters", "IRQ", "CVL", "group"), ("security forces", "IRQ", "MIL", "group")],
+                     places=[("Basra", "IRQ", "city")])
     assert "COERCE" not in [e.type for e in events]   # a background arrest in a relative clause
 
 
 def test_an_unknown_site_inspected_stands_for_its_state(nlp):
-    text = "The IAEA has dispatched inspectors to the Esfahan Uranium Conversion Facility (UCF) in central Iran."
-    events = analyse(nlp, text, actors=[("IAEA", None, "IGO", "organisation"), ("UCF", None, None)],
+    text = "The IAEA has sent inspectors to the Arak Heavy Water Plant (HWP) in western Iran."
+    events = analyse(nlp, text, actors=[("IAEA", None, "IGO", "organisation"), ("HWP", None, None)],
                      places=[("Iran", "IRN", "country")])
     assert [(e.type, e.target.country) for e in events] == [("ACCUSE", "IRN")]
 
@@ -1134,15 +1134,15 @@ def test_a_bare_number_arrested_are_of_those_the_main_act_was_aimed_at(nlp):
 
 
 def test_ground_taken_from_its_holder_is_an_attack_on_the_holder(nlp):
-    text = "Several villages held by Islamic State have been captured by the Syrian Democratic Forces."
-    events = analyse(nlp, text, actors=[("Islamic State", None, "REB", "group"),
-                                        ("Syrian Democratic Forces", "SYR", "REB", "group")])
-    assert [(e.type, e.target.name if e.target else None) for e in events] == [("ASSAULT", "Islamic State")]
+    text = "Three towns held by Boko Haram have been captured by the Nigerian army."
+    events = analyse(nlp, text, actors=[("Boko Haram", None, "REB", "group"),
+                                        ("Nigerian army", "NGA", "MIL", "group")])
+    assert [(e.type, e.target.name if e.target else None) for e in events] == [("ASSAULT", "Boko Haram")]
 
 
 def test_the_purpose_of_a_planned_visit_is_planned_with_it(nlp):
-    text = "The Gambian president will visit Senegal to mediate in a border dispute."
-    events = analyse(nlp, text, actors=[("Gambian president", "GMB", "GOV", "person"), ("Senegal", "SEN", "GOV", "state")])
+    text = "The Kenyan president will visit Uganda to mediate in a land dispute."
+    events = analyse(nlp, text, actors=[("Kenyan president", "KEN", "GOV", "person"), ("Uganda", "UGA", "GOV", "state")])
     assert {e.status for e in events} == {"planned"} and "CONSULT" not in [e.type for e in events]
 
 
@@ -1164,9 +1164,9 @@ def test_a_statement_takes_the_date_and_venue_of_its_speakers_saying_after_the_q
 
 
 def test_a_date_inside_a_relative_clause_belongs_to_that_clause_not_the_event(nlp):
-    text = "Government jets have battered parts of Idlib despite a ceasefire that Turkey brokered in December."
-    events = analyse(nlp, text, actors=[("Government jets", "SYR", "MIL", "group"), ("Turkey", "TUR", "GOV", "state")],
-                     places=[("Idlib", "SYR", "region")], dates=[("December", "2019-12")],
+    text = "Army helicopters have pounded parts of Hama despite a truce that Russia brokered in November."
+    events = analyse(nlp, text, actors=[("Army helicopters", "SYR", "MIL", "group"), ("Russia", "RUS", "GOV", "state")],
+                     places=[("Hama", "SYR", "region")], dates=[("November", "2019-11")],
                      published=date(2020, 3, 1))
     assert [(e.date, e.date_inferred) for e in events if e.type == "ASSAULT"] == [("2020-03-01", True)]
 
@@ -1186,16 +1186,16 @@ def test_an_undated_report_is_not_a_happening_the_text_dates_years_before_public
 
 
 def test_an_investigation_into_an_allegation_concerns_the_accused_not_the_accuser(nlp):
-    text = "The committee completed its investigation into an allegation by the LPC that the NPFL had taken the city."
-    events = analyse(nlp, text, actors=[("committee", None, "NGO", "organisation"), ("LPC", "LBR", "REB", "group"),
-                                        ("NPFL", "LBR", "OPP", "group")])
+    text = "The commission completed an investigation into a fresh allegation by the RUF that the AFRC had taken the town."
+    events = analyse(nlp, text, actors=[("commission", None, "NGO", "organisation"), ("RUF", "SLE", "REB", "group"),
+                                        ("AFRC", "SLE", "OPP", "group")])
     accuse = [e for e in events if e.type == "ACCUSE"]
     assert accuse and accuse[0].target.sector == "OPP"
 
 
 def test_rioters_in_a_sentence_naming_no_place_act_where_the_previous_sentence_set_the_scene(nlp):
     text = ("On 3 May 2020, residents gathered in the main square of Taiz to demand salaries. "
-            "Rioters blocked streets with burning tires.")
+            "Rioters then blocked several roads with burning tyres.")
     events = analyse(nlp, text, actors=[("residents", "YEM", "CVL", "group"), ("Rioters", "YEM", "CVL", "group")],
                      places=[("Taiz", "YEM", "city")], dates=[("3 May 2020", "2020-05-03")],
                      published=date(2020, 5, 4))
