@@ -1153,6 +1153,11 @@ def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional
         # "raided the town of X and hurled tear gas at ...", "repelled an attack in X, killing five":
         # the second act is where the first was
         best = _venue(sent, _venue_anchors(v.head), idx, lex)
+    if best is None and sense.mode == "ease":
+        # "shortened the curfew imposed in X": the measure eased is in force where it was imposed
+        for acl in (a for o in t.children if o.dep_ in ("dobj", "nsubjpass") for a in o.children
+                    if a.dep_ == "acl" and a.tag_ == "VBN"):
+            best = best or _venue(sent, _venue_anchors(acl), idx, lex)
     if best is None:
         best = _anaphoric_place(sent, anchors, idx, lex)
     if best is None and sense.type == "PROTEST":
@@ -1358,7 +1363,8 @@ def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list
         head = agent_toks[0]
     if head is None and (agent_toks or sense.type != "PROTEST"):
         return None
-    named = [s for s in sources if s.ref.country and s.from_place is None and not _bare_head(agent_toks, idx)]
+    named = [s for s in sources if s.ref.country and s.from_place is None and not _bare_head(agent_toks, idx)
+             and not _agent_of_other(s, t, idx)]
     if named:
         return None   # the crowd is a resolved actor of a state ("Kurdish workers", "Fatah activists")
     sources = [s for s in sources if s.from_place is not None]
@@ -1375,6 +1381,26 @@ def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list
     riot = (head is not None and _lemma(head) in RIOT_WORDS) or _lemma(t) in RIOT_WORDS
     name = f"{'Rioters' if riot else 'Protesters'} ({_country_name(country)})"
     return [Endpoint(ActorRef(name=name, country=country, sector="CVL"), kind="group")]
+
+
+def _cause_or_time_reference(t: Token) -> bool:
+    """A noun trigger that is the object of 'since', 'because of' or 'due to'."""
+    if t.pos_ != "NOUN" or t.dep_ != "pobj":
+        return False
+    p = t.head
+    # ("because of" is parsed either way: of -> because, or because -> of as its pcomp)
+    return p.lower_ == "since" or (p.lower_ == "of" and p.head.lower_ == "because") \
+        or (p.lower_ == "because" and any(c.lower_ == "of" for c in p.children)) \
+        or (p.lower_ == "to" and p.head.lower_ == "due")
+
+
+def _agent_of_other(s: Endpoint, t: Token, idx: DocIndex) -> bool:
+    """Every mention of the source in the sentence is the agent of another act ('in protest of the abduction
+    by X'): X did that act, it is not the crowd protesting."""
+    name = normalised_name(s.ref.name)
+    toks = [w for w in t.sent if idx.actor_at[w.i] is not None and normalised_name(idx.actor_at[w.i].name) == name]
+    return bool(toks) and all(w.head.lower_ == "by" and w.dep_ == "pobj" and w.head.head.i != t.i
+                              and w.head.head.pos_ in ("NOUN", "VERB") for w in toks)
 
 
 def _bare_head(agent_toks: list[Token], idx: DocIndex) -> bool:
@@ -1474,6 +1500,9 @@ def code_events(doc: Doc) -> list[Event]:
             continue   # "an aid convoy", "a protest camp": a thing named after the activity
         if t.dep_ == "amod" and t.tag_ == "VBN":
             continue   # "the Israeli-occupied West Bank", "rebel-held areas": a description
+        if _cause_or_time_reference(t):
+            continue   # "closed its borders because of fighting", "holed up since the invasion": a happening
+            # told as the cause or the starting point of the one reported, not reported itself
         if _reference_to_agreement(t, sense, senses, lex):
             continue
         if sense.type == "MOBILIZE" and t.pos_ == "VERB" and any(
@@ -2243,6 +2272,13 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         toks = target_toks + (_pobjs(t, {"as"}) if is_verb else [])
         targets = [ep for tok in toks for ep in endpoints_deep(tok, idx, lex)
                    if actor_key(ep.ref) not in {actor_key(s.ref) for s in sources}][:1]
+    if not targets and is_verb and sense.type == "RETREAT" and sense.mode == "ease":
+        # "received a mission of observers from X", "admitted inspectors from X": admitting the
+        # envoys of X opens up to X
+        senders = [p for o in t.children if o.dep_ == "dobj" for h in [o] + _pobjs(o, {"of"})
+                   for p in _pobjs(h, {"from"})]
+        targets = [ep for tok in senders for ep in endpoints_deep(tok, idx, lex)
+                   if not any(_same_actor(ep.ref, s.ref) for s in sources)][:1]
     if sense.type == "PROTEST":
         source_keys = {actor_key(s.ref) for s in sources}
         if not [tg for tg in targets if actor_key(tg.ref) not in source_keys]:

@@ -1201,3 +1201,45 @@ def test_rioters_in_a_sentence_naming_no_place_act_where_the_previous_sentence_s
                      published=date(2020, 5, 4))
     placed = [e.place.name for e in events if e.place is not None]
     assert events and placed and set(placed) == {"Taiz"}
+
+
+def test_a_crowd_protesting_an_act_by_a_foreign_group_is_the_public_not_that_group(nlp):
+    """'a group assembled in protest of the kidnapping ... by X': X did the kidnapping; the crowd
+    is the public where it assembles, even when X is an actor of another country."""
+    text = ("On 3 March 2021, a group assembled near the municipality building in Zakho "
+            "in protest of the kidnapping of a shepherd by PKK in a nearby village.")
+    events = analyse(nlp, text, actors=[("PKK", "TUR", "REB", "group")], places=[("Zakho", "IRQ", "city")])
+    protest = [e for e in events if e.type == "PROTEST"]
+    assert protest and (protest[0].source.country, protest[0].source.sector) == ("IRQ", "CVL")
+
+
+def test_easing_a_measure_imposed_somewhere_happens_where_it_was_imposed(nlp):
+    """'shortened the curfew imposed in X by two hours': the eased measure locates the concession, so it
+    falls on X's state."""
+    text = "The Chadian government on Monday shortened the overnight curfew imposed in N'Djamena by two hours."
+    events = analyse(nlp, text, actors=[("The Chadian government", "TCD", "GOV", "state")],
+                     places=[("N'Djamena", "TCD", "city")])
+    concede = [e for e in events if e.type == "CONCEDE"]
+    assert concede and concede[0].place is not None and concede[0].place.name == "N'Djamena"
+
+
+def test_receiving_envoys_from_an_organisation_opens_up_to_it(nlp):
+    """'received a mission of monitors from X': admitting X's envoys is a concession (RETREAT) to X."""
+    text = "The Armenian prime minister received a mission of monitors from the OSCE in Yerevan on Friday."
+    events = analyse(nlp, text, actors=[("The Armenian prime minister", "ARM", "GOV", "person"),
+                                        ("OSCE", None, "IGO", "organisation")],
+                     places=[("Yerevan", "ARM", "city")])
+    retreat = [e for e in events if e.type == "RETREAT"]
+    assert retreat and retreat[0].target is not None and retreat[0].target.name == "OSCE"
+
+
+def test_an_attack_told_as_cause_or_starting_point_is_not_reported_again(nlp):
+    """'closed the border because of fighting between X and Y', 'in hiding since the invasion':
+    the fighting and the invasion are background of the act reported, not acts reported."""
+    text = "Kazakhstan shut its border with Kyrgyzstan because of fighting between rival clans and the army."
+    events = analyse(nlp, text, actors=[("Kazakhstan", "KAZ", "GOV", "state"), ("the army", "KGZ", "MIL", "group")],
+                     places=[("Kyrgyzstan", "KGZ", "country")])
+    assert not [e for e in events if e.type == "ASSAULT"]
+    text = "Two ministers have lived in the Swiss embassy since the army's invasion of the capital."
+    events = analyse(nlp, text, actors=[("the army", "KGZ", "MIL", "group")])
+    assert not [e for e in events if e.type == "ASSAULT"]
