@@ -49,6 +49,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from dragoman.actors.kb import packaged_states
 from dragoman.model import ActorMention, ActorRef, Claim
 from dragoman.nlp import doc_text
 
@@ -216,15 +217,8 @@ def lexicon() -> Lexicon:
 
 @lru_cache(maxsize=1)
 def demonyms() -> dict[str, str]:
-    """Demonym → ISO alpha-3, from the actors stage's state table (one source of truth);
-    empty when that file is absent, so claims never depend on it to run."""
-    path = DATA_DIR.parent / "actors" / "states.yaml"
-    try:
-        states = yaml.safe_load(path.read_text(encoding="utf-8")).get("states") or {}
-    except (OSError, AttributeError, yaml.YAMLError):
-        return {}
-    return {d.lower(): code for code, entry in states.items() if isinstance(entry, dict)
-            for d in entry.get("demonyms") or [] if isinstance(d, str)}
+    """Demonym → ISO alpha-3, from the actors stage's state table (one source of truth)."""
+    return {d.lower(): code for code, state in packaged_states().items() for d in state.demonyms}
 
 
 # ---------------------------------------------------------------- helpers over the doc

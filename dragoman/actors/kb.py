@@ -388,3 +388,11 @@ def _yaml_files(path: Path) -> list[Path]:
 @lru_cache(maxsize=1)
 def _packaged_kb() -> ActorKB:
     return ActorKB.from_files(_yaml_files(DATA_DIR))
+
+
+@lru_cache(maxsize=1)
+def packaged_states() -> dict[str, State]:
+    """The packaged state table alone (data/actors/states.yaml), validated like the rest of the
+    knowledge base: the one table of country names, aliases and demonyms, which the places and
+    claims stages read too without loading the whole knowledge base."""
+    return ActorKB.from_files([DATA_DIR / "states.yaml"]).states

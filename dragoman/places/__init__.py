@@ -37,6 +37,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dragoman.actors.kb import packaged_states
 from dragoman.model import PlaceMention, PlaceRef
 from dragoman.nlp import doc_text
 
@@ -96,20 +97,6 @@ def _load_yaml(name: str) -> dict:
     return data
 
 
-def _state_table() -> dict:
-    """Names, aliases and demonyms of every state, from the actors stage's table
-    (data/actors/states.yaml): one table of country names serves both stages, so a
-    name added for the actors is a place name too. countries.yaml adds only what is
-    particular to places (names used only as places, centres)."""
-    path = DATA_DIR.parent / "actors" / "states.yaml"
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    states = data.get("states") if isinstance(data, dict) else None
-    if not isinstance(states, dict):
-        raise ValueError(f"{path}: expected a mapping with a 'states' table")
-    return states
-
-
 def _check_point(where: str, lat, lon) -> tuple[float, float]:
     try:
         lat, lon = float(lat), float(lon)
@@ -149,12 +136,12 @@ class Gazetteer:
                            for c in countries_json.values()}
 
         overrides = _load_yaml("countries.yaml")["countries"]
-        states = _state_table()
+        states = packaged_states()  # names, aliases and demonyms: the actors' table serves both stages
         capitals = {}
         for cc, c in countries_json.items():
             cc3 = c["iso3"]
             extra = overrides.get(cc3) or {}
-            state = states.get(cc3) or {}
+            state = states.get(cc3)
             capitals[cc3] = fold(c.get("capital") or "")
             names = {c["name"]}
             pc = pycountry.countries.get(alpha_3=cc3)
@@ -163,7 +150,8 @@ class Gazetteer:
                     value = getattr(pc, attr, None)
                     if value and "," not in value:
                         names.add(value)
-            names.update(n for n in [state.get("name"), *(state.get("aliases") or ())] if isinstance(n, str))
+            if state is not None:
+                names.update([state.name, *state.aliases])
             names.update(extra.get("aliases") or ())
             if "lat" in extra:
                 lat, lon = _check_point(f"countries.yaml {cc3}", extra["lat"], extra["lon"])
@@ -174,7 +162,7 @@ class Gazetteer:
             self.country_by_code[cc3] = place
             self._add_curated(place, names)
             name_keys = {fold(n) for n in names}
-            for dem in state.get("demonyms") or ():
+            for dem in state.demonyms if state is not None else ():
                 if fold(dem) not in name_keys:  # "US" in "US forces" is the adjective; "the US" stays a place
                     self.demonyms[fold(dem)] = cc3
         unknown = set(overrides) - set(self.country_by_code)
