@@ -58,6 +58,15 @@ def check_article(article: Article, doc: str) -> None:
     assert "\x00" not in article.text
 
 
+def check_read_or_refused(items: list, path) -> None:
+    """Each item read from the file at `path` is a sound article or an error naming that file."""
+    for item in items:
+        if isinstance(item, IngestError):
+            assert item.input_name.startswith(str(path)), item
+        else:
+            check_article(item, item.doc)
+
+
 @FAST
 @given(text=any_text)
 def test_text_ingest_reads_or_refuses_by_name(text):
@@ -138,11 +147,7 @@ def test_jsonl_yields_articles_or_errors_naming_file_and_line(tmp_path_factory, 
     with limits.deadline(EXAMPLE_SECONDS, str(path)):
         items = list(read_inputs([str(path)]))
     assert items, "every file gives at least an error"
-    for item in items:
-        if isinstance(item, IngestError):
-            assert item.input_name.startswith(str(path)), item
-        else:
-            check_article(item, item.doc)
+    check_read_or_refused(items, path)
 
 
 @FAST
@@ -155,11 +160,7 @@ def test_any_file_is_read_or_refused_by_name(tmp_path_factory, data, suffix):
     with limits.deadline(EXAMPLE_SECONDS, str(path)):
         items = list(read_inputs([str(path)], max_bytes=200_000))
     assert items
-    for item in items:
-        if isinstance(item, IngestError):
-            assert item.input_name.startswith(str(path)), item
-        else:
-            check_article(item, item.doc)
+    check_read_or_refused(items, path)
 
 
 @FAST
