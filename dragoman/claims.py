@@ -223,16 +223,6 @@ def demonyms() -> dict[str, str]:
 
 # ---------------------------------------------------------------- helpers over the doc
 
-# Doc.text joins every token on each access; the stage reads it often, so
-# extract_claims keeps the text of the doc it works on here.
-_DOC_TEXT: dict[int, str] = {}
-
-
-def _text_of(doc: Doc) -> str:
-    text = _DOC_TEXT.get(id(doc))
-    return text if text is not None else doc.text
-
-
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) of every quotation, marks included: curly pairs, and straight
     double quotes paired within a paragraph."""
@@ -293,7 +283,7 @@ def _text(doc: Doc, tokens: list[Token]) -> str:
     if not tokens:
         return ""
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    return _text_of(doc)[start:end]
+    return doc_text(doc)[start:end]
 
 
 def _clean_phrase(text: str) -> str:
@@ -675,12 +665,12 @@ def _nearby_quote(regions: list[tuple[int, int]], sent: Span, cue: Token, speake
     before = [r for r in regions if r[1] <= min(speaker_start, cue.idx) and r[1] >= sent.start_char - 3]
     if before:
         r = before[-1]
-        gap = _text_of(sent.doc)[r[1]:min(speaker_start, cue.idx)]
+        gap = doc_text(sent.doc)[r[1]:min(speaker_start, cue.idx)]
         if len(gap.strip(" ,.;:-\u2013\u2014\n")) <= 2:
             return r
     after = [r for r in regions if cue.idx < r[0] < sent.end_char]
     if after:
-        gap = _text_of(sent.doc)[cue.idx + len(cue.text):after[0][0]]
+        gap = doc_text(sent.doc)[cue.idx + len(cue.text):after[0][0]]
         if len(gap) < 60:
             return after[0]
     return None
@@ -1092,7 +1082,7 @@ def stance_of(found: Found, sent: Span, lex: Lexicon) -> str:
     verb = found.cue_tokens[0]
     stance = found.cue.stance
     negated_cue = verb.pos_ in ("VERB", "AUX") and _is_negated(verb, lex.cue_negations)
-    text = _text_of(sent.doc)[sent.start_char:sent.end_char]  # sent.text, without joining its tokens again
+    text = doc_text(sent.doc)[sent.start_char:sent.end_char]  # sent.text, without joining its tokens again
     for pattern in lex.unconfirmed:
         for m in pattern.finditer(text):
             if m.start() <= verb.idx - sent.start_char < m.end() + 2:
@@ -1166,7 +1156,7 @@ def _content_lemmas(doc: Doc, claim: Claim) -> set[str]:
 
 
 def _claim_content_offsets(doc: Doc, claim: Claim) -> tuple[int, int]:
-    i = _text_of(doc).find(claim.content, claim.start)
+    i = doc_text(doc).find(claim.content, claim.start)
     return (i, i + len(claim.content)) if i >= 0 else (claim.start, claim.end)
 
 
@@ -1197,13 +1187,11 @@ def link_claims(doc: Doc, claims: list[Claim]) -> None:
 
 def extract_claims(doc: Doc) -> list[Claim]:
     """Every attributed statement of the parsed article, in text order, linked to each other."""
-    _DOC_TEXT[id(doc)] = doc_text(doc)
     lex = lexicon()
     _CITING[(id(lex), id(doc))] = any(t.tag_ == "VBG" and _may_cite(t, lex) for t in doc)
     try:
         return _extract_claims(doc)
     finally:
-        _DOC_TEXT.pop(id(doc), None)
         _CITING.pop((id(lex), id(doc)), None)
 
 
@@ -1211,7 +1199,7 @@ def _extract_claims(doc: Doc) -> list[Claim]:
     lex = lexicon()
     actors = ActorIndex(getattr(doc._, "actors", None) or [])
     dates = getattr(doc._, "dates", None) or []
-    regions = quote_regions(_text_of(doc))
+    regions = quote_regions(doc_text(doc))
     resolver = SpeakerResolver(doc, actors, lex)
     claims: list[Claim] = []
     cue_at: dict[int, int] = {}  # claim index -> character offset of its cue
@@ -1252,14 +1240,14 @@ def _extract_claims(doc: Doc) -> list[Claim]:
             if found.quote is not None and start < found.quote[0] <= sent.start_char:
                 start = found.quote[0]
             # an opening quotation mark the sentence splitter left at the end belongs to the next sentence
-            opening = [a for a, _ in regions if start < a < end and not _text_of(doc)[a:end].strip("'\"\u201c\u2018 \n")]
+            opening = [a for a, _ in regions if start < a < end and not doc_text(doc)[a:end].strip("'\"\u201c\u2018 \n")]
             if opening:
                 end = opening[0]
             start = next((a for a, _ in regions if start - 3 <= a < start), start)  # its own opening mark
             # and a closing mark the splitter put at its start belongs to the sentence before
             start = next((b for _, b in regions if start < b <= start + 2 and b <= found.content_span[0]), start)
-            evidence = _text_of(doc)[start:end].strip()
-            lead = len(_text_of(doc)[start:end]) - len(_text_of(doc)[start:end].lstrip())
+            evidence = doc_text(doc)[start:end].strip()
+            lead = len(doc_text(doc)[start:end]) - len(doc_text(doc)[start:end].lstrip())
             start += lead
             end = start + len(evidence)
             via = []
@@ -1269,7 +1257,7 @@ def _extract_claims(doc: Doc) -> list[Claim]:
                     via.append(sp.ref)
             via.extend(r for r in speaker.co_speakers if r.name != speaker.ref.name)
             via.extend(r for r in outer if r.name not in {v.name for v in via})
-            content = _text_of(doc)[found.content_span[0]:found.content_span[1]]
+            content = doc_text(doc)[found.content_span[0]:found.content_span[1]]
             key = (speaker.ref.name, found.content_span)
             if key in seen:
                 continue
@@ -1311,7 +1299,7 @@ def _restates(found: Found, speaker: Speaker, attributed: list[tuple[Found, Spea
 def _in_open_quote_paragraph(doc: Doc, offset: int, regions: list[tuple[int, int]]) -> bool:
     """The paragraph around offset opens a quotation that it does not close (a quotation
     running on over paragraphs)."""
-    text = _text_of(doc)
+    text = doc_text(doc)
     start = text.rfind("\n", 0, offset) + 1
     while start < offset and text[start].isspace():
         start += 1
@@ -1328,7 +1316,7 @@ def _inside(regions: list[tuple[int, int]], offset: int) -> bool:
 def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Widen [start, end) to whole sentences; a quotation mark that the sentence splitter
     left in the neighbouring sentence does not pull that sentence in."""
-    text = _text_of(doc)
+    text = doc_text(doc)
     lo, hi = start, end
     while lo < hi and not text[lo].isalnum():
         lo += 1
@@ -1362,18 +1350,18 @@ def continued_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int
         before = ordered[i]
         if any(c.start <= q_start < c.end for c in claims + extra):
             continue
-        gap = _text_of(doc)[before.end:q_start]
+        gap = doc_text(doc)[before.end:q_start]
         if len(gap) > 3 or any(ch.isalnum() for ch in gap):
             continue
         start, end = _sentence_bounds(doc, q_start, q_end)
         start = q_start
         if any(c.start < end and start < c.end and not q_start <= cues.get(id(c), -1) < q_end for c in claims):
             continue  # the quotation's sentences carry their own attribution
-        content = _text_of(doc)[q_start:q_end].strip("\"“”' ")
+        content = doc_text(doc)[q_start:q_end].strip("\"“”' ")
         if len(content.split()) < 3:
             continue
         claim = before.model_copy(deep=True, update={
-            "content": content, "evidence": _text_of(doc)[start:end], "start": start, "end": end,
+            "content": content, "evidence": doc_text(doc)[start:end], "start": start, "end": end,
             "corroborates": [], "contradicts": []})
         extra.append(claim)
         ordered.insert(i + 1, claim)
@@ -1391,16 +1379,16 @@ def signed_quotes(doc: Doc, claims: list[Claim], regions: list[tuple[int, int]],
     cues = cues or {}
     out = []
     for q_start, q_end in regions:
-        m = SIGNATURE.match(_text_of(doc), q_end)
+        m = SIGNATURE.match(doc_text(doc), q_end)
         if not m or any(c.start <= q_start < c.end and not q_start <= cues.get(id(c), -1) < q_end for c in claims):
             continue
-        content = _text_of(doc)[q_start:q_end].strip("\"\u201c\u201d' ")
+        content = doc_text(doc)[q_start:q_end].strip("\"\u201c\u201d' ")
         if len(content.split()) < 3:
             continue
         name = m.group("name")
         mention = actors.covering(m.start("name"), m.start("name") + 1)
         ref = mention.ref().model_copy(update={"name": name}) if mention is not None else ActorRef(name=name)
-        out.append(Claim(speaker=ref, content=content, evidence=_text_of(doc)[q_start:m.end()], start=q_start,
+        out.append(Claim(speaker=ref, content=content, evidence=doc_text(doc)[q_start:m.end()], start=q_start,
                          end=m.end(), cue=m.group(0).strip()[:1]))
     return out
 
@@ -1413,7 +1401,7 @@ def headline_claims(doc: Doc, actors: ActorIndex, lex: Lexicon) -> list[Claim]:
     """'Russian Defense Ministry: 100 fighters killed' and 'Regime to blame: EU's chief' -
     headlines attribute with a colon. Only lines without a final full stop are headlines."""
     out = []
-    for m in HEADLINE.finditer(_text_of(doc)):
+    for m in HEADLINE.finditer(doc_text(doc)):
         line = m.group(0).rstrip("| ")
         if line.endswith(".") or len(line.split()) > 30:
             continue
@@ -1436,7 +1424,7 @@ def headline_claims(doc: Doc, actors: ActorIndex, lex: Lexicon) -> list[Claim]:
             if mention is not None and mention.method not in ("role", "coref"):
                 ref = ref.model_copy(update={"name": _clean_phrase(name)})
             start, end = m.start(), m.start() + len(line)
-            out.append(Claim(speaker=ref, stance="asserted", content=said, evidence=_text_of(doc)[start:end],
+            out.append(Claim(speaker=ref, stance="asserted", content=said, evidence=doc_text(doc)[start:end],
                              start=start, end=end, cue=":"))
             break
     return out
@@ -1472,7 +1460,7 @@ def transcript_claims(doc: Doc, claims: list[Claim], actors: ActorIndex, lex: Le
     """Each labelled turn of a transcript is its speaker's statement; a turn that an
     attribution of its own already covers is left to it."""
     out = []
-    text = _text_of(doc)
+    text = doc_text(doc)
     for m in TRANSCRIPT_TURN.finditer(text):
         name = m.group("name")
         said = m.group("said").strip().strip("\"\u201d ")
