@@ -923,6 +923,16 @@ def _is_evidence(subject: Token, verb: Token, lex: Lexicon) -> bool:
         and subject.ent_type_ not in ("PERSON", "GPE", "LOC", "NORP", "FAC")
 
 
+def _in_other_cue(tok: Token, verb: Token, lex: Lexicon) -> bool:
+    """tok sits in the clause of another cue verb that hangs under verb."""
+    head = tok.head
+    while head != verb and head.head != head:
+        if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in lex.verbs:
+            return True
+        head = head.head
+    return False
+
+
 def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: Lexicon,
               regions: list[tuple[int, int]]) -> Optional[Found]:
     doc = verb.doc
@@ -998,8 +1008,13 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
         that = next((t for t in right if t.lower_ == "that" and t.dep_ in ("mark", "dobj", "nsubj")
                      and t.head.pos_ in ("VERB", "AUX") and t.head.i > t.i), None)
         between = {t.lower_ for t in doc[verb.i + 1:that.i]} if that is not None else set()
-        if that is not None and not between & CONCESSIVE_WORDS:  # not "despite the fact that ..."
+        second_cue = that is not None and _in_other_cue(that, verb, lex)
+        if that is not None and not between & CONCESSIVE_WORDS and not second_cue:
+            # not "despite the fact that ...", nor the that-clause of a second cue ("expressed
+            # readiness ..., noting that ..."), which is that cue's claim: this cue's is its object
             content = [t for t in right if t.i > that.i]
+        if second_cue:
+            quote = None
     if not content and quote is not None:
         quoted = list(doc.char_span(quote[0], quote[1], alignment_mode="expand") or [])
         if len([t for t in quoted if not t.is_punct]) >= 3:  # not a scare-quoted word

@@ -469,3 +469,11 @@ def test_calling_someone_is_no_claim_calling_them_something_is(nlp):
     assert named and named[0].content == "the election a farce"
     demand = claims_of(nlp, "The senator called for new sanctions on the regime.")
     assert demand and demand[0].content.startswith("for new sanctions")
+
+
+def test_a_second_cue_keeps_its_that_clause_and_the_first_keeps_its_object(nlp):
+    claims = claims_of(nlp, "The interior minister expressed readiness to reopen the crossings for aid convoys, "
+                            "noting that the talks with the rebels were still under way.")
+    contents = {c.cue: c.content for c in claims}
+    assert contents.get("noting", "").startswith("the talks with the rebels")
+    assert contents.get("expressed", "").startswith("readiness to reopen the crossings"), contents
