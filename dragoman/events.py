@@ -97,6 +97,7 @@ class Lexicon:
     non_event_compounds: dict = field(default_factory=dict)   # "press release": no release
     measure_nouns: frozenset = frozenset()                # "10 days of war games": the events measured
     stance_participles: frozenset = frozenset()           # "is opposed to": passive in form, the subject acts
+    pressure_nouns: frozenset = frozenset()               # "despite pressure from X": X is the counterpart
 
 
 def _sense(value, where: str) -> Sense:
@@ -229,6 +230,7 @@ def lexicon() -> Lexicon:
         non_event_compounds={k: _words(v, f"non_event_compounds.{k}") for k, v in cues["non_event_compounds"].items()},
         measure_nouns=_words(cues["measure_nouns"], "measure_nouns"),
         stance_participles=_words(cues["stance_participles"], "stance_participles"),
+        pressure_nouns=_words(cues["pressure_nouns"], "pressure_nouns"),
     )
 
 
@@ -254,7 +256,12 @@ class DocIndex:
         self.date_spans = []   # (first token, last token, DateMention)
         # mentions sharing one span ("Hungarian and Romanian officials" resolved to both states)
         self.twins: dict[tuple[int, int], list[ActorMention]] = {}
+        # a name the NER took for an organisation that no one resolved (no country, no role) but the
+        # places stage geocoded is a place ("struck the convoy in the town of X"): no party to an event
+        toponyms = {(p.start, p.end) for p in doc._.places or []}
         for m in doc._.actors or []:
+            if m.method == "ner" and not m.country and not m.sector and (m.start, m.end) in toponyms:
+                continue
             self.twins.setdefault((m.start, m.end), []).append(m)
             twins = self.twins[(m.start, m.end)]
             if len(twins) > 1:
@@ -369,6 +376,36 @@ def _object_of(verb: Token) -> Optional[Token]:
     return None
 
 
+def _finite_verb_after_object(v: Token) -> Optional[Token]:
+    """A finite verb without a subject right after v's object ('insisted unrest there reflected ...',
+    parsed as object + conjunct): the object is really the subject of a that-less clause."""
+    for c in v.children:
+        if c.dep_ != "dobj":
+            continue
+        j = c.right_edge.i + 1
+        while j < c.sent.end and c.doc[j].dep_ == "advmod":
+            j += 1
+        if j < c.sent.end:
+            w = c.doc[j]
+            if w.tag_ in ("VBD", "VBZ") and w.dep_ in ("conj", "ccomp", "ROOT") \
+                    and not any(g.dep_ in ("nsubj", "nsubjpass") for g in w.children):
+                return w
+    return None
+
+
+def _for_clause_mark(v: Token) -> Optional[Token]:
+    """The 'for' that opens a clause right after a verb ('pressed hard for X to accept Y'), parsed as
+    the marker of that clause rather than as the verb's preposition; None when there is none."""
+    for c in v.children:
+        if c.dep_ != "advcl" or c.i < v.i:
+            continue
+        for m in c.children:
+            if m.dep_ == "mark" and m.lower_ == "for" and all(
+                    x.dep_ == "advmod" and x.head.i == v.i for x in v.doc[v.i + 1:m.i]):
+                return m
+    return None
+
+
 def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
     """The PLOVER sense this token triggers, or None."""
     pos, tag = t.pos_, t.tag_
@@ -378,13 +415,23 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
         options = lex.phrasal.get(lemma)
         if options:
             for c in t.children:
-                if c.dep_ in ("prt", "prep", "dobj", "acomp", "oprd", "dative"):
+                # "held X responsible": the parser makes the adjective a small clause (ccomp)
+                # whose subject is X, or a modifier (amod) of the object X
+                if c.dep_ in ("prt", "prep", "dobj", "acomp", "oprd", "dative") \
+                        or (c.dep_ == "ccomp" and c.pos_ == "ADJ"):
                     key = _lemma(c)
                     if key in options:
                         return options[key]
                     for g in c.children:
                         if g.dep_ == "pobj" and f"{key} {_lemma(g)}" in options:
                             return options[f"{key} {_lemma(g)}"]
+                        if g.dep_ == "amod" and c.dep_ == "dobj" and g.pos_ == "ADJ" and _lemma(g) in options:
+                            return options[_lemma(g)]
+            # "called for the army to leave", "pushed hard for X to accept": the parse makes the
+            # preposition the marker of the clause after it (only adverbs may stand between)
+            mark = _for_clause_mark(t)
+            if mark is not None and _lemma(mark) in options:
+                return options[_lemma(mark)]
         if lemma in lex.accusation_verbs and any(
                 _lemma(g) in lex.accusation_nouns for c in t.children if c.dep_ in ("prep", "oprd", "advcl")
                 and (_lemma(c) == "as" or c.dep_ == "oprd") for g in ([c] + list(c.children))):
@@ -412,6 +459,9 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
                     and not any(a.dep_ == "aux" and a.lower_ in lex.deontic_modals for a in c.children)
                     for c in t.children):
                 return None   # "insisted the unrest reflected old tensions": an assertion, not a demand
+            if lex.verbs[lemma].type == "REQUEST" and lemma in lex.assertive_requests \
+                    and _finite_verb_after_object(t) is not None:
+                return None   # the same, with the clause's subject parsed as the verb's object
             return lex.verbs[lemma]
         return None
     if pos in ("NOUN", "PROPN") or tag.startswith("NN"):
@@ -521,6 +571,13 @@ def _in_appositive_of_actor(x: Token, stop: Token, idx: DocIndex) -> bool:
     return False
 
 
+def _opposed(x: Token) -> bool:
+    """'anti-Houthi forces', 'an anti-IS raid': the name after 'anti-' is the enemy, not the actor."""
+    doc = x.doc
+    return x.lower_.startswith("anti-") or (x.i >= 1 and doc[x.i - 1].lower_ == "anti") or (
+        x.i >= 2 and doc[x.i - 1].text == "-" and doc[x.i - 2].lower_ == "anti")
+
+
 def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
     m = idx.actor_at[h.i]
     if m is not None and not (m.country or m.sector or m.actor_id) and idx.place_at[h.i] is not None:
@@ -531,7 +588,14 @@ def _head_endpoints(h: Token, idx: DocIndex) -> list[Endpoint]:
         for preps in (frozenset(), frozenset({"from", "of"})):   # "forces from six X brigades"
             mods = list(_modifier_tokens(h, preps))
             named = [idx.actor_at[x.i] for x in mods if idx.actor_at[x.i] is not None
-                     and idx.actor_at[x.i] is not m and not _bare(idx.actor_at[x.i])]
+                     and idx.actor_at[x.i] is not m and not _bare(idx.actor_at[x.i]) and not _opposed(x)]
+            if named and not any(n.country or n.sector or n.actor_id for n in named):
+                # "the 35th brigade (Islamic Dawa Party) of the PMF": a name nothing resolved in the
+                # bracket describes the unit; the known force the unit belongs to is who acted or was hit
+                owner = [idx.actor_at[g.i] for x in [h] + [x for x in mods if x.dep_ == "appos"]
+                         for g in _pobjs(x, {"of"}) if idx.actor_at[g.i] is not None and not _bare(idx.actor_at[g.i])
+                         and (idx.actor_at[g.i].country or idx.actor_at[g.i].actor_id)]
+                named = owner[:1] or named
             if named:
                 named = list({id(n): n for n in named}.values())
                 if len(named) > 1 and any(c.dep_ == "cc" for x in mods for c in x.children):
@@ -699,6 +763,12 @@ def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token],
         if s.lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
             return [v.head], [], False
         return [s], [], False
+    for c in v.children:
+        if c.dep_ in ("advcl", "parataxis") and c.i < v.i and any(p.text == "(" for p in c.children) and any(
+                g.dep_ == "nsubj" and g.i < c.i for g in c.children):
+            # "pro-Hadi forces (coded as Southern Resistance) responded": the parse gives the subject to
+            # the bracketed aside; it is the subject of the verb after it
+            return [g for g in c.children if g.dep_ == "nsubj" and g.i < c.i][:1], [], False
     if v.dep_ == "ROOT":
         fronted = _fronted_appositive(v)
         if fronted is not None:
@@ -797,10 +867,13 @@ def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tupl
     groups: list[list[Token]] = []
     own = idx.actor_at[n.i]   # "air strikes" taken for a group by the actors stage: no actor of its own
     groups.append([c for c in n.children if c.dep_ in ("poss", "nmod", "compound", "amod", "npadvmod")
-                   and (own is None or idx.actor_at[c.i] is not own)] + _pobjs(n, {"by"}))
+                   and (own is None or idx.actor_at[c.i] is not own) and not _opposed(c)] + _pobjs(n, {"by"}))
     if of_source:
         groups.append(_pobjs(n, {"of"}))
     targets = _pobjs(n, own_preps) + ([] if of_source else _pobjs(n, {"of"}))
+    # "an anti-IS raid": whom the act is against
+    targets += [c for c in n.children if c.dep_ in ("nmod", "compound", "amod") and _opposed(c)
+                and idx.actor_at[c.i] is not None]
     # a trigger that modifies a plain noun ("threat messages") acts through that noun's role
     role = n
     if n.dep_ == "compound" and idx.actor_at[n.head.i] is None and n.head.pos_ in ("NOUN", "PROPN"):
@@ -833,6 +906,9 @@ def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tupl
             + (_pobjs(head, {"between"}) if role.dep_ == "dobj" else [])
     else:
         groups.append(_pobjs(n, {"between"}))
+        # "an armed fight ensued between A and B", "clashes that broke out between A and B"
+        groups.append([g for c in n.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"
+                       for g in _pobjs(c, {"between"})])
     if not targets and role.dep_ == "dobj" and _lemma(head) in lex.light_verbs:
         # "reiterated its demand that X ease ...", parsed with the clause on the verb
         targets = [g for c in head.children if c.dep_ == "ccomp" for g in c.children if g.dep_ == "nsubj"]
@@ -963,6 +1039,11 @@ def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocInd
     return "occurred"
 
 
+# "fought X before joining the army in 2006": a clause after these tells of an earlier or later
+# happening, whose date is its own
+SEQUENCE_PREPS = {"before", "after", "since", "until"}
+
+
 def _attached(x: Token, anchors: set, hops: int = 4) -> bool:
     """x hangs on one of the anchors within `hops` links, through no other clause's verb
     ('battered Idlib despite a ceasefire brokered in December': December is the ceasefire's)."""
@@ -972,7 +1053,8 @@ def _attached(x: Token, anchors: set, hops: int = 4) -> bool:
             return True
         if x.head.i == x.i:
             return False
-        if x is not start and x.pos_ in ("VERB", "AUX") and x.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+        if x is not start and x.pos_ in ("VERB", "AUX") and (x.dep_ in ("relcl", "acl", "advcl", "ccomp") or (
+                x.dep_ == "pcomp" and x.head.lower_ in SEQUENCE_PREPS)):
             return False
         x = x.head
     return x in anchors
@@ -990,6 +1072,8 @@ def event_date(t: Token, idx: DocIndex):
     path = {t} | set(t.ancestors)
     own = set(t.subtree) - {x for c in t.children if c.dep_ in ("advcl", "ccomp", "parataxis", "conj")
                             for x in c.subtree}
+    own -= {x for c in t.children if c.dep_ == "prep" and c.lower_ in SEQUENCE_PREPS
+            for g in c.children if g.dep_ == "pcomp" and g.pos_ in ("VERB", "AUX") for x in g.subtree}
     # a relative clause tells of another happening ("despite a ceasefire brokered in December")
     own -= {x for d in t.subtree if d is not t and d.dep_ in ("relcl", "acl") and d.pos_ in ("VERB", "AUX")
             for x in d.subtree}
@@ -1219,11 +1303,21 @@ def _earlier_venue(sent, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
 
 # ---------------------------------------------------------------- coding
 
+# Stances on a measure (a resolution, plan, bill): what the measure would do is its content.
+STANCE_ON_MEASURE_TYPES = {"SUPPORT", "AGREE", "REJECT", "REQUEST"}
+
+
 def _governed(t: Token, senses: dict, lex: Lexicon) -> bool:
     """True when a trigger is the complement of another trigger ('agreed to cooperate',
     'condemned the attack'): the governing trigger codes the happening."""
     if t.pos_ in ("VERB", "AUX") and _trailing_report(t) is not None:
         return False   # "X did Y, a rights group charged": the report is no part of what it reports
+    if t.dep_ == "ccomp" and t.i < t.head.i and t.tag_ in ("VBD", "VBZ", "VBP") \
+            and senses.get(t.head.i) is not None and senses[t.head.i].type == "REQUEST" \
+            and any(c.dep_ == "nsubj" for c in t.children) and any(c.dep_ == "nsubj" for c in t.head.children):
+        # "students protested against X, they also called for Y": a finite clause with its own
+        # subject before a demand is a sentence of its own run on with a comma, not what is asked for
+        return False
     if t.dep_ == "ccomp" and _lemma(t.head) in lex.light_verbs and any(
             senses.get(c.i) is not None and senses[c.i].type in REQUEST_LIKE
             for c in t.head.children if c.dep_ == "dobj"):
@@ -1244,9 +1338,15 @@ def _governed(t: Token, senses: dict, lex: Lexicon) -> bool:
             hops += 1
             continue
         purpose = x.dep_ in ("advcl", "conj")   # "demonstrated ..., calling for X": part of the protest
-        infinitive = x.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in x.children)
+        infinitive = x.dep_ == "advcl" and any((c.dep_ == "aux" and c.lower_ == "to")
+                                               or (c.dep_ == "mark" and c.lower_ == "for") for c in x.children)
         if x.dep_ == "relcl" and _lemma(x.head) in lex.request_nouns:
             return True   # "rejected a call for its forces to be deployed": what was called for
+        if x.dep_ == "relcl" and x.head.dep_ == "dobj" and senses.get(x.head.head.i) is not None \
+                and senses[x.head.head.i].type in STANCE_ON_MEASURE_TYPES and any(
+                    c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("that", "which") for c in x.children):
+            return True   # "will support a resolution that aims to tighten sanctions", "rejected a plan which
+            # would deploy troops": what the measure backed or refused would do, not a happening
         to_relative = x.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in x.children)
         if x.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "acl", "attr",
                           "oprd", "compound", "amod", "npadvmod") and not purpose and not to_relative:
@@ -1361,7 +1461,12 @@ def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list
         # "mayors of Arab towns staged a sit-in", "graduates protested": people no actor stands for,
         # protesting, are of the public where they protest
         head = agent_toks[0]
-    if head is None and (agent_toks or sense.type != "PROTEST"):
+    townsfolk = head is None and sense.type == "PROTEST" and t.pos_ == "NOUN" and bool(agent_toks) and bool(sources) \
+        and all(s.from_place is not None for s in sources) and idx.place_at[agent_toks[0].i] is not None \
+        and idx.place_at[agent_toks[0].i].kind in ("city", "region")
+    # ("residents of X, Kayseri held a demonstration" parsed with the town as subject: a town or
+    # province holding a demonstration is its people, not its country's government)
+    if head is None and not townsfolk and (agent_toks or sense.type != "PROTEST"):
         return None
     named = [s for s in sources if s.ref.country and s.from_place is None and not _bare_head(agent_toks, idx)
              and not _agent_of_other(s, t, idx)]
@@ -1383,6 +1488,11 @@ def _crowd_source(t: Token, sense: Sense, agent_toks: list[Token], sources: list
     return [Endpoint(ActorRef(name=name, country=country, sector="CVL"), kind="group")]
 
 
+# "on the eve of a visit", "in the wake of the execution", "in the run-up to the summit": a happening
+# that dates the one reported, told as its time frame.
+TIME_FRAME_NOUNS = {"eve", "wake", "aftermath", "run-up"}
+
+
 def _cause_or_time_reference(t: Token) -> bool:
     """A noun trigger that is the object of 'since', 'because of' or 'due to'."""
     if t.pos_ != "NOUN" or t.dep_ != "pobj":
@@ -1391,7 +1501,8 @@ def _cause_or_time_reference(t: Token) -> bool:
     # ("because of" is parsed either way: of -> because, or because -> of as its pcomp)
     return p.lower_ == "since" or (p.lower_ == "of" and p.head.lower_ == "because") \
         or (p.lower_ == "because" and any(c.lower_ == "of" for c in p.children)) \
-        or (p.lower_ == "to" and p.head.lower_ == "due")
+        or (p.lower_ == "to" and p.head.lower_ == "due") \
+        or (p.lower_ in ("of", "to") and p.head.lower_ in TIME_FRAME_NOUNS and p.head.dep_ == "pobj")
 
 
 def _agent_of_other(s: Endpoint, t: Token, idx: DocIndex) -> bool:
@@ -1461,19 +1572,39 @@ def _unknown_attacker(t: Token, agent_toks: list[Token], mode: Optional[str], le
     return [Endpoint(ActorRef(name=name, country=country, sector="REB"), kind="group")]
 
 
+def _furniture_check(doc: Doc):
+    """A test whether a token stands in the site furniture of a page flattened to one line
+    (a tag list, other stories' headlines: dragoman.ingest.flattened_furniture_spans), where
+    no event is reported; None when the document has none."""
+    from dragoman.ingest import flattened_furniture_spans
+    from dragoman.nlp import doc_text
+
+    spans = flattened_furniture_spans(doc_text(doc))
+    if not spans:
+        return None
+    starts = [begin for begin, _ in spans]
+
+    def inside(t: Token) -> bool:
+        k = bisect.bisect_right(starts, t.idx) - 1
+        return k >= 0 and t.idx < spans[k][1]
+    return inside
+
+
 def code_events(doc: Doc) -> list[Event]:
     """Every PLOVER event of the document, one record per happening."""
     lex = lexicon()
     idx = DocIndex(doc)
+    in_furniture = _furniture_check(doc)
     senses = {}
     for t in doc:
         s = trigger_sense(t, lex, idx)
-        if s is not None:
+        if s is not None and not (in_furniture and in_furniture(t)):
             senses[t.i] = s
     _crowd_protests(doc, senses, lex)
     raw: list[Event] = []
     by_trigger: dict[int, list[Event]] = {}
     casualties: list[tuple[int, list[Event]]] = []
+    governed_attacks: list[Token] = []
     obligations = set()
     for t in doc:
         if t.pos_ in ("VERB", "AUX") and _deontic(t, lex):
@@ -1490,12 +1621,19 @@ def code_events(doc: Doc) -> list[Event]:
     for i, sense in senses.items():
         t = doc[i]
         if _governed(t, senses, lex) or _under_obligation(t, obligations):
+            if sense.type == "ASSAULT" and not _under_obligation(t, obligations):
+                governed_attacks.append(t)
             continue
         if sense.type in ("SUPPORT", "AID", "COOPERATE") and (
                 (t.dep_ == "acl" and t.tag_ in ("VBN", "VBG")) or t.dep_ == "amod"
                 or (t.dep_ == "relcl" and any(c.dep_ == "auxpass" for c in t.children))):
             continue   # "militias backed by X", "X-backed rebels", "groups that have been supported by X",
             # "forces supporting X": a description of an alliance, not a reported act
+        if sense.type == "ACCUSE" and t.dep_ == "acl" and t.tag_ == "VBN" and not any(
+                c.dep_ == "agent" for c in t.children) and any(
+                c.dep_ == "prep" and c.lower_ in ("of", "with") for c in t.children):
+            continue   # "wanted men accused of robbery", "a cleric charged with incitement": who they are,
+            # not an accusation anyone is reported making
         if t.dep_ == "compound" and t.pos_ == "NOUN" and _lemma(t.head) in lex.descriptive_heads:
             continue   # "an aid convoy", "a protest camp": a thing named after the activity
         if t.dep_ == "amod" and t.tag_ == "VBN":
@@ -1505,6 +1643,9 @@ def code_events(doc: Doc) -> list[Event]:
             # told as the cause or the starting point of the one reported, not reported itself
         if _reference_to_agreement(t, sense, senses, lex):
             continue
+        if _in_condition(t, lex):
+            continue   # "threatened to halt talks if X goes ahead with the deployment": the condition
+            # of a threat or an offer is no happening
         if sense.type == "MOBILIZE" and t.pos_ == "VERB" and any(
                 c.dep_ in ("advcl", "xcomp") and senses.get(c.i) is not None and senses[c.i].mode == "investigate"
                 for c in t.children):
@@ -1512,6 +1653,12 @@ def code_events(doc: Doc) -> list[Event]:
         if sense.mode == "visit" and t.pos_ == "VERB" and any(
                 c.dep_ == "nsubj" and senses.get(c.i) is not None for c in t.children):
             continue   # "the deployment of X troops has arrived in Y": the deployment is the happening
+        if sense.type == "COERCE" and sense.mode is None and _lemma(t) in RAID_VERBS and any(
+                c.dep_ == "conj" and senses.get(c.i) is not None and senses[c.i].type in ("COERCE", "ASSAULT")
+                and not any(g.dep_ in ("nsubj", "nsubjpass") and g.lower_ not in ANAPHORS for g in c.children)
+                for c in t.children):
+            continue   # "raided the camp and detained several women", "raided the town and fired tear gas at
+            # residents": the raid is how the act it goes on to was done, one happening coded by that act
         if sense.type == "COERCE" and any(c.dep_ == "dobj" and c.lower_ in REFLEXIVES for c in t.children):
             continue   # "blew themselves up": the suicide attack, coded by its ASSAULT
         evs = _code_trigger(t, sense, lex, idx, senses)
@@ -1527,6 +1674,15 @@ def code_events(doc: Doc) -> list[Event]:
             evs += _accused_acts(t, evs, senses, lex, idx)
             by_trigger[t.i] = evs
         raw.extend(evs)
+    for t in governed_attacks:
+        # "two civilians were killed in shooting during clashes between two families": when the
+        # attack that governs this one names no one who did it, the governed fight is the report
+        gov = next((x for x in list(t.ancestors)[:4] if x.i in senses), None)
+        if gov is not None and senses[gov.i].type == "ASSAULT" and by_trigger.get(gov.i) == [] \
+                and not any(a.i in by_trigger and by_trigger[a.i] for a in t.ancestors):
+            evs = _code_trigger(t, senses[t.i], lex, idx, senses)
+            by_trigger[t.i] = evs
+            raw.extend(evs)
     for attack_i, evs in casualties:
         attack = by_trigger.get(attack_i, [])
         folded = _fold_casualties(attack, evs)
@@ -1536,7 +1692,32 @@ def code_events(doc: Doc) -> list[Event]:
         attack[:] = folded[:len(attack)]
         raw.extend(folded[len(attack):])
     raw = _carry_context(raw, doc)
-    return [_finish(_place_as_target(ev), doc, lex) for ev in fold_protest_demands(merge_events(raw))]
+    return [_finish(_place_as_target(ev), doc, lex)
+            for ev in _named_attacker_wins(fold_protest_demands(merge_events(raw)))]
+
+
+def _named_attacker_wins(events: list[Event]) -> list[Event]:
+    """'IS militants attacked the brigade, where 6 fighters were killed by direct fire and 3 by IEDs': a
+    toll with no agent but a weapon, told in the sentence of an attack whose attacker is named, is
+    that attack's toll, not a second attack by unknown men."""
+    named = [ev for ev in events if ev.type == "ASSAULT" and ev.source is not None
+             and not ev.source.name.startswith(UNKNOWN_ATTACKER)]
+    if not named:
+        return events
+    def told_after(toll: Event, attack: Event) -> bool:
+        # the same sentence, the toll after the attack ("attacked X, where 6 were killed")
+        if not (set(toll.spans) & set(attack.spans)) or not toll.evidence or not attack.trigger:
+            return False
+        text = toll.evidence[0]
+        return -1 < text.find(attack.trigger) < text.find(toll.trigger or "")
+
+    return [ev for ev in events if not (
+        ev.type == "ASSAULT" and ev.source is not None and ev.source.name.startswith(UNKNOWN_ATTACKER)
+        and (ev.trigger or "").lower() in CASUALTY_WORDS and any(told_after(ev, other) for other in named))]
+
+
+# Participles that report a toll ("were killed", "was wounded"), not an act with an agent of its own.
+CASUALTY_WORDS = {"killed", "wounded", "injured", "died", "dead"}
 
 
 # What a protesting crowd voices ("protesters demanded the release of ...", "condemned the ...",
@@ -1656,6 +1837,8 @@ def _crowd_protests(doc: Doc, senses: dict, lex: Lexicon) -> None:
 
 
 REFLEXIVES = {"themselves", "himself", "herself", "itself"}
+# Verbs of entering by force whose act is the one they go on to ("raided X and arrested Y").
+RAID_VERBS = {"raid"}
 
 
 def _reference_to_agreement(t: Token, sense: Sense, senses: dict, lex: Lexicon) -> bool:
@@ -2056,8 +2239,12 @@ def _agent_via_event(v: Token, lex: Lexicon) -> list[Token]:
 def _complement_targets(v: Token, lex: Lexicon, depth: int = 0) -> list[Token]:
     """Targets inside a verb's complement: 'agreed to provide aid to X', 'threatened to cut off X'."""
     for c in v.children:
-        if c.dep_ in ("xcomp", "ccomp", "advcl") and c.pos_ in ("VERB", "AUX"):
+        # (an adjective heads the small clause of "held X responsible": X is its subject)
+        if c.dep_ in ("xcomp", "ccomp", "advcl") and (c.pos_ in ("VERB", "AUX") or (c.dep_ == "ccomp" and c.pos_ == "ADJ")):
             found = _verb_targets(c, lex) if c.dep_ != "ccomp" else []
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
+                # "called for the army to leave the capital": the one asked is the clause's subject
+                found = [g for g in c.children if g.dep_ == "nsubj"] or found
             if c.dep_ == "ccomp":
                 found = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")] or _verb_targets(c, lex)
             if found:
@@ -2185,8 +2372,11 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         if sense.via_object:
             obj = _object_of(t)
             target_toks = [c for c in t.children if c.dep_ == "dative"] + _pobjs(t, lex.target_preps - {"of"}) \
-                + (_pobjs(obj, lex.target_preps - ({"of"} if _lemma(obj) in lex.request_nouns else {"from"}))
-                   if obj is not None else [])   # ("accepted demands from X": X asked)
+                + ([g for o in _phrase_heads(obj)   # ("launched artillery, mortar and rocket fire against X")
+                    for g in _pobjs(o, (lex.target_preps - ({"of"} if _lemma(obj) in lex.request_nouns else {"from"}))
+                                    | ({"between", "among"} if _mediation(obj, lex) else set()))]
+                   if obj is not None else [])   # ("accepted demands from X": X asked; "ended mediation efforts
+        # between rival militias": the parties mediated between)
         else:
             target_toks = patient_toks + ([] if passive else _verb_targets(t, lex))
         # "abused immigrants, a rights group charged": the reporter after the comma is no victim
@@ -2197,7 +2387,28 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
             for c in x.children)]
         if not target_toks:
             target_toks = _complement_targets(t, lex)
+        if sense.type in ("ASSAULT", "COERCE") and not passive:
+            # "liberated Iraq from ISIS", "took the city of X from the army": the place changes hands,
+            # the side it is taken from is the one attacked (a country named as the place is no target)
+            held_from = [g for g in _pobjs(t, {"from"}) if idx.place_at[g.i] is None and any(
+                ep.from_place is None for ep in endpoints(g, idx, lex))]
+            if held_from and any(x.dep_ == "dobj" and any(idx.place_at[p.i] is not None for p in [x] + _pobjs(x, {"of"}))
+                                 for x in target_toks):
+                target_toks = held_from
+        planted = t.head.head.head if t.dep_ == "acl" and t.head.dep_ == "pobj" and t.head.head.dep_ == "agent" \
+            and t.head.head.head.dep_ == "acl" else None
+        if planted is not None and planted.head.pos_ == "NOUN" and _explosive(planted.head, lex):
+            # "an IED planted by armed men detonated": the parse hangs the device's own verb on its
+            # planters, whom it then reads as what detonated; the device is the subject
+            agent_toks, patient_toks, passive, target_toks = [planted.head], [], False, []
         device = bool(agent_toks) and _explosive(agent_toks[0], lex)
+        if device and not any(idx.actor_at[x.i] is not None for tok in target_toks for x in tok.subtree):
+            # "an IED planted in a JWS military vehicle exploded in X": the bomb was aimed at whose
+            # vehicle, post or house it was planted in, not at the town where it went off
+            target_toks = [g for c in agent_toks[0].children if c.dep_ == "acl"
+                           for p in c.children if p.dep_ == "prep" and p.lower_ in ("in", "on", "under", "inside")
+                           for g in p.children if g.dep_ == "pobj" and any(
+                               idx.actor_at[x.i] is not None for x in g.subtree)] + target_toks
         if device:
             # "a landmine planted by X exploded": X set it; with no one named the device is agentless
             agent_toks = [g for c in agent_toks[0].children if c.dep_ == "acl"
@@ -2284,6 +2495,10 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         if not [tg for tg in targets if actor_key(tg.ref) not in source_keys]:
             targets = [ep for tok in _protest_targets(t, lex) for ep in endpoints_deep(tok, idx, lex)]
     place = event_place(t, sense, idx, lex)
+    if not targets and is_verb and sense.type == "CONCEDE" and sources:
+        # "shortened the curfew imposed in Sudan", "eased restrictions in the West Bank": a measure
+        # eased where it was imposed is a concession to the people there (to the state, if foreign)
+        targets = _eased_place_people(t, sources, idx)
     if sense.type in ("PROTEST", "ASSAULT"):
         crowd = _crowd_source(t, sense, agent_toks, sources, lex, place, idx)
         if crowd:
@@ -2348,6 +2563,13 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
                    for w in _pobjs(g, {"with"}) for ep in endpoints(w, idx, lex)
                    if not any(_same_actor(ep.ref, s.ref) for s in sources)]
     if not targets and is_verb:
+        # "declined to resign despite pressure by X", "refused to step down despite calls from X": the
+        # one pressing is the counterpart of what was done (or refused) regardless
+        verbs = [t] + ([t.head] if t.dep_ == "xcomp" else [])
+        targets = [ep for v in verbs for g in _pobjs(v, {"despite"}) if _lemma(g) in lex.pressure_nouns
+                   for w in _pobjs(g, {"by", "from", "of"}) for ep in endpoints(w, idx, lex)
+                   if not any(_same_actor(ep.ref, s.ref) for s in sources)][:1]
+    if not targets and is_verb:
         # "killed 3 IS militants" read as "killed 3" + "IS (verb) militants": the actor after a bare number
         obj = next((c for c in t.children if c.dep_ == "dobj"), None)
         if obj is not None and obj.pos_ == "NUM":
@@ -2360,7 +2582,8 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
                 main = main.head
             aims = [g for v in [main] + [c for c in main.children if c.dep_ in ("xcomp", "advcl") and c is not t
                                           and c.pos_ == "VERB"]
-                    for g in v.children if g.dep_ == "dobj" and idx.actor_at[g.i] is not None]
+                    for g in v.children if g.dep_ == "dobj" and idx.actor_at[g.i] is not None
+                    and _lemma(g) not in lex.assault_modes]   # ("launched artillery fire ..., killing 50": a weapon)
             targets = [ep for g in aims[:1] for ep in endpoints(g, idx, lex)
                        if not any(_same_actor(ep.ref, s.ref) for s in sources)]
     if sense.type in ("ASSAULT", "COERCE") and all(tg.from_place is not None or not (tg.ref.country or tg.ref.sector)
@@ -2404,10 +2627,24 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
     else:
         targets = [tg for tg in targets if not any(_same_actor(tg.ref, s.ref) for s in sources)] or [None]
         pairs = [(s, tg) for s in sources for tg in targets]
+    if sense.type == "ASSAULT" and mutual:
+        if len(sources) == 1 and all(tg is None for _, tg in pairs) and _armed_kin(sources[0].ref) and (
+                len(agent_toks) > 1 or any(c.dep_ == "nummod" and c.lower_ not in ("1", "one")
+                                           for a in agent_toks for c in a.children)):
+            # "clashes between 2 families", "a fight between the X and Y families": kin on both sides
+            pairs = [(sources[0], sources[0])]
+        pairs = [(s, tg if tg is None else _as_militia(tg)) for s, tg in pairs]
+    if sense.type == "ASSAULT":
+        # (those who attack are armed; those attacked are armed only when they fight back)
+        pairs = [(_as_militia(s), tg) for s, tg in pairs]
     if is_verb and sense.type == "CONSULT" and _lemma(t) in ("meet", "convene") and len(sources) == 1 \
             and all(tg is None for _, tg in pairs) and not any(c.dep_ in ("dobj", "neg") for c in t.children):
         return []   # "the cabinet met on Sunday and decided ...": a body sitting by itself consults no one
     etype, mode = sense.type, _assault_mode(t, sense, lex)
+    if etype == "COERCE" and mode == "arrest" and sources and all(s.ref.sector in ARMED_NON_STATE for s in sources):
+        # an armed group holds no power of arrest: people it "arrests" or "detains" are abducted
+        # (PLOVER ASSAULT abduct; CAMEO 181), as conflict-event datasets code them
+        etype, mode = "ASSAULT", "abduct"
     if is_verb and etype == "CONSULT" and sense.mode == "visit" and sources and all(
             s.ref.sector == "MIL" for s in sources):
         # "troops arrived in X": forces moving in are deployed, they do not visit
@@ -2419,6 +2656,11 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
             # peacekeeping is aid (CAMEO 074), to the state where they keep the peace
             etype, mode = "AID", None
             sense = Sense(sense.type, sense.mode, tuple(sense.contexts) + ("peacekeeping",), sense.via_object)
+    if etype == "COERCE" and sense.mode == "deport" and pairs and all(
+            tg is not None and tg.ref.sector in ("IGO", "NGO") for _, tg in pairs):
+        # "forced the UN refugee agency out of the country": expelling an agency, mission or observers
+        # reduces relations (CAMEO 166 -> PLOVER SANCTION expel); deporting people is COERCE
+        etype, mode = "SANCTION", "expel"
     if etype == "ASSAULT" and _in_preparation(t, lex):
         # "the army prepared to resume shelling X", "is preparing an offensive against X": readiness
         # for an attack is a mobilisation (PLOVER MOBILIZE), the attack has not happened
@@ -2428,6 +2670,52 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         # the threat is the happening, with the status of the clause that makes it
         return _events_for(t, sense, "THREATEN", "violence", pairs, place, lex, idx, status_token=head)
     return _events_for(t, sense, etype, mode, pairs, place, lex, idx)
+
+
+# Families, clans and tribes that fight are armed kin groups (clan or tribal militias), not civilians.
+KIN_WORDS = {"family", "families", "clan", "clans", "tribe", "tribes", "tribesman", "tribesmen", "clansman",
+             "clansmen"}
+
+
+def _armed_kin(ref: ActorRef) -> bool:
+    return ref.sector == "CVL" and bool(ref.name) and ref.name.split()[-1].lower() in KIN_WORDS
+
+
+def _as_militia(ep: Endpoint) -> Endpoint:
+    """A family, clan or tribe in a fight is a militia of its country (sector REB)."""
+    if not _armed_kin(ep.ref):
+        return ep
+    return Endpoint(ep.ref.model_copy(update={"sector": "REB"}), ep.kind, ep.from_place, ep.place_itself)
+
+
+# Sectors of armed groups that are not a state's forces: their arrests are abductions.
+ARMED_NON_STATE = {"REB"}
+
+
+def _mediation(obj: Token, lex: Lexicon) -> bool:
+    """Talks or a mediation named as a verb's object ('ended mediation efforts between A and B', 'halted
+    the talks among the factions'): its 'between' names the parties."""
+    return _lemma(obj) in lex.talk_nouns or any(c.dep_ == "compound" and _lemma(c) in lex.talk_nouns
+                                               for c in obj.children)
+
+
+def _eased_place_people(v: Token, sources: list[Endpoint], idx: DocIndex) -> list[Endpoint]:
+    """The people of the first place named in the object of a concession ('the curfew imposed in
+    Sudan'), or that place's state when it lies in another country than the source's."""
+    obj = _object_of(v)
+    if obj is None:
+        return []
+    own = {s.ref.country for s in sources}
+    for x in obj.subtree:
+        p = idx.place_at[x.i]
+        if p is None or not p.country or idx.actor_at[x.i] is not None or _modifier_place(x, idx):
+            continue
+        if p.country in own:
+            return [Endpoint(ActorRef(name=f"Civilians ({_country_name(p.country)})", country=p.country,
+                                      sector="CVL"), kind="group", from_place=p)]
+        ep = _state_of_place(p)
+        return [ep] if ep is not None else []
+    return []
 
 
 # Types whose counterpart is often named only inside the act announced, demanded or refused
@@ -2532,6 +2820,8 @@ def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon, sources=(
     for tok in tokens:
         if tok.head.lower_ == "with" and _lemma(tok) in HELP_NOUNS:
             continue   # "with Albania's help": an ally of the act, not its target
+        if tok.lower_ in TIME_FRAME_NOUNS:
+            continue   # "on the eve of a visit by X": when the act happened, not whom it concerned
         m = idx.actor_at[tok.i]
         if m is not None and _bare(m) and (_lemma(tok) in lex.assault_modes or tok.lower_ in lex.assault_modes):
             continue   # "fired artillery at X": the weapon fired, not a force fired at
@@ -2547,7 +2837,8 @@ def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon, sources=(
             # walk down the phrase's own prepositions: "its memorandum on air safety ... with the US",
             # "demanded support from X"
             # ("halt mediation efforts among Serbia's republics": the parties mediated between)
-            frontier = [g for x in frontier for g in _pobjs(x, (lex.target_preps - {"of"}) | {"between", "among"})]
+            frontier = [g for x in frontier for g in _pobjs(x, (lex.target_preps - {"of"}) | {"between", "among"})
+                        if g.lower_ not in TIME_FRAME_NOUNS]
             cands = [ep for g in frontier for ep in endpoints(g, idx, lex)]
             found = [ep for ep in cands if ep.from_place is None] or cands
             depth += 1
@@ -2676,6 +2967,20 @@ def _refusal(t: Token) -> bool:
                                           for c in kids):
         return True   # (the vow itself, coded as the intention it announces)
     return v.dep_ == "xcomp" and _lemma(v.head) in REFUSAL_HEADS
+
+
+def _in_condition(t: Token, lex: Lexicon, hops: int = 5) -> bool:
+    """The trigger lies inside an 'if' / 'unless' clause ('... if the United States goes ahead with the
+    deployment', 'unless X attacks'): what is only supposed, not reported."""
+    x = t
+    for _ in range(hops):
+        if x.head.i == x.i:
+            return False
+        if x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.conditional_marks
+                                     for m in x.children):
+            return True
+        x = x.head
+    return False
 
 
 def _conditional(t: Token, lex: Lexicon) -> bool:

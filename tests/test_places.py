@@ -417,3 +417,39 @@ def test_acronym_in_brackets_is_no_place(nlp):
 def test_county_does_not_name_its_town(nlp):
     found = places(nlp, "Deputies responded to a crash in Monroe County, Kentucky, on Friday.")
     assert "Monroe" not in {p.mention for p in found}
+
+
+# --- Lebanese towns, the curated population prior, organisation words (ACLED notes) ---
+
+def test_lebanese_towns_the_packaged_gazetteer_lacks_are_found(nlp):
+    """cities500 holds ~50 places of Lebanon: the larger towns, suburbs and camps come from features.yaml,
+    and a note that names only such a town is still placed in Lebanon."""
+    found = {p.mention: p for p in places(nlp, "On Tuesday, drivers blocked the road between Choueifat and "
+                                               "Khaldeh, and a sit-in was held in Bar Elias.")}
+    assert {"Choueifat", "Khaldeh", "Bar Elias"} <= set(found)
+    assert all(found[m].country == "LBN" for m in ("Choueifat", "Khaldeh", "Bar Elias"))
+    assert km((found["Choueifat"].lat, found["Choueifat"].lon), (33.81, 35.51)) < 20
+
+
+def test_arabic_article_spelling_finds_the_curated_town(nlp):
+    """'el Mina' is Tripoli's port town, not a namesake found by its bare 'Mina'."""
+    found = {p.mention: p for p in places(nlp, "Youths threw stones at an army patrol in el Mina late on Monday.")}
+    assert found["el Mina"].country == "LBN"
+
+
+def test_a_lebanese_quarter_steers_tripoli_to_lebanon(nlp):
+    found = {p.mention: p for p in places(nlp, "Gunmen exchanged fire in the Bab al-Tabbaneh area of Tripoli "
+                                               "on Sunday night.")}
+    assert found["Tripoli"].country == "LBN"
+
+
+def test_curated_town_population_is_its_prior():
+    """A curated town carries its own population (not a city of a million), validated on load."""
+    gaz = Gazetteer.load()
+    town = next(p for p in gaz.candidates("Saadnayel") if p.curated)
+    assert town.country == "LBN" and 1_000 < town.population < 1_000_000
+
+
+def test_federation_of_an_organisation_is_no_place(nlp):
+    found = places(nlp, "Speakers from the Federation of Bank Employees addressed the crowd on Monday.")
+    assert not found

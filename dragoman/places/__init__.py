@@ -206,7 +206,9 @@ class Gazetteer:
             at = None
             if item.get("at"):
                 at = tuple((k, *_check_point(f"features.yaml {name} at {k}", *v)) for k, v in item["at"].items())
-            pop = {"site": 100_000}.get(kind, 1_000_000)
+            pop = item.get("population", {"site": 100_000}.get(kind, 1_000_000))
+            if not isinstance(pop, int) or isinstance(pop, bool) or pop < 0:
+                raise ValueError(f"features.yaml {name}: population must be a whole number")
             self._add_curated(Place(name=name, kind=kind, country=cc3, lat=lat, lon=lon, population=pop,
                                     curated=True, weight=float(item.get("weight", 0.0)), at=at),
                               [name, *(item.get("aliases") or ())])
