@@ -98,6 +98,8 @@ class Lexicon:
     measure_nouns: frozenset = frozenset()                # "10 days of war games": the events measured
     stance_participles: frozenset = frozenset()           # "is opposed to": passive in form, the subject acts
     pressure_nouns: frozenset = frozenset()               # "despite pressure from X": X is the counterpart
+    fact_finding_objects: frozenset = frozenset()         # "investigating the number of dead": no one accused
+    member_nouns: frozenset = frozenset()                 # "killed many of its leaders": the group's people
 
 
 def _sense(value, where: str) -> Sense:
@@ -231,6 +233,8 @@ def lexicon() -> Lexicon:
         measure_nouns=_words(cues["measure_nouns"], "measure_nouns"),
         stance_participles=_words(cues["stance_participles"], "stance_participles"),
         pressure_nouns=_words(cues["pressure_nouns"], "pressure_nouns"),
+        fact_finding_objects=_words(cues["fact_finding_objects"], "fact_finding_objects"),
+        member_nouns=_words(cues["member_nouns"], "member_nouns"),
     )
 
 
@@ -256,12 +260,14 @@ class DocIndex:
         self.date_spans = []   # (first token, last token, DateMention)
         # mentions sharing one span ("Hungarian and Romanian officials" resolved to both states)
         self.twins: dict[tuple[int, int], list[ActorMention]] = {}
-        # a name the NER took for an organisation that no one resolved (no country, no role) but the
-        # places stage geocoded is a place ("struck the convoy in the town of X"): no party to an event
-        toponyms = {(p.start, p.end) for p in doc._.places or []}
+        # a name the NER took for an organisation that nothing resolved (no country, no role, not in the
+        # knowledge base) but the places stage geocoded is a place ("struck the convoy in the town of
+        # X"): no party to an event
+        # (the places stage may geocode one mention of a name and not another: matched by its text)
+        toponyms = {p.mention for p in doc._.places or []}
         for m in doc._.actors or []:
-            if m.method == "ner" and not m.country and not m.sector and (m.start, m.end) in toponyms:
-                continue
+            if not (m.country or m.sector or m.actor_id) and (m.mention in toponyms or m.name in toponyms):
+                continue   # (also its later short forms: "al-Kubra" resolved to the NER's name)
             self.twins.setdefault((m.start, m.end), []).append(m)
             twins = self.twins[(m.start, m.end)]
             if len(twins) > 1:
@@ -1505,6 +1511,21 @@ def _cause_or_time_reference(t: Token) -> bool:
         or (p.lower_ in ("of", "to") and p.head.lower_ in TIME_FRAME_NOUNS and p.head.dep_ == "pobj")
 
 
+def _fronted_time_reference(t: Token, idx: DocIndex) -> bool:
+    """'Following the 2013 attack, the government joined ...', 'After the gas attack the army ...':
+    a happening named without its doer in a fronted time phrase is one the article tells
+    elsewhere; here it only dates the clause, whose subject is no doer of it."""
+    if t.pos_ != "NOUN" or t.dep_ != "pobj" or t.head.lower_ not in ("following", "after"):
+        return False
+    p = t.head
+    if p.dep_ != "prep" or p.head.pos_ not in ("VERB", "AUX") or p.i > p.head.i:
+        return False
+    demonyms = _demonyms()
+    return not any(idx.actor_at[x.i] is not None or x.dep_ == "poss" or (x.dep_ == "prep" and x.lower_ == "by")
+                   or x.text in demonyms   # "after the Israeli air strike": its doer is named
+                   for c in t.children if c.dep_ in ("poss", "compound", "amod", "nmod", "prep") for x in c.subtree)
+
+
 def _agent_of_other(s: Endpoint, t: Token, idx: DocIndex) -> bool:
     """Every mention of the source in the sentence is the agent of another act ('in protest of the abduction
     by X'): X did that act, it is not the crowd protesting."""
@@ -1629,6 +1650,11 @@ def code_events(doc: Doc) -> list[Event]:
                 or (t.dep_ == "relcl" and any(c.dep_ == "auxpass" for c in t.children))):
             continue   # "militias backed by X", "X-backed rebels", "groups that have been supported by X",
             # "forces supporting X": a description of an alliance, not a reported act
+        if sense.type == "SUPPORT" and t.pos_ == "NOUN" and t.dep_ == "pobj" and t.head.lower_ == "in" and (
+                senses.get(t.head.head.i) is not None or any(
+                    c.dep_ == "dobj" and senses.get(c.i) is not None for c in t.head.head.children)):
+            continue   # "staged air strikes in support of its ally", "demonstrated in support of X": what
+            # the act reported was for, told with it, not an act of its own
         if sense.type == "ACCUSE" and t.dep_ == "acl" and t.tag_ == "VBN" and not any(
                 c.dep_ == "agent" for c in t.children) and any(
                 c.dep_ == "prep" and c.lower_ in ("of", "with") for c in t.children):
@@ -1638,7 +1664,10 @@ def code_events(doc: Doc) -> list[Event]:
             continue   # "an aid convoy", "a protest camp": a thing named after the activity
         if t.dep_ == "amod" and t.tag_ == "VBN":
             continue   # "the Israeli-occupied West Bank", "rebel-held areas": a description
-        if _cause_or_time_reference(t):
+        if sense.mode == "investigate" and t.pos_ == "VERB" and any(
+                c.dep_ == "dobj" and _lemma(c) in lex.fact_finding_objects for c in t.children):
+            continue   # "is investigating the number of casualties": establishing facts, accusing no one
+        if _cause_or_time_reference(t) or _fronted_time_reference(t, idx):
             continue   # "closed its borders because of fighting", "holed up since the invasion": a happening
             # told as the cause or the starting point of the one reported, not reported itself
         if _reference_to_agreement(t, sense, senses, lex):
@@ -2136,7 +2165,13 @@ def _accused_acts(t: Token, accusations: list[Event], senses: dict, lex: Lexicon
     if not accused:
         return []
     out = []
-    for x in t.subtree:
+    # ("the gas attack (in Douma on Saturday), which X blames on Y": the act is the noun the
+    # relative clause hangs on, or the last act named just before it)
+    antecedents = []
+    if t.dep_ == "relcl":
+        first = t.left_edge.i
+        antecedents = [t.head] + [t.doc[i] for i in range(first - 1, max(t.sent.start, first - 8) - 1, -1)]
+    for x in list(t.subtree) + antecedents:
         s = senses.get(x.i)
         if x.i == t.i or s is None or s.type not in ("ASSAULT", "COERCE") or x.sent != t.sent:
             continue
@@ -2347,6 +2382,28 @@ def _command_of(agent_toks: list[Token], idx: DocIndex, lex: Lexicon) -> Optiona
     return None
 
 
+POSSESSIVE_ANAPHORS = {"its", "their"}
+
+
+def _possessor_antecedent(target_toks: list[Token], t: Token, sources: list[Endpoint], idx: DocIndex,
+                          lex: Lexicon) -> list[Endpoint]:
+    """'IS is under attack in Mosul, and US strikes have killed many of its leaders': victims owned by
+    an unresolved 'its' / 'their' belong to the sentence's subject, when that names an actor other
+    than the attacker (never the place the fighting is in)."""
+    if not any(x.dep_ == "poss" and x.lower_ in POSSESSIVE_ANAPHORS and idx.actor_at[x.i] is None
+               and _lemma(x.head) in lex.member_nouns   # its leaders, not "its outskirts"
+               for tok in target_toks for x in tok.subtree):
+        return []
+    root = t.sent.root
+    if _lemma(root) in lex.status["reporting_verbs"]:
+        return []   # "X said in a report that ... its ...": the reporter owns no victims
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i > t.i:
+        return []
+    return [ep for ep in endpoints(subject, idx, lex) if ep.from_place is None and not ep.place_itself
+            and not any(_same_actor(ep.ref, s.ref) for s in sources)][:1]
+
+
 def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: dict) -> list[Event]:
     is_verb = t.pos_ in ("VERB", "AUX") or t.tag_.startswith("VB")
     report = _trailing_report(t) if is_verb and sense.type in ("ACCUSE", "PROTEST") else None
@@ -2440,6 +2497,11 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
                 groups.append(outer)
     else:
         groups, target_toks = _noun_arguments(t, sense, lex, idx)
+        if sense.type == "ASSAULT" and t.dep_ == "pobj" and t.head.lower_ == "under" \
+                and t.head.head.pos_ in ("VERB", "AUX"):
+            # "X is under attack (by Y)", "came under fire from Y": X is the one attacked
+            groups = [_pobjs(t, {"by", "from"})]
+            target_toks = [c for c in t.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         for g in list(groups):
             if len(g) == 1 and g[0].lower_ in ANAPHORS and idx.actor_at[g[0].i] is None \
                     and g[0].head.dep_ in ("ccomp", "conj", "advcl"):
@@ -2494,6 +2556,8 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         source_keys = {actor_key(s.ref) for s in sources}
         if not [tg for tg in targets if actor_key(tg.ref) not in source_keys]:
             targets = [ep for tok in _protest_targets(t, lex) for ep in endpoints_deep(tok, idx, lex)]
+    if not targets and sense.type == "ASSAULT" and target_toks:
+        targets = _possessor_antecedent(target_toks, t, sources, idx, lex)
     place = event_place(t, sense, idx, lex)
     if not targets and is_verb and sense.type == "CONCEDE" and sources:
         # "shortened the curfew imposed in Sudan", "eased restrictions in the West Bank": a measure

@@ -9,6 +9,9 @@ Plain functions over plain data, the first step of
   site furniture (correction boxes, share and subscribe prompts, related-article lists,
   credits) are dropped by the general rules of data/boilerplate.yaml; every other line is
   kept verbatim and the result is `Article.text`, into which all later offsets point.
+  In a page flattened to one line (scraped archives) the furniture between sentences (tag
+  lists, other stories' headlines, share widgets) is kept but put on lines of its own
+  (`flattened_furniture_spans`), and the events stage codes nothing in it.
 - `article_from_html(html, doc, ...)`: a saved web page, through trafilatura (main text and
   metadata) and htmldate (publication date). Nothing is fetched: only the given HTML is read.
 - `read_inputs(paths, published)`: files (`.txt`, `.html`/`.htm`, `.jsonl`), folders of
@@ -74,6 +77,17 @@ class Boilerplate:
     trailing_lines: tuple[re.Pattern, ...]
     trailing_headers: tuple[re.Pattern, ...]
     trailing_inline: tuple[re.Pattern, ...]
+    # pages flattened to one line: furniture between the body's sentences
+    flattened_tail: tuple[re.Pattern, ...] = ()
+    flattened_tail_chars: int = 0
+    flattened_spans: tuple[re.Pattern, ...] = ()
+    flattened_headlines: tuple[re.Pattern, ...] = ()
+    flattened_keywords: tuple[re.Pattern, ...] = ()
+
+
+# Where flattened furniture may start: after a sentence end (or at the start of the line).
+_AFTER_SENTENCE = r"(?:(?<=[.!?\"”])|^)"
+FLATTENED_GROUPS = ("flattened_tail", "flattened_spans", "flattened_headlines", "flattened_keywords")
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +95,23 @@ def load_boilerplate(path: Path = BOILERPLATE_FILE) -> Boilerplate:
     """Load and validate the boilerplate patterns once per process."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     groups = {}
+    for key in FLATTENED_GROUPS:
+        patterns = data.get(key)
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise ValueError(f"{path}: '{key}' must be a list of regular expressions")
+        try:
+            if key in ("flattened_headlines", "flattened_keywords"):
+                # a marker opens a run of words: only where a sentence of the body has ended
+                compiled = tuple(re.compile(_AFTER_SENTENCE + r"\s*" + p) for p in patterns)
+            else:
+                compiled = tuple(re.compile(p) for p in patterns)
+        except re.error as err:
+            raise ValueError(f"{path}: bad pattern in '{key}': {err}") from err
+        groups[key] = compiled
+    tail_chars = data.get("flattened_tail_chars")
+    if not isinstance(tail_chars, int) or tail_chars <= 0:
+        raise ValueError(f"{path}: 'flattened_tail_chars' must be a positive integer")
+    groups["flattened_tail_chars"] = tail_chars
     for key in ("anywhere_lines", "trailing_lines", "trailing_headers", "trailing_inline"):
         patterns = data.get(key)
         if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
@@ -222,6 +253,144 @@ def _split_title_outlet(title: str | None) -> tuple[str | None, str | None]:
     if match:
         return match.group("headline"), match.group("outlet")
     return title, None
+
+
+# --- furniture inside a page flattened to one line --------------------------------------
+
+# Lowercase words a Title Case headline keeps ("Strikes on Syria", "Back to the Table").
+HEADLINE_SMALL_WORDS = frozenset(
+    "a an the of in on at to for and or but nor by with from into over after as vs against amid near via".split())
+# Capitalised words that open a sentence of the body rather than end a headline: where a
+# headline run ends in "... Syrians The army ...", the body starts at "The".
+SENTENCE_OPENERS = frozenset(
+    "A An The According In On At Over After Earlier Meanwhile Since Last This These It He She They "
+    "More Some At Several Two Three Four Five".split())
+# Function words that never stand in a list of tags: the first one ends the list.
+SENTENCE_WORDS = frozenset(
+    "a an the of in on at to from and were was is are has have had been by with for that after when "
+    "who which said says into".split())
+_WORD = re.compile(r"\S+")
+
+
+def _capitalised(word: str) -> bool:
+    """A word of a name or a headline: capitalised, a number, or a name with a lowercase
+    particle ("al-Tabqa", "ez-Zor")."""
+    word = word.lstrip("([")
+    return bool(word) and (word[0].isupper() or word[0].isdigit()
+                           or ("-" in word and word.rsplit("-", 1)[1][:1].isupper()))
+
+
+def _body_start(words: list[re.Match], stop: int, first: int) -> int:
+    """Index of the word that opens the body's sentence, the run of capitalised words
+    words[first:stop] being headline or keywords before it: the last capitalised word before
+    `stop`, and the sentence openers right before it ("The", "According to")."""
+    texts = [w.group() for w in words]
+    for j in range(stop - 1, first - 1, -1):   # "According to X" opens the sentence it attributes
+        if texts[j] == "According" and j + 1 < len(texts) and texts[j + 1] == "to":
+            return j
+    start = stop - 1
+    for j in range(stop - 1, max(first, stop - 4) - 1, -1):   # "... to Hama The Air Force shelled"
+        if texts[j] in ("The", "A", "An"):
+            return j
+    while start - 1 >= first and texts[start - 1] in SENTENCE_OPENERS:
+        start -= 1
+    return start
+
+
+def _headline_run_end(line: str, pos: int) -> int:
+    """Where the body resumes after a run of Title Case words (a credit and another story's
+    headline) starting at `pos`; `pos` itself when no run is found."""
+    words = list(_WORD.finditer(line, pos))
+    for k, w in enumerate(words):
+        text = w.group()
+        if text[0] in "\"“":
+            return w.start() if k else pos   # a quotation opens the body's sentence
+        if len(text) >= 3 and text.isupper() and text.isalpha() and k + 1 < len(words) \
+                and words[k + 1].group().startswith("("):
+            return w.start() if k else pos   # a dateline "MOSCOW (Sputnik)" opens the body
+        if _capitalised(text) or text in HEADLINE_SMALL_WORDS or text in ("-", "|", "&"):
+            continue
+        start = _body_start(words, k, 1)
+        return words[start].start() if start >= 1 else pos
+    return pos
+
+
+def _keyword_run_end(line: str, pos: int) -> int:
+    """Where the body resumes after a list of tags starting at `pos` (the first word a list of
+    keywords never holds, or a capitalised sentence opener, ends the list); `pos` when unsure."""
+    words = list(_WORD.finditer(line, pos))
+    for k, w in enumerate(words[1:], start=1):
+        text = w.group()
+        if text in SENTENCE_OPENERS and text not in ("It", "He", "She", "They", "Two", "Three", "Four", "Five"):
+            return w.start()
+        if text in SENTENCE_WORDS:
+            if text in HEADLINE_SMALL_WORDS and k + 1 < len(words) and _capitalised(words[k + 1].group()) \
+                    and _capitalised(words[k - 1].group()):
+                continue   # inside a tagged name: "Syrian Observatory for Human Rights"
+            start = _body_start(words, k, 1)
+            return words[start].start() if start >= 1 and _capitalised(words[start].group()) else pos
+    return pos
+
+
+# A text this short holds no flattened page. (Whether a page was flattened is not asked of its
+# line lengths: once ingest has put the furniture on lines of its own, the events stage must find
+# the same spans again; the markers are specific enough to be looked for in any text.)
+MIN_FLATTENED_TEXT_CHARS = 200
+
+
+def flattened_furniture_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character spans of the site furniture inside pages flattened to one line
+    (data/boilerplate.yaml, 'pages flattened to one line'): tag lists, related-story lists,
+    photo credits with another story's headline, share widgets.
+
+    The text is kept (analysts annotate names in a related headline as any other mention);
+    ingest gives each span a line of its own and the events stage codes no event in it.
+    The same spans are found again after ingest has put them on lines of their own."""
+    rules = load_boilerplate()
+    if len(text) < MIN_FLATTENED_TEXT_CHARS:
+        return []
+    spans: list[tuple[int, int]] = []
+    tail_from = max(0, len(text) - rules.flattened_tail_chars)
+    tail = len(text)
+    for pattern in rules.flattened_tail:
+        match = pattern.search(text, tail_from)
+        if match and match.start() > 0:
+            tail = min(tail, match.start() + 1)   # the furniture begins after the separating space
+    for pattern in rules.flattened_spans:
+        for match in pattern.finditer(text, 0, tail):
+            begin = match.start() + (match.group()[:1].isspace())
+            if match.end() > begin:
+                spans.append((begin, match.end()))
+    for patterns, run_end in ((rules.flattened_headlines, _headline_run_end),
+                              (rules.flattened_keywords, _keyword_run_end)):
+        for pattern in patterns:
+            for match in pattern.finditer(text, 0, tail):
+                end = run_end(text, match.end())
+                if end > match.end():
+                    begin = match.start() + len(match.group()) - len(match.group().lstrip())
+                    spans.append((begin, len(text[:end].rstrip())))
+    if tail < len(text):
+        spans.append((tail, len(text)))
+    merged: list[tuple[int, int]] = []
+    for begin, end in sorted(spans):
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def _furniture_on_own_lines(text: str) -> str:
+    """The text with each flattened furniture span on a line of its own: the space before and
+    after it becomes a line break (offsets do not move), so no sentence of the body runs into
+    a tag list or another story's headline."""
+    chars = list(text)
+    for begin, end in flattened_furniture_spans(text):
+        if begin > 0 and chars[begin - 1] == " ":
+            chars[begin - 1] = "\n"
+        if end < len(chars) and chars[end] == " ":
+            chars[end] = "\n"
+    return "".join(chars)
 
 
 def _strip_trailing_furniture(lines: list[str]) -> list[str]:
@@ -391,7 +560,7 @@ def article_from_text(text: str, doc: str, published: str | None = None, outlet:
     lines = _strip_trailing_furniture(lines)
     while lines and not lines[0].strip():
         lines.pop(0)
-    body = "\n".join(lines).strip()
+    body = _furniture_on_own_lines("\n".join(lines).strip())
     if not body:
         raise IngestError(doc, "empty: no article text")
     check_english(body, doc)

@@ -1523,3 +1523,127 @@ def test_a_toll_told_after_a_named_attack_is_that_attacks_toll(nlp):
                                         ("Islamic State militants", None, "REB", "group")],
                      places=[("Tikrit", "IRQ", "city"), ("Baiji", "IRQ", "city")])
     assert len([e for e in events if e.type == "ASSAULT"]) == 2
+
+
+# --- full news articles: furniture, places as targets, blame, clause dates ---------------
+
+def test_hold_someone_responsible_accuses_them(nlp):
+    """'A holds B responsible for ...' is A's accusation of B, whichever way the parser reads the
+    adjective (a small clause with B as its subject, or a modifier of the object B)."""
+    for text, accused in (
+            ("Britain holds the Iranian government responsible for the seizure of the tanker.", "Iranian government"),
+            ("The opposition held the ruling party responsible for the violence in the capital.", "ruling party")):
+        actors = [("Britain", "GBR", "GOV", "state"), ("Iranian government", "IRN", "GOV", "state"),
+                  ("opposition", "KEN", "OPP", "group"), ("ruling party", "KEN", "GOV", "group")]
+        accusations = [e for e in analyse(nlp, text, actors=actors) if e.type == "ACCUSE"]
+        assert [e.target.name if e.target else None for e in accusations] == [accused], text
+
+
+def test_a_place_taken_from_a_side_makes_that_side_the_target(nlp):
+    """'liberate Iraq from the jihadists': the country is where the fight is, the jihadists are fought."""
+    text = "Coalition jets are helping the army to liberate Iraq from the jihadists of Islamic State."
+    actors = [("Coalition jets", None, "MIL", "group"), ("army", "IRQ", "MIL", "group"),
+              ("Iraq", "IRQ", "GOV", "state"), ("jihadists", None, "REB", "group"),
+              ("Islamic State", None, "REB", "group")]
+    events = analyse(nlp, text, actors=actors, places=[("Iraq", "IRQ", "country")])
+    assault = [e for e in events if e.type == "ASSAULT"]
+    assert assault and all(e.target is not None and e.target.country != "IRQ" for e in assault)
+
+
+def test_no_event_in_the_headlines_listed_under_a_flattened_page(nlp):
+    """A scraped page flattened to one line ends with other stories' headlines: they report nothing
+    the article says; the same words as a sentence of the article are coded."""
+    body = ("Government forces and their allies advanced on two villages north of the city on Tuesday, "
+            "a monitoring group said, after a week of heavy fighting that forced thousands of families "
+            "to leave their homes for camps near the border.")
+    actors = [("Kurdish Militia", "SYR", "REB", "group"), ("Turkish Army", "TUR", "MIL", "group")]
+    listed = body + " ... 12 Related Turkish Army Shelling of Kurdish Militia Near Afrin Leaves 3 Dead Tags Syria Afrin"
+    assert analyse(nlp, listed, actors=actors, places=[("Afrin", "SYR", "city")]) == []
+    told = body + " The Turkish Army Shelling of Kurdish Militia Near Afrin Leaves 3 Dead."
+    events = analyse(nlp, told, actors=actors, places=[("Afrin", "SYR", "city")])
+    assert [(e.source.name, e.target.name) for e in events if e.type == "ASSAULT"] == [("Turkish Army", "Kurdish Militia")]
+
+
+def test_the_date_of_a_clause_after_before_is_not_the_events_date(nlp):
+    """'fought X before joining the army in 2009': 2009 is when he joined, not when he fought."""
+    text = "The commander fought government troops in the mountains before joining the rebel army in 2009."
+    events = analyse(nlp, text, actors=[("commander", "GEO", "REB", "person"),
+                                        ("government troops", "RUS", "MIL", "group")],
+                     dates=[("2009", "2009")], published=date(2017, 5, 1))
+    fights = [e for e in events if e.type == "ASSAULT"]
+    assert fights and all(e.date != "2009" for e in fights)
+
+
+def test_a_name_the_ner_found_and_the_places_stage_geocoded_is_no_target(nlp):
+    """A town the NER also took for an organisation (no country, no role) is where the strike fell."""
+    text = "The planes bombed the column as workers unloaded flour in the town of Kafr Zita north of Hama city."
+    doc = nlp(text)
+    doc._.published = None
+    town, planes = text.index("Kafr Zita"), text.index("planes")
+    doc._.actors = [ActorMention(mention="planes", start=planes, end=planes + 6, name="planes", sector="MIL",
+                                 kind="group"),
+                    ActorMention(mention="Kafr Zita", start=town, end=town + 9, name="Kafr Zita", method="ner")]
+    doc._.places = [PlaceMention(mention="Kafr Zita", start=town, end=town + 9, name="Kafr Zita",
+                                 country="SYR", kind="city")]
+    doc._.dates = []
+    events = [e for e in code_events(doc) if e.type == "ASSAULT"]
+    assert events and all(e.target is None or e.target.name != "Kafr Zita" for e in events)
+
+
+def test_an_attack_named_only_to_date_the_clause_is_not_coded_again(nlp):
+    """'Following the 2014 X attack, the government joined ...': the attack dates what the government
+    did; the government is no doer of it (the article tells the attack where it reports it)."""
+    text = "Following the 2014 Kobani attack the Turkish government joined the coalition under a deal with Washington."
+    events = analyse(nlp, text, actors=[("Turkish government", "TUR", "GOV", "state"),
+                                        ("Washington", "USA", "GOV", "state")],
+                     places=[("Kobani", "SYR", "city")], dates=[("2014", "2014")])
+    assert not [e for e in events if e.type == "ASSAULT"]
+
+
+def test_investigating_a_toll_accuses_no_one(nlp):
+    """'is investigating the number of casualties' establishes a fact; investigating a person is ACCUSE."""
+    actors = [("Iraqi authorities", "IRQ", "GOV", "group"), ("the governor", "IRQ", "GOV", "person")]
+    text = "Iraqi authorities are investigating the number of casualties after the flood."
+    assert not [e for e in analyse(nlp, text, actors=actors) if e.type == "ACCUSE"]
+    text = "Iraqi authorities are investigating the governor after the flood."
+    assert [e.mode for e in analyse(nlp, text, actors=actors) if e.type == "ACCUSE"] == ["investigate"]
+
+
+def test_in_support_of_tells_what_an_act_was_for(nlp):
+    """'staged air strikes in support of its ally': the strikes are the act; the support is their
+    purpose, not a second event. Support declared on its own is still coded."""
+    actors = [("Moscow", "RUS", "GOV", "state"), ("Damascus", "SYR", "GOV", "state"),
+              ("Islamic State", None, "REB", "group")]
+    text = "For months Moscow has staged air raids in support of its ally Damascus, hitting Islamic State in the east."
+    assert [e.type for e in analyse(nlp, text, actors=actors)] == ["ASSAULT"]
+    text = "Moscow voiced its support for Damascus on Monday."
+    assert "SUPPORT" in [e.type for e in analyse(nlp, text, actors=actors)]
+
+
+def test_under_attack_makes_the_subject_the_target(nlp):
+    """'X is under attack in Y': X is attacked, not attacking."""
+    text = "Al-Shabaab is under attack in Jilib and has lost two villages, officials said."
+    events = analyse(nlp, text, actors=[("Al-Shabaab", None, "REB", "group")], places=[("Jilib", "SOM", "city")])
+    assert not [e for e in events if e.type == "ASSAULT" and e.source is not None and e.source.name == "Al-Shabaab"]
+
+
+def test_victims_owned_by_its_belong_to_the_sentence_subject(nlp):
+    """'X is under pressure in Y, and drone strikes have killed many of its commanders': the
+    commanders are X's; the fighting's country is no target."""
+    text = ("Al-Shabaab is losing ground in Somalia, where a series of American drone strikes "
+            "have killed many of its commanders this year.")
+    actors = [("Al-Shabaab", None, "REB", "group"), ("American drone strikes", "USA", "MIL", "group"),
+              ("Somalia", "SOM", "GOV", "state")]
+    events = analyse(nlp, text, actors=actors, places=[("Somalia", "SOM", "country")])
+    assert [(e.source.name, e.target.name if e.target else None) for e in events if e.type == "ASSAULT"] \
+        == [("American drone strikes", "Al-Shabaab")]
+
+
+def test_an_act_blamed_in_a_relative_clause_is_reported(nlp):
+    """'the gas attack in X on Saturday, which London blames on Y': London accuses Y, and the
+    attack it names is reported as Y's."""
+    text = ("The minister said the raid answered the gas attack in Douma on Saturday, "
+            "which London blames on the Syrian army.")
+    actors = [("London", "GBR", "GOV", "state"), ("Syrian army", "SYR", "MIL", "group")]
+    events = analyse(nlp, text, actors=actors, places=[("Douma", "SYR", "city")])
+    assert [(e.source.name, e.status) for e in events if e.type == "ASSAULT"] == [("Syrian army", "reported")]

@@ -368,3 +368,48 @@ def test_plain_text_from_stdin():
     stream = io.BytesIO(BODY.encode("utf-8"))
     (article,) = list(read_inputs(["-"], published="2025-02-10", stdin=stream))
     assert article.doc == "stdin" and article.text == BODY
+
+
+# --- pages flattened to one line (scraped archives) --------------------------------------
+
+from dragoman.ingest import flattened_furniture_spans  # noqa: E402
+
+# Written for these tests: a page whose line breaks were lost, with its site furniture inline.
+FLAT_LEAD = ("Shelling hit a bakery in the old quarter on Sunday, killing four people, a monitoring group said.")
+FLAT_BODY = ("At least four people were killed on Sunday when shells struck a bakery in the old quarter of the "
+             "city, the monitoring group said, adding that a dozen more were wounded as they queued for bread.")
+
+
+def _span_texts(text: str) -> list[str]:
+    return [text[a:b] for a, b in flattened_furniture_spans(text)]
+
+
+def test_flattened_tag_list_gets_a_line_of_its_own_and_nothing_is_lost():
+    raw = FLAT_LEAD + " Tags Syria Idlib shelling civilian casualties " + FLAT_BODY
+    article = article_from_text(raw, doc="t")
+    assert _span_texts(raw) == ["Tags Syria Idlib shelling civilian casualties"]
+    # the text keeps every character (analysts annotate names inside furniture): only the
+    # spaces around the tag list became line breaks, so no sentence runs into it
+    assert len(article.text) == len(raw) and article.text.split() == raw.split()
+    assert "\nTags Syria Idlib shelling civilian casualties\n" in article.text
+    assert _span_texts(article.text) == _span_texts(raw)
+
+
+def test_flattened_share_widget_photo_credit_and_related_list():
+    raw = ("12.03.2017(updated 1530 12.03.2017) Get short URL 0 41 " + FLAT_BODY
+           + " AP Photo Jane Roe Army Retakes Hilltop Village After Week of Clashes MOSCOW (Agency) " + FLAT_LEAD
+           + " ... 57 Related Talks on Truce Stall in Geneva Aid Convoy Reaches Besieged Town"
+           + " Tags Syria truce Community standardsDiscussion")
+    assert _span_texts(raw) == [
+        "Get short URL 0 41",
+        "AP Photo Jane Roe Army Retakes Hilltop Village After Week of Clashes",
+        "... 57 Related Talks on Truce Stall in Geneva Aid Convoy Reaches Besieged Town"
+        " Tags Syria truce Community standardsDiscussion"]
+
+
+def test_article_prose_is_not_taken_for_flattened_furniture():
+    prose = (FLAT_BODY + " Photo evidence of the damage was shared by residents. Tags on the lorries showed "
+             "they came from the north. " + FLAT_LEAD + " Related talks are due next week.")
+    assert flattened_furniture_spans(prose) == []
+    # an ordinary pasted page: short lines, furniture on lines of its own
+    assert flattened_furniture_spans(BODY + "\n\nTags: Syria, truce") == []
