@@ -971,7 +971,22 @@ def _own_cues(v: Token, lex: Lexicon) -> Optional[str]:
 FACTUAL_SUBORDINATORS = {"as", "while", "when", "after", "because", "since", "although", "though", "whereas"}
 
 
+def _asked(t: Token) -> bool:
+    """t stands in a question: a "?" closes its clause ("Or is it a chance to ...? he asked"
+    is one sentence to the splitter, and a question quoted from a speaker asks as well)."""
+    for x in t.doc[t.i + 1:t.sent.end]:
+        if x.text == "?":
+            return True
+        if x.text in (".", "!", ";"):
+            return False
+    return False
+
+
 def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocIndex) -> str:
+    if _asked(t):
+        # "Or is it a chance to drive them out under Russian strikes?": a question supposes
+        # what it asks about; it reports nothing as having happened
+        return "hypothetical"
     st = lex.status
     node = t
     # a nominal event under a planning noun ("intention to visit", "possibility of talks")

@@ -165,16 +165,24 @@ def _absorb(keep: Event, other: Event) -> Event:
         # "took control of Dhi Masal area from pro-Houthi forces": a party known by its country
         # outranks a bare name nothing resolved
         update["target"] = other.target
-    if other.date and not other.date_inferred and (
-            keep.date_inferred or not keep.date or _precision(other) > _precision(keep)):
-        update["date"], update["date_inferred"] = other.date, False
-    elif not keep.date and other.date:
-        update["date"], update["date_inferred"] = other.date, other.date_inferred
-    if other.place is not None and (keep.place is None or (
-            PLACE_PRECISION.get(other.place.kind, 0) > PLACE_PRECISION.get(keep.place.kind, 0)
-            and other.place.country == keep.place.country)):
-        # "strikes in Syria" then "strikes on X in Idlib": the most precise venue in the same country
-        update["place"] = other.place
+    # What is only planned or supposed ("could liberate Iraq from ISIS?") says nothing of
+    # where and when the same act really happened: a fact's date and place outrank it, and
+    # it lends neither to a fact. The merged record is a fact when either report is.
+    fact_over_intent = STATUS_FAMILY.get(other.status) == "fact" and STATUS_FAMILY.get(keep.status) == "intent"
+    intent_into_fact = STATUS_FAMILY.get(other.status) == "intent" and STATUS_FAMILY.get(keep.status) == "fact"
+    if fact_over_intent:
+        update.update(status=other.status, place=other.place, date=other.date, date_inferred=other.date_inferred)
+    elif not intent_into_fact:
+        if other.date and not other.date_inferred and (
+                keep.date_inferred or not keep.date or _precision(other) > _precision(keep)):
+            update["date"], update["date_inferred"] = other.date, False
+        elif not keep.date and other.date:
+            update["date"], update["date_inferred"] = other.date, other.date_inferred
+        if other.place is not None and (keep.place is None or (
+                PLACE_PRECISION.get(other.place.kind, 0) > PLACE_PRECISION.get(keep.place.kind, 0)
+                and other.place.country == keep.place.country)):
+            # "strikes in Syria" then "strikes on X in Idlib": the most precise venue in the same country
+            update["place"] = other.place
     if keep.mode is None and other.mode is not None and "mode" not in update:
         update["mode"] = other.mode
     evidence, spans = list(keep.evidence), list(keep.spans)

@@ -1647,3 +1647,25 @@ def test_an_act_blamed_in_a_relative_clause_is_reported(nlp):
     actors = [("London", "GBR", "GOV", "state"), ("Syrian army", "SYR", "MIL", "group")]
     events = analyse(nlp, text, actors=actors, places=[("Douma", "SYR", "city")])
     assert [(e.source.name, e.status) for e in events if e.type == "ASSAULT"] == [("Syrian army", "reported")]
+
+
+# ---------------------------------------------------------------- questions and supposed acts (lead)
+
+def test_an_act_asked_about_in_a_question_is_hypothetical(nlp):
+    actors = [("Moscow", "RUS", "GOV", "state"), ("the rebels", "SYR", "REB", "group")]
+    asked = analyse(nlp, "Or does Moscow intend to bomb the rebels out of the valley? the envoy asked.", actors)
+    assert [e.status for e in asked if e.type == "ASSAULT"] == ["hypothetical"]
+    told = analyse(nlp, "Moscow bombed the rebels out of the valley, the envoy said.", actors)
+    assert [e.status for e in told if e.type == "ASSAULT"] != ["hypothetical"]
+
+
+def test_a_supposed_act_lends_no_place_to_the_real_one_it_merges_with():
+    from dragoman.model import PlaceRef
+    supposed = _event("ASSAULT", ("Russia", "RUS", "MIL"), None, "2017-10-08").model_copy(
+        update={"place": PlaceRef(name="Iraq", country="IRQ", kind="country"), "status": "hypothetical"})
+    real = _event("ASSAULT", ("Russia", "RUS", "MIL"), None, "2017-10-08").model_copy(update={"spans": [(5, 9)]})
+    for order in ([supposed, real], [real, supposed]):
+        merged = merge_events(order)
+        assert len(merged) == 1 and merged[0].place is None and merged[0].status == "occurred"
+    placed = real.model_copy(update={"place": PlaceRef(name="Idlib", country="SYR", kind="region")})
+    assert merge_events([supposed, placed])[0].place.name == "Idlib"
