@@ -654,3 +654,10 @@ def test_a_town_sharing_a_capitals_name_follows_the_country_its_sentence_gives(n
     assert [m.country for m in lebanon if m.mention.startswith("Rival militias")] == ["LBN"]
     assert [m.country for m in libya if m.mention.startswith("Rival militias")] == ["LBY"]
     assert [m.country for m in damascus if m.mention == "government in Damascus"] == ["SYR"]
+
+
+def test_a_demonym_naming_the_regime_itself_is_never_the_article_s_focus(nlp):
+    """'Russian regime forces' are the Syrian regime's backed by Russia, but 'the Syrian regime'
+    held responsible by France is Syria's, though France is all the sentence is about."""
+    found = actors(nlp, "France held the Syrian regime responsible for the gas attack on the town.", date(2017, 4, 5))
+    assert [(m.mention, m.country) for m in found if "regime" in m.mention] == [("Syrian regime", "SYR")]

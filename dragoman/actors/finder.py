@@ -1059,9 +1059,10 @@ class Finder:
         codes = [c for c, *_ in countries] or [c for c, how in backers if c and (
             how == "led" or (how in ("anti", "pro-rebel") and kind == "role" and value.sector in ("REB", "OPP", "MIL")))]
         partisans = not countries and any(how == "pro-rebel" for _, how in backers)
-        if kind == "role" and "regime" in self.lower[j:e] and self.focus and countries \
+        if kind == "role" and "regime" in self.lower[j:e - 1] and self.focus and countries \
                 and self.focus not in codes and all(how == "demonym" for *_, how in countries):
             # "Russian regime forces" in an article about Syria: the regime's forces, backed by Russia
+            # (but "the Syrian regime" itself is Syria's, whatever the article's focus)
             codes = [self.focus]
         if kind == "role" and i > 0 and self.lower[i - 1] == "ethnic" and self.focus and countries \
                 and self.focus not in codes and all(how == "demonym" for *_, how in countries):
