@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span, Token
 
 from dragoman.actors.kb import packaged_states
 from dragoman.model import ActorMention, ActorRef, Claim
-from dragoman.nlp import doc_text
+from dragoman.nlp import doc_text, token_attrs
 
 DATA_DIR = Path(__file__).parent / "data" / "claims"
 STANCES = ("asserted", "denied", "speculated", "unconfirmed")
@@ -1203,7 +1203,7 @@ def link_claims(doc: Doc, claims: list[Claim]) -> None:
 def extract_claims(doc: Doc) -> list[Claim]:
     """Every attributed statement of the parsed article, in text order, linked to each other."""
     lex = lexicon()
-    _CITING[(id(lex), id(doc))] = any(t.tag_ == "VBG" and _may_cite(t, lex) for t in doc)
+    _CITING[(id(lex), id(doc))] = any(_may_cite(doc[i], lex) for i, tag in enumerate(token_attrs(doc).tag) if tag == "VBG")
     try:
         return _extract_claims(doc)
     finally:

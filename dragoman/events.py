@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 
 from dragoman.merge import PLACE_PRECISION, STATUS_FAMILY, actor_key, dates_compatible, merge_events, normalised_name
 from dragoman.model import PLOVER_TYPES, ActorMention, ActorRef, Event, PlaceMention, PlaceRef
+from dragoman.nlp import doc_text, token_attrs
 
 DATA_DIR = Path(__file__).parent / "data" / "plover"
 STATUS_ORDER = ("denied", "hypothetical", "rumored", "planned", "reported", "ongoing", "occurred")
@@ -276,17 +277,17 @@ class DocIndex:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
-            for t in span:
-                cur = self.actor_at[t.i]
+            for i in range(span.start, span.end):
+                cur = self.actor_at[i]
                 if cur is None or (cur.end - cur.start) < (m.end - m.start):
-                    self.actor_at[t.i] = m
+                    self.actor_at[i] = m
         for p in doc._.places or []:
             span = doc.char_span(p.start, p.end, alignment_mode="expand")
             if span is None:
                 continue
-            for t in span:
-                if self.place_at[t.i] is None:
-                    self.place_at[t.i] = p
+            for i in range(span.start, span.end):
+                if self.place_at[i] is None:
+                    self.place_at[i] = p
         for d in doc._.dates or []:
             if not getattr(d, "value", None) or getattr(d, "kind", "date") not in ("date", "vague"):
                 continue
@@ -301,8 +302,10 @@ class DocIndex:
         crowd or victim whose own sentence names no place; None when no country is a clear majority."""
         if self._main_country is False:
             counts: dict[str, int] = {}
-            for x in self.doc:
-                p = self.place_at[x.i]
+            for i, p in enumerate(self.place_at):
+                if p is None or not p.country:
+                    continue  # no venue here: no Token need be made
+                x = self.doc[i]
                 a = self.actor_at[x.i]
                 # a capital read as its government ("Beirut said") is an actor, but "in Beirut's
                 # Hamra district" is still a venue
@@ -1055,7 +1058,8 @@ def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocInd
             return cue
         node = head
     sent = t.sent
-    if any(x.lower_ == "according" and x.i + 1 < sent.end and x.nbor().lower_ == "to" for x in sent):
+    lower = token_attrs(sent.doc).lower
+    if any(lower[i] == "according" and i + 1 < sent.end and lower[i + 1] == "to" for i in range(sent.start, sent.end)):
         return "reported"
     return "occurred"
 
@@ -1193,9 +1197,13 @@ def _venue(sent, anchors: set, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMen
     as the object of a movement/violence trigger): the first, unless a later one locates it more
     precisely in the same country ('in Syria, in the town of X')."""
     found = []
-    for x in sent:
-        p = idx.place_at[x.i]
-        if p is None or (found and p is found[-1]) or _actor_not_venue(x, idx):
+    doc = sent.doc
+    for i in range(sent.start, sent.end):  # by index: a Token is made only where a place is
+        p = idx.place_at[i]
+        if p is None or (found and p is found[-1]):
+            continue
+        x = doc[i]
+        if _actor_not_venue(x, idx):
             continue
         h = _place_phrase_head(x)
         if _origin_phrase(h, anchors):
@@ -1224,9 +1232,13 @@ ANAPHOR_SENTENCES = 3
 def _anaphoric_place(sent, anchors: set, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
     """'hit several areas in the rural province', 'entered the town': the place of that kind the
     article last named, within a few sentences before."""
-    for x in sent:
-        kinds = PLACE_ANAPHORS.get(x.lower_)
-        if kinds is None or idx.place_at[x.i] is not None or x.pos_ != "NOUN":
+    lower = token_attrs(sent.doc).lower
+    for i in range(sent.start, sent.end):  # by index: a Token is made only for a place-kind word
+        kinds = PLACE_ANAPHORS.get(lower[i])
+        if kinds is None or idx.place_at[i] is not None:
+            continue
+        x = sent.doc[i]
+        if x.pos_ != "NOUN":
             continue
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in x.children) \
                 or any(c.dep_ in ("prep", "compound", "poss") for c in x.children):
@@ -1270,9 +1282,12 @@ def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional
     if best is None and sense.type in VIOLENT_PLACE_TYPES:
         # the sentence's nearest locative phrase ("..., in X district", "..., in the village of X")
         cands = []
-        for x in sent:
-            p = idx.place_at[x.i]
-            if p is None or _actor_not_venue(x, idx, ("place",)) or _modifier_place(x, idx):
+        for i in range(sent.start, sent.end):  # by index: a Token is made only where a place is
+            p = idx.place_at[i]
+            if p is None:
+                continue
+            x = sent.doc[i]
+            if _actor_not_venue(x, idx, ("place",)) or _modifier_place(x, idx):
                 continue
             h = _place_phrase_head(x)
             if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and not _origin_phrase(h, {t}):
@@ -1631,8 +1646,12 @@ def code_events(doc: Doc) -> list[Event]:
     lex = lexicon()
     idx = DocIndex(doc)
     in_furniture = _furniture_check(doc)
+    attrs = token_attrs(doc)
     senses = {}
-    for t in doc:
+    for i, (pos, tag) in enumerate(zip(attrs.pos, attrs.tag)):
+        if pos not in ("VERB", "NOUN", "PROPN") and not tag.startswith(("VB", "NN")):
+            continue  # trigger_sense answers None for these: no Token is made for them
+        t = doc[i]
         s = trigger_sense(t, lex, idx)
         if s is not None and not (in_furniture and in_furniture(t)):
             senses[t.i] = s
@@ -1642,7 +1661,10 @@ def code_events(doc: Doc) -> list[Event]:
     casualties: list[tuple[int, list[Event]]] = []
     governed_attacks: list[Token] = []
     obligations = set()
-    for t in doc:
+    for i, pos in enumerate(attrs.pos):
+        if pos not in ("VERB", "AUX"):
+            continue  # both tests below want a verb: the others need no Token
+        t = doc[i]
         if t.pos_ in ("VERB", "AUX") and _deontic(t, lex):
             obligations.add(t.i)
             if t.dep_ == "ccomp" and _lemma(t.head) in lex.status["reporting_verbs"]:
@@ -1864,9 +1886,10 @@ def _crowd_protests(doc: Doc, senses: dict, lex: Lexicon) -> None:
     """'protesters blocked the road', 'rioters gathered outside the bank': what a protesting crowd
     does is a PROTEST, coded on its verb unless the clause already names one ('protesters
     demonstrating against X blocked ...')."""
-    for t in doc:
-        if t.pos_ != "VERB" or (t.i in senses and senses[t.i].type != "COERCE"):
+    for i, pos in enumerate(token_attrs(doc).pos):
+        if pos != "VERB" or (i in senses and senses[i].type != "COERCE"):
             continue   # (a crowd torching or vandalising is rioting: "rioters set fire to the bank")
+        t = doc[i]
         subj = [c for c in t.children if c.dep_ == "nsubj"]
         if not subj or _crowd_head(subj[0], lex) is None or \
                 _lemma(_crowd_head(subj[0], lex)) not in lex.protesting_crowds:
@@ -2956,6 +2979,7 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
     date = event_date(t, idx)
     published = t.doc._.published
     sent = t.sent
+    evidence = doc_text(t.doc)[sent.start_char:sent.end_char].strip()  # sent.text, without joining its tokens
     out = []
     for src, tgt in pairs:
         src_ref = _normalise(src, etype, "source")
@@ -2995,7 +3019,7 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
             date_inferred=date is None and published is not None,
             place=ev_place.ref() if ev_place is not None else None,
             status=status, contexts=contexts, trigger=t.text,
-            evidence=[sent.text.strip()], spans=[(sent.start_char, sent.end_char)],
+            evidence=[evidence], spans=[(sent.start_char, sent.end_char)],
         ))
     return out
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gc
 import weakref
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import spacy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -41,6 +42,82 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+class TokenAttrs:
+    """One parsed Doc's token attributes as plain lists indexed by token, each read once per Doc.
+
+    spaCy makes a new Token object on every `doc[i]` and every step of `for t in doc`, and each
+    attribute read is another call into it; the stages read the same attributes of the same
+    tokens again and again, so each list is filled on its first use and kept with the Doc (see
+    `token_attrs`). Only for a Doc that has been parsed: the stages never change its tokens or
+    their annotations. The lists hold strings and ints only, and the Doc is held weakly, so the
+    cache never keeps a Doc alive."""
+
+    def __init__(self, doc: Doc):
+        self._doc = weakref.ref(doc)
+        self.n = len(doc)
+
+    def _read(self, attr: str) -> list:
+        return [getattr(t, attr) for t in self._doc()]
+
+    @cached_property
+    def text(self) -> list[str]:
+        return self._read("text")
+
+    @cached_property
+    def lower(self) -> list[str]:
+        return self._read("lower_")
+
+    @cached_property
+    def pos(self) -> list[str]:
+        return self._read("pos_")
+
+    @cached_property
+    def tag(self) -> list[str]:
+        return self._read("tag_")
+
+    @cached_property
+    def dep(self) -> list[str]:
+        return self._read("dep_")
+
+    @cached_property
+    def head(self) -> list[int]:
+        """The index of each token's head."""
+        return [t.head.i for t in self._doc()]
+
+    @cached_property
+    def idx(self) -> list[int]:
+        return self._read("idx")
+
+    @cached_property
+    def is_space(self) -> list[bool]:
+        return self._read("is_space")
+
+    @cached_property
+    def is_punct(self) -> list[bool]:
+        return self._read("is_punct")
+
+    @cached_property
+    def is_alpha(self) -> list[bool]:
+        return self._read("is_alpha")
+
+    def span_text(self, start: int, end: int) -> str:
+        """`doc[start:end].text` without making a Span (or joining its tokens)."""
+        if start >= end:
+            return ""
+        return doc_text(self._doc())[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+
+
+_ATTRS: "weakref.WeakKeyDictionary[Doc, TokenAttrs]" = weakref.WeakKeyDictionary()
+
+
+def token_attrs(doc: Doc) -> TokenAttrs:
+    """The parsed Doc's token attributes as lists (see TokenAttrs), one set per Doc."""
+    attrs = _ATTRS.get(doc)
+    if attrs is None:
+        attrs = _ATTRS[doc] = TokenAttrs(doc)
+    return attrs
+
+
 _frozen = False
 
 
@@ -62,9 +139,11 @@ def paragraph_breaks(doc: Doc) -> Doc:
     timestamps into the first sentence below them; it keeps sentence starts set before it runs."""
     if "\n" not in doc_text(doc):  # no line break, nothing to mark (and the text is joined once for all stages)
         return doc
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    # only whitespace tokens can hold a line break: find them in one array read instead of
+    # making a Token object for every token of the Doc
+    for i in doc.to_array(IS_SPACE)[:-1].nonzero()[0].tolist():
+        if "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 

@@ -661,3 +661,20 @@ def test_a_demonym_naming_the_regime_itself_is_never_the_article_s_focus(nlp):
     held responsible by France is Syria's, though France is all the sentence is about."""
     found = actors(nlp, "France held the Syrian regime responsible for the gas attack on the town.", date(2017, 4, 5))
     assert [(m.mention, m.country) for m in found if "regime" in m.mention] == [("Syrian regime", "SYR")]
+
+
+def test_token_attrs_are_what_the_doc_says(nlp):
+    """The per-Doc lists the stages read instead of Token objects hold each token's own attributes,
+    and a blank line still starts a sentence once paragraph_breaks reads whitespace tokens by array."""
+    from dragoman.nlp import paragraph_breaks, token_attrs
+    text = "The Syrian army said on Monday that rebels  attacked Aleppo.\n\nU.N. officials, quoted by AFP, disagreed. "
+    marked = paragraph_breaks(nlp.make_doc(text))
+    assert [t.is_sent_start for t in marked] == [t.i == 0 or marked[t.i - 1].text == "\n\n" or None for t in marked]
+    doc = nlp(text)
+    attrs = token_attrs(doc)
+    assert token_attrs(doc) is attrs
+    for name, attr in (("text", "text"), ("lower", "lower_"), ("pos", "pos_"), ("tag", "tag_"), ("dep", "dep_"),
+                       ("idx", "idx"), ("is_space", "is_space"), ("is_punct", "is_punct"), ("is_alpha", "is_alpha")):
+        assert getattr(attrs, name) == [getattr(t, attr) for t in doc], name
+    assert attrs.head == [t.head.i for t in doc]
+    assert all(attrs.span_text(i, j) == doc[i:j].text for i in range(len(doc)) for j in range(i, len(doc) + 1))

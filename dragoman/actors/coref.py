@@ -98,11 +98,11 @@ def _choose(candidates: list[Cand], f: Finder, sent_of: dict[int, int], at: int)
     else the nearest. Inside the anaphor's own sentence, or for a possessive ("X received Y during
     his visit"), the nearest."""
     nearest = max(candidates, key=lambda c: c.start)
-    if f.doc[at].dep_ not in ("nsubj", "nsubjpass") or sent_of.get(nearest.start, 0) == sent_of.get(at, 0):
+    if f.dep[at] not in ("nsubj", "nsubjpass") or sent_of.get(nearest.start, 0) == sent_of.get(at, 0):
         return nearest
     latest = max(sent_of.get(c.start, 0) for c in candidates)
     same = [c for c in candidates if sent_of.get(c.start, 0) == latest]
-    subjects = [c for c in same if any(f.doc[k].dep_ in ("nsubj", "nsubjpass") for k in range(c.start, c.end))]
+    subjects = [c for c in same if any(f.dep[k] in ("nsubj", "nsubjpass") for k in range(c.start, c.end))]
     return max(subjects or same, key=lambda c: c.start)
 
 
@@ -190,7 +190,7 @@ def nominal_coref(f: Finder):
             size, rule = longest(f.lower, p, f.t.anaphors)
             if size:
                 break
-            if p < f.n and (f.doc[p].pos_ == "ADJ" or f.lower[p] in f.t.modifiers) and not f.taken[p]:
+            if p < f.n and (f.pos[p] == "ADJ" or f.lower[p] in f.t.modifiers) and not f.taken[p]:
                 p += 1
                 continue
             size = 0
@@ -198,9 +198,9 @@ def nominal_coref(f: Finder):
         if not size:
             continue
         e = p + size
-        if e < f.n and (f.doc[e].pos_ in ("NOUN", "PROPN") or f.taken[e] or f.text[e][:1].isupper()):
+        if e < f.n and (f.pos[e] in ("NOUN", "PROPN") or f.taken[e] or f.text[e][:1].isupper()):
             continue  # "the agency report", "the minister Hakan ..."
-        if e < f.n and f.lower[e] in RESTRICTIVE and f.doc[e].dep_ != "mark":
+        if e < f.n and f.lower[e] in RESTRICTIVE and f.dep[e] != "mark":
             continue  # "the group in the SDF", "the minister of health": a new referent, not the last one
         if any(f.doc[k].tag_ in ("JJS", "JJR") or f.lower[k] in NEW_REFERENT for k in range(i + 1, p)):
             continue  # "the strongest group", "another minister"

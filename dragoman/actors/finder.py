@@ -27,6 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from dragoman.actors.kb import Actor, ActorKB, alias_variants, fold
+from dragoman.nlp import token_attrs
 
 POSSESSIVE = {"'s", "’s", "'", "’"}
 # Prepositions after which a country or capital is a place, not an actor.
@@ -317,8 +318,9 @@ class Finder:
         self.doc, self.published, self.kb = doc, published, kb
         self.t = tables(kb, doc.vocab)
         self.n = len(doc)
-        self.lower = [tok.lower_ for tok in doc]
-        self.text = [tok.text for tok in doc]
+        attrs = token_attrs(doc)  # token attributes as lists, read once per Doc for every stage
+        self.lower, self.text, self.pos, self.dep = attrs.lower, attrs.text, attrs.pos, attrs.dep
+        self.is_alpha, self.head_i = attrs.is_alpha, attrs.head
         lower_firsts, text_firsts = _head_firsts(self.t)
         self.may_head = [w in lower_firsts or t in text_firsts for w, t in zip(self.lower, self.text)]
         self.cands: list[Cand] = []
@@ -382,14 +384,13 @@ class Finder:
         country. Only long names (>= 7 letters) are compared, so acronyms and short words never fuzzy-match."""
         names, codes = _state_names(self.kb)
         covered = {k for s, (e, _, _) in self.state_at.items() for k in range(s, e)}
-        for tok in self.doc:
-            text = tok.text
+        for i, text in enumerate(self.text):
             if len(text) < MISSPELT_MIN_LEN or not text.isalpha() or not text[:1].isupper() or text.isupper() \
-                    or tok.pos_ != "PROPN" or tok.i in covered or self.alias_cover[tok.i] is not None:
+                    or self.pos[i] != "PROPN" or i in covered or self.alias_cover[i] is not None:
                 continue
             index = _closest_key(text, names, MISSPELT_MIN_SCORE)
             if index is not None and names[index][0] == text[0]:
-                self.state_at[tok.i] = (tok.i + 1, "name", codes[index])
+                self.state_at[i] = (i + 1, "name", codes[index])
 
     def _one_actor_per_span(self, spans):
         """An alias shared by several actors ('Bush'): the one in office on the publication date,
@@ -421,7 +422,7 @@ class Finder:
             actor = self.kb.actors[actor_id]
             if e - s == 1 and actor.kind == "person":
                 prev = s - 1
-                if prev >= 0 and self.text[prev][:1].isupper() and self.doc[prev].pos_ == "PROPN" \
+                if prev >= 0 and self.text[prev][:1].isupper() and self.pos[prev] == "PROPN" \
                         and (self.lower[prev],) not in self.t.titles and self.text[prev] not in self.kb.state_by_word \
                         and not any(m[0] <= prev < m[1] for m in spans):
                     firsts = {a.split()[0] for a in [actor.name, *actor.aliases] if len(a.split()) > 1}
@@ -444,7 +445,7 @@ class Finder:
         word = head.lower_
         if (word,) in self.t.titles or (word,) in self.t.offices or (word,) in self.t.roles or word in self.org_heads:
             return False
-        return any(self.doc[k].pos_ == "PROPN" for k in range(e, head.i + 1))
+        return any(self.pos[k] == "PROPN" for k in range(e, head.i + 1))
 
     def _focus_country(self) -> Optional[str]:
         """The country the article is about: the one most often named as a place ('in Syria'),
@@ -465,7 +466,10 @@ class Finder:
         ent_of = {k: ent for ent in self.doc.ents for k in range(ent.start, ent.end)}
         in_state = {k for s, (e, _, _) in self.state_at.items() for k in range(s, e)}  # "The Hague": both words
         lookups = 0
-        for tok in self.doc:
+        for i in range(self.n):
+            if self.dep[i] != "pobj":
+                continue  # both tests below want an object of a preposition: the others need no Token
+            tok = self.doc[i]
             if tok.dep_ == "pobj" and tok.lower_ in PLACE_TYPE_NOUNS and tok.head.lower_ in LOCATIVE_PREPS \
                     and lookups < 20:
                 # "in Idleb province", "in Aleppo countryside": the name before the noun is the place
@@ -530,7 +534,7 @@ class Finder:
             if ent.label_ != "PERSON":
                 continue
             s, e = ent.start, ent.end
-            while e > s and self.doc[e - 1].lower_ in POSSESSIVE:
+            while e > s and self.lower[e - 1] in POSSESSIVE:
                 e -= 1
             s = self.strip_titles(s, e)
             inner = [m for m in strong if s <= m[0] and m[1] <= e and (m[1] - m[0]) < (e - s)
@@ -619,7 +623,7 @@ class Finder:
             return j, e, None
         # a run of capitalised proper nouns ("Tay yip Eroding")
         e = j
-        while e < self.n and (self.doc[e].pos_ == "PROPN" or (self.text[e][:1].isupper() and self.doc[e].is_alpha)) \
+        while e < self.n and (self.pos[e] == "PROPN" or (self.text[e][:1].isupper() and self.is_alpha[e])) \
                 and self.text[e][:1].isupper() and e not in self.state_at and self.alias_cover[e] is None:
             e += 1
         if e - j >= 2 and e - j <= 4:
@@ -675,7 +679,7 @@ class Finder:
             # their first organisation word (headline run-ons go on with other names)
             k, last_head = end, None
             while k < self.n and k - end < 6 and last_head is None and k not in self.state_at and (
-                    (self.text[k][:1].isupper() and self.doc[k].pos_ in ("PROPN", "NOUN", "ADJ")) or (
+                    (self.text[k][:1].isupper() and self.pos[k] in ("PROPN", "NOUN", "ADJ")) or (
                     self.lower[k] in connectors and k + 1 < self.n and self.text[k + 1][:1].isupper())):
                 if self.lower[k] in self.org_heads or self.lower[k] in self.t.head_sectors:
                     last_head = k
@@ -752,7 +756,7 @@ class Finder:
                 noun.sector not in ("GOV", "MIL", "OPP"):
             return
         end = p + size
-        if end < self.n and self.doc[end].pos_ == "NOUN" and longest(self.lower, end, self.t.roles)[0] == 0:
+        if end < self.n and self.pos[end] == "NOUN" and longest(self.lower, end, self.t.roles)[0] == 0:
             return
         country, _ = actor.country_sector_on(self.published)
         if country is None:
@@ -767,7 +771,7 @@ class Finder:
         found, backers = [], []
         while j < self.n:
             hit = self.state_at.get(j)
-            if hit is None and not found and self.text[j][:1].isupper() and self.doc[j].pos_ == "PROPN" \
+            if hit is None and not found and self.text[j][:1].isupper() and self.pos[j] == "PROPN" \
                     and self.alias_cover[j] is None:
                 hit = self._town_before_role(j)
             if hit is None:
@@ -915,7 +919,7 @@ class Finder:
                 if kind == "seat":
                     code = self._seat_country(q, end, code)
                 return replace(cand, country=code, sector=cand.sector or "GOV")
-            if self.text[q][:1].isupper() and self.doc[q].pos_ == "PROPN":
+            if self.text[q][:1].isupper() and self.pos[q] == "PROPN":
                 code = self.place_country(q, q + 1)
                 if code:
                     return replace(cand, country=code, sector=cand.sector or "GOV")
@@ -1021,17 +1025,17 @@ class Finder:
                 community = community or self.t.communities[self.text[p]]  # "Turkish Kurd refugees"
                 p += 1
                 continue
-            if self.lower[p] in self.t.modifiers or (self.doc[p].pos_ == "ADJ" and self.text[p].islower()):
+            if self.lower[p] in self.t.modifiers or (self.pos[p] == "ADJ" and self.text[p].islower()):
                 deputy = deputy or self.lower[p] in DEPUTY
                 p += 1
                 continue
-            if compounds < 2 and self.text[p].islower() and self.doc[p].pos_ == "NOUN" \
-                    and self.doc[p].dep_ == "compound" and p < self.doc[p].head.i <= p + 3:
+            if compounds < 2 and self.text[p].islower() and self.pos[p] == "NOUN" \
+                    and self.dep[p] == "compound" and p < self.head_i[p] <= p + 3:
                 compounds += 1  # "Palestinian suicide bombers": a noun that qualifies the role
                 p += 1
                 continue
             if capitalised < 3 and p not in self.state_at and self.alias_cover[p] is None and (
-                    (self.text[p][:1].isupper() and self.doc[p].pos_ in ("PROPN", "NOUN"))
+                    (self.text[p][:1].isupper() and self.pos[p] in ("PROPN", "NOUN"))
                     or (capitalised and self.lower[p] in ("and", "&"))):
                 capitalised += 1  # "Serbian Labour Minister", "Planning and Investment Minister"
                 p += 1
@@ -1130,7 +1134,7 @@ class Finder:
         if hit is None:
             return None
         end, kind, code = hit
-        if kind == "demonym" and not (end < self.n and self.doc[end].pos_ == "PROPN"):
+        if kind == "demonym" and not (end < self.n and self.pos[end] == "PROPN"):
             return None  # "of Syrian origin": no place
         if kind == "seat":
             return None  # "in Ankara": a town where they are, not whose they are
@@ -1154,7 +1158,7 @@ class Finder:
         """Does the role word ending at e only modify a noun after it ('military bases')?"""
         last = self.doc[e - 1]
         if e >= self.n or last.dep_ not in ("compound", "amod", "nmod") or last.head.i < e \
-                or self.doc[e].pos_ != "NOUN" or not self.text[e].islower():
+                or self.pos[e] != "NOUN" or not self.text[e].islower():
             return False
         return longest(self.lower, e, self.t.roles)[0] == 0 and self.lower[e] not in RELATION_NOUNS \
             and self.lower[e] not in UNIT_NOUNS
@@ -1291,7 +1295,7 @@ class Finder:
     def bare_role_at(self, i: int) -> Optional[int]:
         """Role phrases with no country: a title before a name ('Military analyst Captain X Y'),
         or an institution of the article's country ('government forces', 'the regime')."""
-        if self.lower[i] in POSSESSIVE or not self.doc[i].is_alpha or (i > 0 and self.text[i - 1] in ("-", "–")):
+        if self.lower[i] in POSSESSIVE or not self.is_alpha[i] or (i > 0 and self.text[i - 1] in ("-", "–")):
             return None
         p, mods = i, 0
         while p < self.n and mods < 3:
@@ -1300,7 +1304,7 @@ class Finder:
                 break
             if p in self.state_at:
                 return None  # "elderly British nationals": the demonym's own phrase, found from there
-            if self.lower[p] in self.t.modifiers or (self.doc[p].pos_ == "ADJ" and mods < 2):
+            if self.lower[p] in self.t.modifiers or (self.pos[p] == "ADJ" and mods < 2):
                 p += 1
                 mods += 1
                 continue
@@ -1389,7 +1393,7 @@ class Finder:
         if kind == "role" and value.needs_country:
             return None  # "homes", "villages": someone's only when a country is written
         if kind == "role" and value.sector == "NGO" and value.kind == "organisation" and not self.modifies_next_noun(e) \
-                and self.doc[e - 1].pos_ in ("NOUN", "PROPN"):
+                and self.pos[e - 1] in ("NOUN", "PROPN"):
             # "a human rights group": an actor of no state, named by its description
             self.add(Cand(i, e, self.doc[p:e].text, None, "NGO", "organisation", "role"))
             return e
@@ -1399,7 +1403,7 @@ class Finder:
                 and self.focus_for_groups:
             if self.modifies_next_noun(e):
                 return None
-            if self.doc[p:e].text.lower() in ("military", "opposition") and (e >= self.n or self.doc[e].pos_ != "VERB"):
+            if self.doc[p:e].text.lower() in ("military", "opposition") and (e >= self.n or self.pos[e] != "VERB"):
                 return None
             name = f"{self.demonym(self.focus)} {self.doc[p:e].text.lower()}"
             self.add(Cand(i, e, name, self.focus, value.sector, value.kind, "role-default"))
@@ -1454,7 +1458,7 @@ class Finder:
                 and self.text[e - 1] not in {w for w in self.kb.state(code).aliases}
             poss = glued or (e < self.n and self.lower[e] in POSSESSIVE)
             after = e + (0 if glued else 1)
-            if poss and after < self.n and self.doc[after].pos_ == "PROPN" and self.text[after][:1].isupper():
+            if poss and after < self.n and self.pos[after] == "PROPN" and self.text[after][:1].isupper():
                 poss = False  # "Syria's Idlib": a place qualifying a place
             if kind == "demonym":
                 last = self.doc[e - 1]

@@ -39,7 +39,7 @@ from spacy.tokens import Doc
 
 from dragoman.actors.kb import packaged_states
 from dragoman.model import PlaceMention, PlaceRef
-from dragoman.nlp import doc_text
+from dragoman.nlp import doc_text, token_attrs
 
 DATA_DIR = Path(__file__).parent.parent / "data" / "places"
 KINDS = ("country", "region", "city", "site", "water")
@@ -579,11 +579,13 @@ class _TokenView:
 
     def __init__(self, doc: Doc):
         self.doc, self.toks, self.text, self.ents = doc, list(doc), doc_text(doc), doc.ents
-        # token attributes read once (each read of a Token attribute is a call into spaCy)
-        self.texts = [t.text for t in self.toks]
-        self.lowers = [t.lower_ for t in self.toks]
+        # token attributes read once per Doc, shared with the other stages (each read of a Token
+        # attribute is a call into spaCy)
+        attrs = token_attrs(doc)
+        self.texts = attrs.text
+        self.lowers = attrs.lower
         self.caps = [_capitalised_text(t) for t in self.texts]
-        self.starts = [t.idx for t in self.toks]
+        self.starts = attrs.idx
         self.ends = [start + len(t) for start, t in zip(self.starts, self.texts)]
 
     def __len__(self) -> int:
@@ -639,8 +641,9 @@ def find_places(doc: Doc) -> list[PlaceMention]:
             cands = [c for c in gaz.candidates(doc[i].text[:-1]) if c.kind == "country"]
         return key, cands
 
-    blocked = [t.is_punct or t.is_space for t in doc]  # token flags read once: Doc indexing is slow
-    spaces = [t.is_space for t in doc]
+    attrs = token_attrs(doc.doc)  # token flags read once per Doc: Doc indexing is slow
+    spaces = attrs.is_space
+    blocked = [punct or space for punct, space in zip(attrs.is_punct, spaces)]
     lowers = doc.lowers
 
     def free(i: int, j: int) -> bool:
