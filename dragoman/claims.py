@@ -680,10 +680,13 @@ def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[
     found: list[Found] = []
     doc = sent.doc
     first_words = _cue_first_words(lex)
-    for tok in sent:
-        # most tokens are no cue: one set lookup decides before any parse walking
-        if tok.lower_ not in first_words and tok.lemma_.lower() not in first_words:
+    attrs = token_attrs(doc)
+    lower, lemma = attrs.lower, attrs.lemma
+    for i in range(sent.start, sent.end):
+        # most tokens are no cue: one set lookup decides before any parse walking (or Token)
+        if lower[i] not in first_words and lemma[i].lower() not in first_words:
             continue
+        tok = doc[i]
         # "according to X"
         nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
         if nxt is not None and (tok.lower_, nxt.lower_) in lex.prepositional:
@@ -1144,7 +1147,7 @@ def date_of(found: Found, sent: Span, dates: list) -> Optional[str]:
     """The date of the statement: a date mention in the cue's own clause, outside the content."""
     verb = found.cue_tokens[0]
     lo, hi = found.content_span
-    clause = {t.idx for t in verb.subtree}
+    clause = None  # the clause's token offsets, walked only once a date stands in the sentence
     best, best_dist = None, None
     for d in dates or []:
         start = d["start"] if isinstance(d, dict) else d.start
@@ -1152,7 +1155,11 @@ def date_of(found: Found, sent: Span, dates: list) -> Optional[str]:
         if not value or not (sent.start_char <= start < sent.end_char) or lo <= start < hi:
             continue
         tok = sent.doc.char_span(start, start + 1, alignment_mode="expand")
-        if tok is None or tok[0].idx not in clause and tok[0].head != verb:
+        if tok is None:
+            continue
+        if clause is None:
+            clause = {t.idx for t in verb.subtree}
+        if tok[0].idx not in clause and tok[0].head != verb:
             continue
         dist = abs(start - verb.idx)
         if best_dist is None or dist < best_dist:

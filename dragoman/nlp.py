@@ -12,8 +12,9 @@ import gc
 import weakref
 from functools import cached_property, lru_cache
 
+import numpy
 import spacy
-from spacy.attrs import IS_SPACE
+from spacy.attrs import DEP, HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -56,49 +57,63 @@ class TokenAttrs:
         self._doc = weakref.ref(doc)
         self.n = len(doc)
 
-    def _read(self, attr: str) -> list:
-        return [getattr(t, attr) for t in self._doc()]
+    # each list is read off one `Doc.to_array` column, so no Token object is made at all
+    def _strings(self, attr: int) -> list[str]:
+        doc = self._doc()
+        ids = doc.to_array(attr).tolist()
+        names = {i: doc.vocab.strings[i] for i in set(ids)}  # each distinct string looked up once
+        return [names[i] for i in ids]
+
+    def _flags(self, attr: int) -> list[bool]:
+        return self._doc().to_array(attr).astype(bool).tolist()
 
     @cached_property
     def text(self) -> list[str]:
-        return self._read("text")
+        # each token's text is its stretch of the Doc's text: sliced, not looked up
+        text = doc_text(self._doc())
+        return [text[start:start + length] for start, length in zip(self.idx, self._doc().to_array(LENGTH).tolist())]
 
     @cached_property
     def lower(self) -> list[str]:
-        return self._read("lower_")
+        return self._strings(LOWER)
 
     @cached_property
     def pos(self) -> list[str]:
-        return self._read("pos_")
+        return self._strings(POS)
 
     @cached_property
     def tag(self) -> list[str]:
-        return self._read("tag_")
+        return self._strings(TAG)
 
     @cached_property
     def dep(self) -> list[str]:
-        return self._read("dep_")
+        return self._strings(DEP)
+
+    @cached_property
+    def lemma(self) -> list[str]:
+        return self._strings(LEMMA)
 
     @cached_property
     def head(self) -> list[int]:
         """The index of each token's head."""
-        return [t.head.i for t in self._doc()]
+        offsets = self._doc().to_array(HEAD).view(numpy.int64)  # relative, stored unsigned
+        return (offsets + numpy.arange(len(offsets))).tolist()
 
     @cached_property
     def idx(self) -> list[int]:
-        return self._read("idx")
+        return self._doc().to_array(IDX).tolist()
 
     @cached_property
     def is_space(self) -> list[bool]:
-        return self._read("is_space")
+        return self._flags(IS_SPACE)
 
     @cached_property
     def is_punct(self) -> list[bool]:
-        return self._read("is_punct")
+        return self._flags(IS_PUNCT)
 
     @cached_property
     def is_alpha(self) -> list[bool]:
-        return self._read("is_alpha")
+        return self._flags(IS_ALPHA)
 
     def span_text(self, start: int, end: int) -> str:
         """`doc[start:end].text` without making a Span (or joining its tokens)."""

@@ -673,7 +673,7 @@ def test_token_attrs_are_what_the_doc_says(nlp):
     doc = nlp(text)
     attrs = token_attrs(doc)
     assert token_attrs(doc) is attrs
-    for name, attr in (("text", "text"), ("lower", "lower_"), ("pos", "pos_"), ("tag", "tag_"), ("dep", "dep_"),
+    for name, attr in (("text", "text"), ("lower", "lower_"), ("pos", "pos_"), ("tag", "tag_"), ("dep", "dep_"), ("lemma", "lemma_"),
                        ("idx", "idx"), ("is_space", "is_space"), ("is_punct", "is_punct"), ("is_alpha", "is_alpha")):
         assert getattr(attrs, name) == [getattr(t, attr) for t in doc], name
     assert attrs.head == [t.head.i for t in doc]

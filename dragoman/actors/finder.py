@@ -321,6 +321,7 @@ class Finder:
         attrs = token_attrs(doc)  # token attributes as lists, read once per Doc for every stage
         self.lower, self.text, self.pos, self.dep = attrs.lower, attrs.text, attrs.pos, attrs.dep
         self.is_alpha, self.head_i = attrs.is_alpha, attrs.head
+        self.ents = doc.ents  # made once: each `doc.ents` builds a new Span for every entity
         lower_firsts, text_firsts = _head_firsts(self.t)
         self.may_head = [w in lower_firsts or t in text_firsts for w, t in zip(self.lower, self.text)]
         self.cands: list[Cand] = []
@@ -366,7 +367,7 @@ class Finder:
             if self.alias_cover[s] is None:
                 self.state_at[s] = (e, kind, code)
         self._misspelt_states()
-        self.ents_at = {ent.start: ent for ent in doc.ents}
+        self.ents_at = {ent.start: ent for ent in self.ents}
         self.focus = self._focus_country()
 
     def _congo_is_republic(self) -> bool:
@@ -413,7 +414,7 @@ class Finder:
         """A KB surname alias ("Blair") that is part of, or refers back to, another person's name
         ("Keron Blair ... Blair") is not the KB person."""
         others = {}
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ == "PERSON" and len(ent) >= 2:
                 others.setdefault(ent[-1].text, []).append(ent)
         self.full_names_by_surname = others
@@ -463,7 +464,7 @@ class Finder:
             if kind in ("name", "seat") and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
                 located[code] += 1
         # towns where things happen ("a protest in Ahvaz") count like countries named as places
-        ent_of = {k: ent for ent in self.doc.ents for k in range(ent.start, ent.end)}
+        ent_of = {k: ent for ent in self.ents for k in range(ent.start, ent.end)}
         in_state = {k for s, (e, _, _) in self.state_at.items() for k in range(s, e)}  # "The Hague": both words
         lookups = 0
         for i in range(self.n):
@@ -500,7 +501,7 @@ class Finder:
                 located[code] += 1 / len(countries)
                 named[code] += 1 / len(countries)
         if not named:  # no country named at all: the towns spaCy found, wherever they stand
-            for ent in self.doc.ents[:20]:
+            for ent in self.ents[:20]:
                 if ent.label_ in ("GPE", "LOC") and ent.start not in self.state_at:
                     countries = self.place_countries(ent.start, ent.end)
                     for code in countries:
@@ -530,7 +531,7 @@ class Finder:
         """A PERSON entity that contains a KB person's alias and adds capitalised words
         (a misspelt or fuller first name: "Ahemd al-Sharaa") is that person, over the whole name."""
         out = list(strong)
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ != "PERSON":
                 continue
             s, e = ent.start, ent.end
@@ -673,7 +674,7 @@ class Finder:
         the KB whose name starts with a country is an organisation of that country, over the whole name
         (not 'Nigerian teachers')."""
         connectors = {"of", "for", "and", "the", "&", "-", "on", "in"}
-        spans = [(ent.start, ent.end) for ent in self.doc.ents if ent.label_ == "ORG"]
+        spans = [(ent.start, ent.end) for ent in self.ents if ent.label_ == "ORG"]
         for s, (end, kind, _) in self.state_at.items():
             # capitalised runs spaCy did not tag ("the Kenya Anti-Corruption Commission"), cut after
             # their first organisation word (headline run-ons go on with other names)
@@ -1541,7 +1542,7 @@ class Finder:
         return True
 
     def entities(self):
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ not in ("PERSON", "ORG"):
                 continue
             s, e = ent.start, ent.end
