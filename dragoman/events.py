@@ -1469,8 +1469,9 @@ RIOT_WORDS = {"rioter", "riot"}
 def _sentence_country(t: Token, idx: DocIndex) -> Optional[str]:
     """The country of the sentence's places, preferring a city or region to a bare country name
     (which is as often an actor or a currency, "the US dollar", as a venue)."""
-    places = [idx.place_at[x.i] for x in t.sent if idx.place_at[x.i] is not None and idx.place_at[x.i].country
-              and idx.actor_at[x.i] is None and not _modifier_place(x, idx)]
+    sent, doc = t.sent, t.doc  # by index: a Token is made only where a place is
+    places = [idx.place_at[i] for i in range(sent.start, sent.end) if idx.place_at[i] is not None
+              and idx.place_at[i].country and idx.actor_at[i] is None and not _modifier_place(doc[i], idx)]
     local = [p for p in places if p.kind != "country"]
     return (local or places or [None])[0] and (local or places)[0].country
 
@@ -1560,7 +1561,9 @@ def _agent_of_other(s: Endpoint, t: Token, idx: DocIndex) -> bool:
     """Every mention of the source in the sentence is the agent of another act ('in protest of the abduction
     by X'): X did that act, it is not the crowd protesting."""
     name = normalised_name(s.ref.name)
-    toks = [w for w in t.sent if idx.actor_at[w.i] is not None and normalised_name(idx.actor_at[w.i].name) == name]
+    sent = t.sent  # by index: a Token is made only where an actor is
+    toks = [t.doc[i] for i in range(sent.start, sent.end)
+            if idx.actor_at[i] is not None and normalised_name(idx.actor_at[i].name) == name]
     return bool(toks) and all(w.head.lower_ == "by" and w.dep_ == "pobj" and w.head.head.i != t.i
                               and w.head.head.pos_ in ("NOUN", "VERB") for w in toks)
 
@@ -1867,10 +1870,11 @@ def _finish(ev: Event, doc: Doc, lex: Lexicon) -> Event:
     if mode != ev.mode:
         update["mode"] = mode
     found = []
+    lemmas = token_attrs(doc).lemma
     for start, end in ev.spans:
         span = doc.char_span(start, end, alignment_mode="expand")
-        for t in span if span is not None else ():
-            found.extend(lex.context_cues.get(t.lemma_.lower(), ()))
+        for i in range(span.start, span.end) if span is not None else ():
+            found.extend(lex.context_cues.get(lemmas[i].lower(), ()))
     contexts = [c for c in dict.fromkeys(ev.contexts + sorted(found)) if c in lex.context_names
                 or c.startswith("intent-")]
     if contexts != ev.contexts:
@@ -1941,8 +1945,12 @@ def _referred_happening(sent, ev: Event, dated: list[tuple[int, Event]]) -> Opti
     (same type as the noun, sharing an actor with ev), or None."""
     lex = lexicon()
     keys = {actor_key(ev.source), actor_key(ev.target)}
-    for t in sent:
-        sense = lex.nouns.get(t.lemma_.lower())
+    lemmas = token_attrs(sent.doc).lemma
+    for i in range(sent.start, sent.end):
+        sense = lex.nouns.get(lemmas[i].lower())
+        if sense is None:
+            continue  # no event noun: no Token need be made
+        t = sent.doc[i]
         if sense is None or t.dep_ != "pobj" or _lemma(t.head) not in REFERRING_PREPS:
             continue
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children):
@@ -2002,9 +2010,13 @@ def _sayings(doc: Doc, idx: DocIndex, lex: Lexicon) -> dict[int, list[tuple]]:
     ('Mogherini said in an interview in Brussels', 'Rhodes said on Tuesday night')."""
     reporting = lex.status["reporting_verbs"]
     out: dict[int, list[tuple]] = {}
+    pos = token_attrs(doc).pos
     for n, sent in enumerate(doc.sents):
-        for v in sent:
-            if v.pos_ != "VERB" or _lemma(v) not in reporting:
+        for i in range(sent.start, sent.end):
+            if pos[i] != "VERB":
+                continue  # only verbs report: the others need no Token
+            v = doc[i]
+            if _lemma(v) not in reporting:
                 continue
             keys = {k for c in v.children if c.dep_ == "nsubj" for ep in endpoints(c, idx, lex)
                     for k in (actor_key(ep.ref), actor_key(_normalise(ep, "ACCUSE", "source")))}

@@ -1224,13 +1224,17 @@ def _past_nouns(doc: Doc, end: int) -> int:
     """The token after the category nouns that follow a name ("Al Birayn checkpoint",
     "At Tadawin military camp", "Ankawi and its surroundings")."""
     k = end
-    skip = TYPE_SUFFIXES | LOCALITY_NOUNS | FACILITY_WORDS | LOCALITY_PLURALS
-    while k < len(doc) and k < end + 3 and doc[k].lower_ in skip:
+    lowers = doc.lowers if isinstance(doc, _TokenView) else token_attrs(doc).lower
+    while k < len(doc) and k < end + 3 and lowers[k] in PAST_NOUN_WORDS:
         k += 1
-    if k + 2 < len(doc) and doc[k].lower_ == "and" and doc[k + 1].lower_ == "its" and \
-            doc[k + 2].lower_ in SURROUNDINGS:
+    if k + 2 < len(doc) and lowers[k] == "and" and lowers[k + 1] == "its" and \
+            lowers[k + 2] in SURROUNDINGS:
         k += 3
     return k
+
+
+# the category nouns _past_nouns steps over, joined once rather than on every call
+PAST_NOUN_WORDS = frozenset(TYPE_SUFFIXES | LOCALITY_NOUNS | FACILITY_WORDS | LOCALITY_PLURALS)
 
 
 def _generic_opening(doc: Doc, start: int, end: int, gaz: "Gazetteer") -> bool:
