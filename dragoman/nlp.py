@@ -43,6 +43,12 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+# string id -> string, kept across Docs: a StringStore lookup is slow next to a dict's, and an id
+# (a hash of its string) never changes meaning; cleared when it grows past a bound
+_STRINGS: dict[int, str] = {}
+MAX_STRINGS = 500_000
+
+
 class TokenAttrs:
     """One parsed Doc's token attributes as plain lists indexed by token, each read once per Doc.
 
@@ -61,8 +67,13 @@ class TokenAttrs:
     def _strings(self, attr: int) -> list[str]:
         doc = self._doc()
         ids = doc.to_array(attr).tolist()
-        names = {i: doc.vocab.strings[i] for i in set(ids)}  # each distinct string looked up once
-        return [names[i] for i in ids]
+        missing = set(ids).difference(_STRINGS)
+        if missing:  # each string the process meets is looked up in the StringStore once
+            if len(_STRINGS) > MAX_STRINGS:
+                _STRINGS.clear()
+            strings = doc.vocab.strings
+            _STRINGS.update((i, strings[i]) for i in missing)
+        return [_STRINGS[i] for i in ids]
 
     def _flags(self, attr: int) -> list[bool]:
         return self._doc().to_array(attr).astype(bool).tolist()

@@ -292,8 +292,9 @@ def _head_firsts(t: Tables) -> tuple[frozenset, frozenset]:
     return cached[1], cached[2]
 
 
-# id(keys) -> (keys, {length: (keys of a length that can score the cutoff, their indexes in keys)})
-_KEYS_BY_LENGTH: dict[int, tuple[list, dict]] = {}
+# id(keys) -> (keys, {(length, cutoff): (keys of a length that can score the cutoff, their indexes in keys)},
+#              {(key, cutoff): answer})
+_KEYS_BY_LENGTH: dict[int, tuple[list, dict, dict]] = {}
 
 
 def _closest_key(key: str, keys: list[str], cutoff: float) -> Optional[int]:
@@ -302,7 +303,23 @@ def _closest_key(key: str, keys: list[str], cutoff: float) -> Optional[int]:
     the indel distance is at least |l1 - l2|. The others keep their order, so ties go the same way."""
     entry = _KEYS_BY_LENGTH.get(id(keys))
     if entry is None or entry[0] is not keys:
-        entry = _KEYS_BY_LENGTH[id(keys)] = (keys, {})
+        entry = _KEYS_BY_LENGTH[id(keys)] = (keys, {}, {})
+    # the answer for a key is the same in every document (articles name the same people and
+    # places again and again): kept, up to a bound
+    answers = entry[2]
+    if (key, cutoff) in answers:
+        return answers[(key, cutoff)]
+    if len(answers) > MAX_CLOSEST_ANSWERS:
+        answers.clear()
+    answers[(key, cutoff)] = index = _closest_key_scored(key, keys, cutoff, entry)
+    return index
+
+
+MAX_CLOSEST_ANSWERS = 100_000
+
+
+def _closest_key_scored(key: str, keys: list[str], cutoff: float, entry: tuple) -> Optional[int]:
+    """`_closest_key` worked out: rapidfuzz over the keys of a length that can reach the cutoff."""
     n = len(key)
     near = entry[1].get((n, cutoff))
     if near is None:
@@ -1296,6 +1313,8 @@ class Finder:
     def bare_role_at(self, i: int) -> Optional[int]:
         """Role phrases with no country: a title before a name ('Military analyst Captain X Y'),
         or an institution of the article's country ('government forces', 'the regime')."""
+        if True not in self.may_head[i:i + 3]:
+            return None  # the loop below looks for a head at i, i + 1 or i + 2 only: there is none
         if self.lower[i] in POSSESSIVE or not self.is_alpha[i] or (i > 0 and self.text[i - 1] in ("-", "–")):
             return None
         p, mods = i, 0
