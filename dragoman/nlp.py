@@ -127,7 +127,11 @@ class TokenAttrs:
         return self._flags(IS_ALPHA)
 
     def span_text(self, start: int, end: int) -> str:
-        """`doc[start:end].text` without making a Span (or joining its tokens)."""
+        """`doc[start:end].text` without making a Span (or joining its tokens); the bounds are
+        read as a Doc slice reads them (negative from the end, clipped, empty when reversed)."""
+        n = self.n
+        start = min(n, max(0, start + n if start < 0 else start))
+        end = min(n, max(start, end + n if end < 0 else end))
         if start >= end:
             return ""
         return doc_text(self._doc())[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]

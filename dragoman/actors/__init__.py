@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from dragoman.actors.kb import Actor, ActorKB, Office, State
 from dragoman.model import ActorMention
+from dragoman.nlp import doc_text, token_attrs
 
 __all__ = ["find_actors", "ActorKB", "Actor", "Office", "State", "make_actors_component"]
 
@@ -34,10 +35,16 @@ def find_actors(doc: Doc, published: date | None = None, kb: ActorKB | None = No
     nominal_coref(finder)
     definite_group_coref(finder)
     mentions = []
+    attrs, text = token_attrs(doc), doc_text(doc)
     for c in sorted(finder.cands, key=lambda c: (c.start, c.end, c.country or "")):
-        span = doc[c.start:c.end]
+        if 0 <= c.start < c.end <= len(doc):  # the span's offsets and text read off the lists: no Span made
+            start, end = attrs.idx[c.start], attrs.idx[c.end - 1] + len(attrs.text[c.end - 1])
+            mention = text[start:end]
+        else:
+            span = doc[c.start:c.end]
+            mention, start, end = span.text, span.start_char, span.end_char
         mentions.append(ActorMention(
-            mention=span.text, start=span.start_char, end=span.end_char, name=c.name, country=c.country,
+            mention=mention, start=start, end=end, name=c.name, country=c.country,
             sector=c.sector, role=c.role, actor_id=c.actor_id, kind=c.kind, method=c.method))
     return mentions
 

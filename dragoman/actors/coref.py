@@ -47,7 +47,7 @@ def surname_coref(f: Finder):
         return
     by_variant: dict[str, list[Cand]] = {}
     for c in persons:
-        names = {c.name, f.doc[c.start:c.end].text}
+        names = {c.name, f.span_text(c.start, c.end)}
         for name in names:
             for variant in _surnames(name):
                 if variant in f.kb.state_by_word or variant in f.t.communities or (variant.lower(),) in f.t.roles:
@@ -240,4 +240,4 @@ def definite_group_coref(f: Finder):
         if len(countries) == 1 and None not in countries and c.country not in countries:
             # "Hamas and Islamic Jihad fighters ... the militants": Palestinian, whoever exactly
             code = countries.pop()
-            f.cands[n] = replace(c, country=code, name=f"{f.demonym(code)} {f.doc[c.start:c.end].text}")
+            f.cands[n] = replace(c, country=code, name=f"{f.demonym(code)} {f.span_text(c.start, c.end)}")

@@ -339,6 +339,7 @@ class Finder:
         self.lower, self.text, self.pos, self.dep = attrs.lower, attrs.text, attrs.pos, attrs.dep
         self.is_alpha, self.head_i = attrs.is_alpha, attrs.head
         self.ents = doc.ents  # made once: each `doc.ents` builds a new Span for every entity
+        self.span_text = attrs.span_text  # `doc[s:e].text` without making a Span
         lower_firsts, text_firsts = _head_firsts(self.t)
         self.may_head = [w in lower_firsts or t in text_firsts for w, t in zip(self.lower, self.text)]
         self.cands: list[Cand] = []
@@ -650,10 +651,10 @@ class Finder:
 
     def resolve_person_name(self, s: int, e: int, holder: Optional[Actor]) -> Optional[Actor]:
         """KB person for an unknown name: the office holder if the name resembles theirs, else a fuzzy match."""
-        key = fold(self.doc[s:e].text)
+        key = fold(self.span_text(s, e))
         if not key:
             return None
-        found = self.kb.lookup(self.doc[s:e].text)
+        found = self.kb.lookup(self.span_text(s, e))
         if found:
             return found[0]
         if holder is not None:
@@ -714,7 +715,7 @@ class Finder:
                 continue
             if not all(self.text[k][:1].isupper() or self.lower[k] in connectors for k in range(hit[0], e)):
                 continue
-            if self.kb.lookup(self.doc[s:e].text):
+            if self.kb.lookup(self.span_text(s, e)):
                 continue  # a KB name the alias pass left out: the entity pass resolves it
             kind, size, _ = self._head_at(hit[0])
             if kind and hit[0] + size >= e:
@@ -724,7 +725,7 @@ class Finder:
             if not heads:
                 continue
             sector = next((self.t.head_sectors[w] for w in heads if w in self.t.head_sectors), None)
-            self.add(Cand(s, e, self.doc[s:e].text, hit[2], sector, "organisation", "ner"))
+            self.add(Cand(s, e, self.span_text(s, e), hit[2], sector, "organisation", "ner"))
 
     def role_phrases(self):
         self.national_organisations()
@@ -747,7 +748,7 @@ class Finder:
         if actor.kind == "media":
             sector = "MED"
         end = p + size
-        cand = Cand(s, end, f"{actor.name} {self.doc[p:end].text}", country, sector, noun.kind, "role",
+        cand = Cand(s, end, f"{actor.name} {self.span_text(p, end)}", country, sector, noun.kind, "role",
                     extra={"person_noun": noun.person})
         self.cands.append(cand)
         for k in range(e, end):
@@ -756,8 +757,8 @@ class Finder:
         if person is not None and person[2] is None and not any(self.taken[person[0]:person[1]]):
             # "Israeli army spokesman Avi X": the named member, with the organisation's country and sector
             ps, pe, _ = person
-            role = f"{self.doc[p:end].text} of {actor.name}"
-            self.add(Cand(ps, pe, self.doc[ps:pe].text, country, sector, "person", "role", role=role,
+            role = f"{self.span_text(p, end)} of {actor.name}"
+            self.add(Cand(ps, pe, self.span_text(ps, pe), country, sector, "person", "role", role=role,
                           extra={"named": True}))
             for k in range(end, ps):
                 self.taken[k] = True
@@ -779,7 +780,7 @@ class Finder:
         country, _ = actor.country_sector_on(self.published)
         if country is None:
             return
-        name = f"{self.demonym(country)} {self.doc[p:end].text.lower()}"
+        name = f"{self.demonym(country)} {self.span_text(p, end).lower()}"
         self.cands.append(Cand(s, end, name, country, noun.sector, noun.kind, "role"))
         for k in range(e, end):
             self.taken[k] = True
@@ -857,7 +858,7 @@ class Finder:
 
     def place_countries(self, s: int, e: int) -> list[str]:
         """Countries a town named by tokens s..e may lie in (places gazetteer), most likely first."""
-        text = self.doc[s:e].text
+        text = self.span_text(s, e)
         key = (s, e)
         if key in self._place_cache:
             return self._place_cache[key]
@@ -956,7 +957,7 @@ class Finder:
         for q in range(p, min(p + 4, self.n)):
             kind, size, value = self._head_at(q)
             if kind == "role" and value.person:
-                return hit[2], value.sector, f"{self.doc[q:q + size].text} of {self.state_name(hit[2])}"
+                return hit[2], value.sector, f"{self.span_text(q, q + size)} of {self.state_name(hit[2])}"
             if kind == "office":
                 odef = self.kb.lexicon.offices[value[0]]
                 return hit[2], odef.sector, self.kb.role_string(value[0], hit[2])
@@ -978,7 +979,7 @@ class Finder:
         if self.lower[k] != "of" or self.lower[k - 1] not in APPOSITIVE_POSTS:
             return cand
         return replace(cand, country=owner.country, sector=owner.sector,
-                       role=f"{self.text[k - 1]} of {self.doc[owner.start:owner.end].text}")
+                       role=f"{self.text[k - 1]} of {self.span_text(owner.start, owner.end)}")
 
     def _head_at(self, p: int):
         """Ministry, office title or role noun starting at token p: (kind, size, value)."""
@@ -1106,7 +1107,7 @@ class Finder:
         if start > 0 and self.lower[start - 1] in ("his", "her", "its", "their") and value is not None \
                 and kind == "role" and self.lower[e - 1].startswith("counterpart"):
             start -= 1
-        words = self.doc[j:e].text if countries else self.doc[p:e].text
+        words = self.span_text(j, e) if countries else self.span_text(p, e)
         town = next(((js, je) for _, js, je, how in countries if how == "town"), None)
         for n, code in enumerate(codes):
             cand = self.build_role(kind, value, code, start, e, words, deputy, p, town)
@@ -1117,7 +1118,7 @@ class Finder:
             if (community is not None or partisans) and cand.sector == "MIL":
                 cand.sector = "REB"  # a community's (or a rebel group's) armed men are not a state's army
             if partisans:   # named as written: "Yemeni forces" would also name the other side's
-                cand.name = self.doc[start:e].text
+                cand.name = self.span_text(start, e)
             if n == 0:
                 self.attach_name(cand, unit_end)
             else:  # another country in the same phrase: a second mention on the same words
@@ -1168,7 +1169,7 @@ class Finder:
         s, end = e + 1, e + 1 + size
         for code in codes:
             sector = "REB" if community is not None and value.sector == "MIL" else value.sector
-            self.add(Cand(s, end, f"{self.demonym(code)} {self.doc[s:end].text}", code, sector, value.kind, method),
+            self.add(Cand(s, end, f"{self.demonym(code)} {self.span_text(s, end)}", code, sector, value.kind, method),
                      nest=False)
         return end
 
@@ -1199,7 +1200,7 @@ class Finder:
         head_word = self.lower[e - 1]
         if town is not None:  # "Homs governor" -> "Governor of Homs"
             ts, te = town
-            return Cand(s, e, f"{self.doc[te:e].text.title()} of {self.doc[ts:te].text}", code,
+            return Cand(s, e, f"{self.span_text(te, e).title()} of {self.span_text(ts, te)}", code,
                         noun.sector, noun.kind, "role", extra={"person_noun": noun.person})
         if head_word.startswith("counterpart"):
             return Cand(s, e, f"{self.demonym(code)} counterpart", code, "GOV", "person", "role",
@@ -1219,7 +1220,7 @@ class Finder:
                 if size and not role.person and not self.modifies_next_noun(nxt + size):
                     # "Turkish Defence Ministry sources": the ministry's people, a mention each
                     self.add(cand)
-                    words = self.doc[nxt:nxt + size].text
+                    words = self.span_text(nxt, nxt + size)
                     self.add(Cand(nxt, nxt + size, f"{cand.name} {words}", cand.country, cand.sector, role.kind,
                                   "role"))
                     return
@@ -1228,7 +1229,7 @@ class Finder:
                     if person is not None:  # the ministry is a mention of its own
                         self.add(cand)
                         nxt += size
-                        cand = replace(cand, kind="person", start=cand.end, end=nxt, name=self.doc[cand.end:nxt].text,
+                        cand = replace(cand, kind="person", start=cand.end, end=nxt, name=self.span_text(cand.end, nxt),
                                        extra={**cand.extra, "of_ministry": True})
                     person = None
             if nxt < self.n and (cand.kind == "person"):
@@ -1253,7 +1254,7 @@ class Finder:
                 # country and sector over the KB, whose dates may not cover the article
                 named.country, named.sector, named.role = cand.country, cand.sector, cand.role
         else:
-            name = self.doc[s:pe].text
+            name = self.span_text(s, pe)
             named = Cand(s, pe, name, cand.country, cand.sector, "person", "role", role=cand.role,
                          office=None if cand.deputy else cand.office, extra={"named": True})
         if cand.office and not cand.deputy:
@@ -1353,11 +1354,11 @@ class Finder:
                     self.add(self.from_actor(actor, s, pe, "fuzzy"))
                 elif kind == "office" and title_country:
                     role = self.kb.role_string(value[0], title_country) if p == i else \
-                        self.kb.role_string(self.doc[i:e].text, title_country)
-                    self.add(Cand(s, pe, self.doc[s:pe].text, title_country, sector, "person", "role", role=role,
+                        self.kb.role_string(self.span_text(i, e), title_country)
+                    self.add(Cand(s, pe, self.span_text(s, pe), title_country, sector, "person", "role", role=role,
                                   extra={"named": True}))
                 elif kind == "office" and self.appositive(Cand(s, pe, "", None, None, "person", "")).country:
-                    cand = self.appositive(Cand(s, pe, self.doc[s:pe].text, None, sector, "person", "role",
+                    cand = self.appositive(Cand(s, pe, self.span_text(s, pe), None, sector, "person", "role",
                                                 extra={"named": True}))
                     self.add(cand)
                 elif self.focus and self.focus_share >= FOCUS_SHARE_FOR_OFFICES and (
@@ -1365,12 +1366,12 @@ class Finder:
                         or (kind == "role" and value.sector in STATE_SECTORS and self.text[i][:1].isupper())):
                     # "President Yoweri Museveni" in an article about one country: its president
                     role = self.kb.role_string(value[0], self.focus) if kind == "office" else \
-                        f"{self.doc[p:e].text.title()} of {self.state_name(self.focus)}"
-                    self.add(Cand(s, pe, self.doc[s:pe].text, self.focus, sector, "person", "role-default",
+                        f"{self.span_text(p, e).title()} of {self.state_name(self.focus)}"
+                    self.add(Cand(s, pe, self.span_text(s, pe), self.focus, sector, "person", "role-default",
                                   role=role, extra={"named": True}))
                 else:
-                    role = self.doc[i:e].text
-                    self.add(Cand(s, pe, self.doc[s:pe].text, None, sector, "person", "role", role=role,
+                    role = self.span_text(i, e)
+                    self.add(Cand(s, pe, self.span_text(s, pe), None, sector, "person", "role", role=role,
                                   extra={"named": True}))
                 return pe
         if kind == "office" and title_country and not (p > i and self.lower[p - 1] in DEPUTY) \
@@ -1383,11 +1384,11 @@ class Finder:
                 while k < self.n and self.lower[k] in OWNER_PLACE_WORDS:
                     k += 1
                 end = self.state_at[k][0] if k in self.state_at else e
-            cand = self.build_role(kind, value, title_country, i, end, self.doc[p:e].text, False, p)
+            cand = self.build_role(kind, value, title_country, i, end, self.span_text(p, e), False, p)
             if cand is not None:
                 self.finish_unnamed(cand)
                 return end
-        words = self.doc[i:e].text
+        words = self.span_text(i, e)
         key = words if words in FOCUS_NOUNS else self.lower[e - 1] if e - i == 1 else words.lower()
         if kind == "ministry":
             code = self._ministry_place(e)
@@ -1401,13 +1402,13 @@ class Finder:
             # the troops of the state or body the sentence is about, not of the article's focus
             code = self._possessor_country(i - 1)
             if code:
-                self.add(Cand(i, e, f"{self.demonym(code)} {self.doc[p:e].text.lower()}", code, value.sector,
+                self.add(Cand(i, e, f"{self.demonym(code)} {self.span_text(p, e).lower()}", code, value.sector,
                               value.kind, "coref"))
                 return e
         placed = self._ministry_place(e) if kind == "role" and not value.person else None
         if placed:  # "the government in Damascus", "the authorities of Iraq"
             end = self.state_at[e + 1][0]
-            self.add(Cand(i, end, f"{self.demonym(placed)} {self.doc[p:e].text.lower()}", placed, value.sector,
+            self.add(Cand(i, end, f"{self.demonym(placed)} {self.span_text(p, e).lower()}", placed, value.sector,
                           value.kind, "role"))
             return end
         if kind == "role" and value.needs_country:
@@ -1415,17 +1416,17 @@ class Finder:
         if kind == "role" and value.sector == "NGO" and value.kind == "organisation" and not self.modifies_next_noun(e) \
                 and self.pos[e - 1] in ("NOUN", "PROPN"):
             # "a human rights group": an actor of no state, named by its description
-            self.add(Cand(i, e, self.doc[p:e].text, None, "NGO", "organisation", "role"))
+            self.add(Cand(i, e, self.span_text(p, e), None, "NGO", "organisation", "role"))
             return e
         local = kind == "role" and value.kind == "group" and value.sector in LOCAL_SECTORS \
             and not any(self.lower[k] in FOREIGN for k in range(max(0, i - 1), e))
-        if kind == "role" and (key in FOCUS_NOUNS or self.doc[p:e].text in FOCUS_NOUNS or local) and self.focus \
+        if kind == "role" and (key in FOCUS_NOUNS or self.span_text(p, e) in FOCUS_NOUNS or local) and self.focus \
                 and self.focus_for_groups:
             if self.modifies_next_noun(e):
                 return None
-            if self.doc[p:e].text.lower() in ("military", "opposition") and (e >= self.n or self.pos[e] != "VERB"):
+            if self.span_text(p, e).lower() in ("military", "opposition") and (e >= self.n or self.pos[e] != "VERB"):
                 return None
-            name = f"{self.demonym(self.focus)} {self.doc[p:e].text.lower()}"
+            name = f"{self.demonym(self.focus)} {self.span_text(p, e).lower()}"
             self.add(Cand(i, e, name, self.focus, value.sector, value.kind, "role-default"))
             return e
         return None
@@ -1467,7 +1468,7 @@ class Finder:
             if any(self.taken[s:e]):
                 continue
             tok = self.doc[s]
-            if kind == "demonym" and self.doc[s:e].text in self.kb.state(code).aliases:
+            if kind == "demonym" and self.span_text(s, e) in self.kb.state(code).aliases:
                 kind = "name"  # "US", "UK": the state itself, never "a US civilian"
             if kind in ("name", "demonym") and e + 2 < self.n and self.text[e] == "-" and self.lower[e + 1] in LEADING \
                     and self.doc[e + 2].lemma_.lower() in RELATION_HEADS | {"campaign", "offensive", "operation"}:
@@ -1512,7 +1513,7 @@ class Finder:
                 method = "metonym" if kind == "seat" else "state"
             last = self.doc[e - 1]
             if kind == "seat" and last.dep_ == "dobj" and last.head.lemma_.lower() in SIEGE_VERBS:
-                self.add(Cand(s, e, self.doc[s:e].text, code, "CVL", "group", method))
+                self.add(Cand(s, e, self.span_text(s, e), code, "CVL", "group", method))
                 continue
             actor = self.kb.state_actor(code)
             self.add(Cand(s, e, actor.name, code, "GOV", "state", method, actor_id=actor.id))
@@ -1549,7 +1550,7 @@ class Finder:
 
     def plausible_person(self, s: int, e: int) -> bool:
         """spaCy PERSON guesses that are towns, datelines or run-on headlines are not people."""
-        text = self.doc[s:e].text
+        text = self.span_text(s, e)
         if (e - s == 1 and (len(text) < 3 or text.isupper())) or e - s > 5:
             return False
         if any(k in self.state_at for k in range(s, e)) or not all(self.text[k][:1].isupper() or
@@ -1573,7 +1574,7 @@ class Finder:
                 s = self.strip_titles(s, e)
             if s >= e or any(self.taken[s:e]):
                 continue
-            text = self.doc[s:e].text
+            text = self.span_text(s, e)
             if not any(ch.isupper() for ch in text) or not any(ch.isalpha() for ch in text):
                 continue
             if ent.label_ == "PERSON":
