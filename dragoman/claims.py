@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span, Token
 
 from dragoman.actors.kb import packaged_states
 from dragoman.model import ActorMention, ActorRef, Claim
-from dragoman.nlp import doc_text, token_attrs
+from dragoman.nlp import doc_text, sentence_of, token_attrs
 
 DATA_DIR = Path(__file__).parent / "data" / "claims"
 STANCES = ("asserted", "denied", "speculated", "unconfirmed")
@@ -395,7 +395,7 @@ class SpeakerResolver:
             if issuer is not None:
                 return issuer
             for start, speaker in reversed(self.previous):
-                if start >= head.sent.start - 40 and speaker.head.i < head.i:
+                if start >= sentence_of(head).start - 40 and speaker.head.i < head.i:
                     return Speaker(head, [head], speaker.ref)
                 break
         tokens = speaker_tokens(head)
@@ -434,7 +434,7 @@ class SpeakerResolver:
     def _issuer(self, noun: Token) -> Optional[Speaker]:
         """Who issued the statement a document noun refers to: the subject of the verb of
         the nearest earlier "in a statement" within a few sentences."""
-        lo = max(0, noun.sent.start - 120)
+        lo = max(0, sentence_of(noun).start - 120)
         for tok in reversed(self.doc[lo:noun.i]):
             if tok.lemma_.lower() == noun.lemma_.lower() and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
                 verb = tok.head.head
@@ -450,16 +450,16 @@ class SpeakerResolver:
                                     pron.lower_ in ("it", "its") and mention.kind == "person"):
             mention = None  # unresolved, or "it" read as a person
         person = pron.lower_ in lex.person_pronouns
-        sent_start = pron.sent.start
+        sent_start = sentence_of(pron).start
         window_start = sent_start
         for _ in range(PRONOUN_LOOKBACK_SENTS):
             if window_start == 0:
                 break
-            window_start = self.doc[window_start - 1].sent.start
+            window_start = sentence_of(self.doc[window_start - 1]).start
         labels = ("PERSON",) if person else ("ORG", "GPE", "NORP")
         # the subject of an earlier clause of the same sentence ("Russia has not acknowledged
         # any deaths and it dismisses the reports"), else a speaker of an earlier claim nearby
-        for tok in reversed(self.doc[pron.sent.start:pron.i]):
+        for tok in reversed(self.doc[sentence_of(pron).start:pron.i]):
             if tok.dep_ in ("nsubj", "nsubjpass") and tok.head != pron.head and tok.ent_type_ in labels \
                     and tok.pos_ == "PROPN":
                 sp = self.ref_for(_speaker_root(tok), nested=True)
@@ -468,7 +468,7 @@ class SpeakerResolver:
         singular = pron.lower_ in ("it", "its")
         # a trailing "..., he said" is the voice the article has been quoting, whoever else the
         # paragraph mentioned since; elsewhere the actors stage's resolution stands
-        verb, sent = pron.head, pron.sent
+        verb, sent = pron.head, sentence_of(pron)
         trailing = pron.i - sent.start >= 4 and verb.i > pron.i - 2 and not any(
             t.pos_ in ("VERB", "AUX") for t in sent if t.i > verb.i)
         if mention is not None and not trailing:
@@ -500,7 +500,7 @@ class SpeakerResolver:
 
     def remember(self, speaker: Speaker) -> None:
         if speaker.head.pos_ != "PRON":
-            self.previous.append((speaker.head.sent.start, speaker))
+            self.previous.append((sentence_of(speaker.head).start, speaker))
 
 
 # ---------------------------------------------------------------- cue detection
@@ -554,7 +554,7 @@ def _adjacent_speaker(verb: Token) -> Optional[Token]:
     """When the parse gives the cue no subject (unpunctuated text, inversion), the
     noun phrase right before it ("... the Observatory said") or right after it
     ("..., said the minister")."""
-    doc, sent = verb.doc, verb.sent
+    doc, sent = verb.doc, sentence_of(verb)
     i = verb.i - 1
     while i >= sent.start and doc[i].pos_ in ("ADV", "AUX", "PART") and doc[i].dep_ != "neg":
         i -= 1
@@ -922,7 +922,7 @@ def _is_evidence(subject: Token, verb: Token, lex: Lexicon) -> bool:
     if subject.lemma_.lower() in lex.evidence_nouns or subject.lower_ in lex.evidence_nouns:
         return True
     # a named publisher of records (a pollster, an agency), however the tagger read the name
-    return subject.text[:1].isupper() and subject.i > subject.sent.start and subject.pos_ in ("PROPN", "NOUN") \
+    return subject.text[:1].isupper() and subject.i > sentence_of(subject).start and subject.pos_ in ("PROPN", "NOUN") \
         and subject.ent_type_ not in ("PERSON", "GPE", "LOC", "NORP", "FAC")
 
 
@@ -940,10 +940,10 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
               regions: list[tuple[int, int]]) -> Optional[Found]:
     doc = verb.doc
     prev = verb.i - 1
-    while prev > verb.sent.start and doc[prev].pos_ == "ADV":
+    while prev > sentence_of(verb).start and doc[prev].pos_ == "ADV":
         prev -= 1
     as_marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) or (
-        prev >= verb.sent.start and doc[prev].lower_ == "as" and doc[prev].head.i > prev)  # however parsed
+        prev >= sentence_of(verb).start and doc[prev].lower_ == "as" and doc[prev].head.i > prev)  # however parsed
     if as_marked and (_subject(verb) is None or verb.dep_ != "advcl"):
         return None  # "as officially stated", "as reported": a reference, not an attribution
     if any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in verb.children) and not any(
@@ -988,7 +988,7 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
     if not content and (cue.inverts or verb.dep_ == "parataxis") and not any(
             c.dep_ == "dobj" and c.i > verb.i for c in verb.children) and (
             # "the candidate will announce plans" has its own object: not "..., the ministry said"
-            verb.dep_ in ("ccomp", "parataxis", "advcl") and verb.head.sent == sent
+            verb.dep_ in ("ccomp", "parataxis", "advcl") and sentence_of(verb.head) == sent
             # "..., the ministry said"; "The test, the ministry said, was ..."; "As X noted, ..."
             and (verb.head.i < verb.i or verb.dep_ == "parataxis" or as_marked)
             or (verb.dep_ == "ROOT" or len([t for t in sent if t.i > verb.i and not t.is_punct]) <= 6)
@@ -1349,9 +1349,9 @@ def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     first = doc.char_span(lo, lo + 1, alignment_mode="expand")
     last = doc.char_span(hi - 1, hi, alignment_mode="expand")
     if first is not None and len(first):
-        start = min(start, first[0].sent.start_char)
+        start = min(start, sentence_of(first[0]).start_char)
     if last is not None and len(last):
-        end = max(end, last[-1].sent.end_char)
+        end = max(end, sentence_of(last[-1]).end_char)
     return start, end
 
 

