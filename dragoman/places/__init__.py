@@ -650,7 +650,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
         """Untaken, and neither edge a punctuation mark, a line break or an article."""
         if blocked[i] or lowers[i] in ("the", "a") or blocked[j - 1]:
             return False
-        return not any(k in taken or spaces[k] for k in range(i, j))
+        return taken.isdisjoint(range(i, j)) and True not in spaces[i:j]  # (set and list tests, no generator)
 
     def inside_longer_name(i: int, j: int) -> bool:
         ent = ent_label.get(i)
