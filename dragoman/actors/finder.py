@@ -330,6 +330,12 @@ def _closest_key_scored(key: str, keys: list[str], cutoff: float, entry: tuple) 
     return None if hit is None else near[1][hit[2]]
 
 
+# a town's name -> the countries it may lie in (Finder.place_countries), the same in every document:
+# looked up in the gazetteer once per process, up to a bound
+_TOWN_COUNTRIES: dict[str, list[str]] = {}
+MAX_TOWN_COUNTRIES = 50_000
+
+
 class Finder:
     def __init__(self, doc: Doc, published: Optional[date], kb: ActorKB):
         self.doc, self.published, self.kb = doc, published, kb
@@ -862,19 +868,24 @@ class Finder:
         key = (s, e)
         if key in self._place_cache:
             return self._place_cache[key]
-        out: list[str] = []
-        try:
-            from dragoman.places import Gazetteer
-            gaz = Gazetteer.load()
-            for name in ([text, text[:-1]] if text.endswith("s") else [text]):
-                best = gaz.lookup(name)
-                if best is None:
-                    continue
-                out = [best.country] + sorted({p.country for p in gaz.candidates(name) if p.country} - {best.country})
-                break
-        except Exception:  # the places stage is optional for actors: without it, no town roles
+        out = _TOWN_COUNTRIES.get(text)
+        if out is None:
             out = []
-        out = [c for c in out if c]
+            try:
+                from dragoman.places import Gazetteer
+                gaz = Gazetteer.load()
+                for name in ([text, text[:-1]] if text.endswith("s") else [text]):
+                    best = gaz.lookup(name)
+                    if best is None:
+                        continue
+                    out = [best.country] + sorted({p.country for p in gaz.candidates(name) if p.country} - {best.country})
+                    break
+                out = [c for c in out if c]
+                if len(_TOWN_COUNTRIES) > MAX_TOWN_COUNTRIES:
+                    _TOWN_COUNTRIES.clear()
+                _TOWN_COUNTRIES[text] = out
+            except Exception:  # the places stage is optional for actors: without it, no town roles
+                out = []
         self._place_cache[key] = out
         return out
 
