@@ -475,6 +475,8 @@ def trigger_sense(t: Token, lex: Lexicon, idx: DocIndex) -> Optional[Sense]:
         return None
     if pos in ("NOUN", "PROPN") or tag.startswith("NN"):
         lemma = _lemma(t)
+        if lemma not in lex.nouns and lemma not in lex.multi_nouns:
+            return None  # no event noun of either table: every test below would end in None
         if t.ent_type_ in ("DATE", "TIME", "PERSON", "GPE", "LOC", "FAC") or idx.place_at[t.i] is not None \
                 or (idx.actor_at[t.i] is not None and not _bare_word_mention(idx.actor_at[t.i], t)):
             return None   # "March", "Strike Force ...", "Camp Attack": a name, not an event
