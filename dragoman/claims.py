@@ -223,6 +223,10 @@ def demonyms() -> dict[str, str]:
 
 # ---------------------------------------------------------------- helpers over the doc
 
+# every character `quote_regions` acts on: the pairs' opening and closing marks and the straight one
+_QUOTE_MARKS = re.compile("[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values()) + '"') + "]")
+
+
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) of every quotation, marks included: curly pairs, and straight
     double quotes paired within a paragraph."""
@@ -234,7 +238,9 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
         para, base = paragraph.group(), paragraph.start()
         opened: Optional[tuple[int, str]] = None
         straight: Optional[int] = None
-        for i, ch in enumerate(para):
+        # only quotation marks move the state below: visit them alone, not every character
+        for mark in _QUOTE_MARKS.finditer(para):
+            i, ch = mark.start(), mark.group()
             if ch in QUOTE_PAIRS and opened is None and straight is None:
                 # an apostrophe-like left single quote inside a word is not a quotation
                 if ch == "\u2018" and i and para[i - 1].isalnum():
@@ -303,8 +309,9 @@ def _content_root(tokens: list[Token]) -> Optional[Token]:
     if not tokens:
         return None
     ids = {t.i for t in tokens}
+    heads = token_attrs(tokens[0].doc).head  # each token's head index: no head Token made
     for t in tokens:
-        if t.head.i not in ids or t.head == t:
+        if heads[t.i] not in ids or heads[t.i] == t.i:
             return t
     return tokens[0]
 
@@ -435,9 +442,12 @@ class SpeakerResolver:
         """Who issued the statement a document noun refers to: the subject of the verb of
         the nearest earlier "in a statement" within a few sentences."""
         lo = max(0, sentence_of(noun).start - 120)
-        for tok in reversed(self.doc[lo:noun.i]):
-            if tok.lemma_.lower() == noun.lemma_.lower() and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
-                verb = tok.head.head
+        attrs = token_attrs(self.doc)  # the walk back reads the lists: a Token only for a hit
+        lemma, dep, head = attrs.lemma, attrs.dep, attrs.head
+        noun_lemma = lemma[noun.i].lower()
+        for k in range(noun.i - 1, lo - 1, -1):
+            if lemma[k].lower() == noun_lemma and dep[k] == "pobj" and dep[head[k]] == "prep":
+                verb = self.doc[k].head.head
                 subject = _subject(verb) if verb.pos_ in ("VERB", "AUX") else None
                 if subject is not None:
                     return self.ref_for(_speaker_root(subject), nested=True)
@@ -1171,9 +1181,14 @@ def date_of(found: Found, sent: Span, dates: list) -> Optional[str]:
 
 def _content_lemmas(doc: Doc, claim: Claim) -> set[str]:
     words = set()
-    for tok in doc.char_span(*_claim_content_offsets(doc, claim), alignment_mode="expand") or []:
-        if tok.pos_ in CONTENT_LEMMA_POS and not tok.is_stop and tok.is_alpha:
-            words.add(tok.lemma_.lower())
+    span = doc.char_span(*_claim_content_offsets(doc, claim), alignment_mode="expand")
+    if span is None:
+        return words
+    attrs = token_attrs(doc)  # the span's tokens read off the lists: no Token made for each
+    pos, is_stop, is_alpha, lemma = attrs.pos, attrs.is_stop, attrs.is_alpha, attrs.lemma
+    for i in range(span.start, span.end):
+        if pos[i] in CONTENT_LEMMA_POS and not is_stop[i] and is_alpha[i]:
+            words.add(lemma[i].lower())
     return words
 
 

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import DEP, HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENGTH, LOWER, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -126,6 +126,10 @@ class TokenAttrs:
     @cached_property
     def is_alpha(self) -> list[bool]:
         return self._flags(IS_ALPHA)
+
+    @cached_property
+    def is_stop(self) -> list[bool]:
+        return self._flags(IS_STOP)
 
     @cached_property
     def sent_starts(self) -> list[int]:

@@ -491,12 +491,14 @@ class Finder:
         ent_of = {k: ent for ent in self.ents for k in range(ent.start, ent.end)}
         in_state = {k for s, (e, _, _) in self.state_at.items() for k in range(s, e)}  # "The Hague": both words
         lookups = 0
+        lower, text = self.lower, self.text
         for i in range(self.n):
             if self.dep[i] != "pobj":
                 continue  # both tests below want an object of a preposition: the others need no Token
-            tok = self.doc[i]
-            if tok.dep_ == "pobj" and tok.lower_ in PLACE_TYPE_NOUNS and tok.head.lower_ in LOCATIVE_PREPS \
-                    and lookups < 20:
+            # the tests read the token lists; a Token is made only for what passes them
+            head_lower = lower[self.head_i[i]]
+            if lower[i] in PLACE_TYPE_NOUNS and head_lower in LOCATIVE_PREPS and lookups < 20:
+                tok = self.doc[i]
                 # "in Idleb province", "in Aleppo countryside": the name before the noun is the place
                 names = [c.i for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
                          and c.text[:1].isupper() and c.i not in self.state_at and self.alias_cover[c.i] is None]
@@ -507,10 +509,11 @@ class Finder:
                         located[code] += 1 / len(countries)
                         named[code] += 1 / len(countries)
                 continue
-            if lookups >= 20 or tok.dep_ != "pobj" or tok.head.lower_ not in LOCATIVE_PREPS \
-                    or not tok.text[:1].isupper() or tok.pos_ != "PROPN" or tok.i in in_state \
-                    or self.alias_cover[tok.i] is not None or (tok.text.isupper() and len(tok.text) <= 5):
+            if lookups >= 20 or head_lower not in LOCATIVE_PREPS \
+                    or not text[i][:1].isupper() or self.pos[i] != "PROPN" or i in in_state \
+                    or self.alias_cover[i] is not None or (text[i].isupper() and len(text[i]) <= 5):
                 continue  # acronyms ("under OPS") are organisations, not towns: the gazetteer's fuzzy hits mislead
+            tok = self.doc[i]
             ent = ent_of.get(tok.i)
             if ent is not None and ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"):
                 continue  # "on 2 May": a date, not a town
@@ -735,12 +738,31 @@ class Finder:
 
     def role_phrases(self):
         self.national_organisations()
+        inert = self._inert_tokens()
         i = 0
         while i < self.n:
             if i in self.alias_at:
                 self.owner_phrase(*self.alias_at[i])
-            end = self.role_phrase_at(i)
+            end = None if inert[i] else self.role_phrase_at(i)
             i = end if end and end > i else i + 1
+
+    def _inert_tokens(self) -> list[bool]:
+        """Tokens where `role_phrase_at` finds nothing, tested once per Doc on the lists (most tokens;
+        the call walks several helpers each time): no lead modifier, state, capitalised proper noun,
+        "anti"/"pro" or community word there (so `_countries` and `_community_at` find nothing and
+        it falls to `bare_role_at`), and `bare_role_at` returns at its first tests: no role head
+        within the three tokens it reads, a possessive, non-alphabetic or hyphen-joined word, or a
+        word that neither heads a role nor modifies one."""
+        state_at, communities, modifiers = self.state_at, self.t.communities, self.t.modifiers
+        heads = self.may_head
+        head_near = [a or b or c for a, b, c in zip(heads, heads[1:] + [False], heads[2:] + [False, False])]
+        after_dash = [False] + [t in ("-", "–") for t in self.text[:-1]]
+        return [not (lower in LEAD_MODIFIERS or i in state_at or (text[:1].isupper() and pos == "PROPN")
+                     or lower in ("anti", "pro") or text in communities)
+                and (not near or lower in POSSESSIVE or not alpha or dash
+                     or (not head and lower not in modifiers and pos != "ADJ"))
+                for i, lower, text, pos, head, near, alpha, dash in zip(
+                    range(self.n), self.lower, self.text, self.pos, heads, head_near, self.is_alpha, after_dash)]
 
     def members_phrase(self, s: int, e: int, actor: Actor):
         """'SDF fighters', "the Pentagon's officials": an organisation's people are a mention of their own."""

@@ -190,6 +190,7 @@ class KBFile(_Strict):
 _TURKISH = str.maketrans({"ı": "i", "İ": "I", "ş": "s", "Ş": "S", "ğ": "g", "Ğ": "G", "ç": "c", "Ç": "C"})
 
 
+@lru_cache(maxsize=100_000)  # the same names are folded again in every document
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key for names."""
     text = unicodedata.normalize("NFKD", text.translate(_TURKISH))

