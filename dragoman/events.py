@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 import bisect
+import weakref
 
 import yaml
 from spacy.language import Language
@@ -250,6 +251,49 @@ class Endpoint:
     place_itself: bool = False   # the phrase names the place ("shelled Juba"), not a thing of it
 
 
+def _token_range(doc: Doc, start_char: int, end_char: int) -> Optional[tuple[int, int]]:
+    """(start, end) of `doc.char_span(start_char, end_char, alignment_mode="expand")`, or None when it
+    is None: found by bisection over the token offsets, without making a Span and its Tokens."""
+    attrs = token_attrs(doc)
+    n_chars = len(doc_text(doc))
+    if not (0 <= start_char < n_chars and 0 <= end_char - 1 < n_chars):
+        return None   # a character no token covers
+    # each token covers its text and the whitespace after it, so the token holding a character is
+    # the last that starts at or before it
+    offsets = attrs.idx
+    start = bisect.bisect_right(offsets, start_char) - 1
+    end = bisect.bisect_right(offsets, end_char - 1) - 1
+    if start_char == offsets[start] + len(attrs.text[start]):
+        start += 1   # the trailing whitespace of a token is not part of it
+    if start > end + 1:   # a reversed range: let spaCy answer it as it does
+        span = doc.char_span(start_char, end_char, alignment_mode="expand")
+        return None if span is None else (span.start, span.end)
+    return start, end + 1
+
+
+# each token's dependents as index lists, made once per Doc from its heads: Token.children makes a
+# Token of every word between the token's edges on each call, and the argument walks ask again and
+# again (the dependents of a token are the tokens it heads, in text order, as Token.children gives
+# them); the Doc is held weakly
+_CHILDREN: "weakref.WeakKeyDictionary[Doc, list[tuple[int, ...]]]" = weakref.WeakKeyDictionary()
+
+
+def _children_of(doc: Doc) -> list[tuple[int, ...]]:
+    children = _CHILDREN.get(doc)
+    if children is None:
+        heads = token_attrs(doc).head
+        found: dict[int, list[int]] = {}
+        for i, h in enumerate(heads):
+            if h != i:
+                found.setdefault(h, []).append(i)
+        # tuples of ints (the cyclic collector stops tracking them), one shared empty tuple for a leaf
+        children = [()] * len(heads)
+        for h, dependents in found.items():
+            children[h] = tuple(dependents)
+        _CHILDREN[doc] = children
+    return children
+
+
 class DocIndex:
     """Token-level lookups of what the earlier stages found."""
 
@@ -274,28 +318,30 @@ class DocIndex:
             if len(twins) > 1:
                 # in the order the text names them ("U.S. and Russian negotiators": the Americans first)
                 twins.sort(key=_named_at)
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            span = _token_range(doc, m.start, m.end)
             if span is None:
                 continue
-            for i in range(span.start, span.end):
+            for i in range(*span):
                 cur = self.actor_at[i]
                 if cur is None or (cur.end - cur.start) < (m.end - m.start):
                     self.actor_at[i] = m
         for p in doc._.places or []:
-            span = doc.char_span(p.start, p.end, alignment_mode="expand")
+            span = _token_range(doc, p.start, p.end)
             if span is None:
                 continue
-            for i in range(span.start, span.end):
+            for i in range(*span):
                 if self.place_at[i] is None:
                     self.place_at[i] = p
         for d in doc._.dates or []:
             if not getattr(d, "value", None) or getattr(d, "kind", "date") not in ("date", "vague"):
                 continue
-            span = doc.char_span(d.start, d.end, alignment_mode="expand")
+            span = _token_range(doc, d.start, d.end)
             if span is not None:
-                self.date_spans.append((span.start, span.end - 1, d))
+                self.date_spans.append((span[0], span[1] - 1, d))
         self.has_actors = bool(doc._.actors)
         self._main_country = False
+        self.earlier_venues: dict[int, Optional[PlaceMention]] = {}   # sentence start -> _earlier_venue
+        self.venue_candidates: dict[tuple[int, int], list[tuple]] = {}   # sentence -> _venue_candidates
 
     def main_country(self) -> Optional[str]:
         """The country most of the document's venues lie in (a short conflict note names one), for a
@@ -353,6 +399,27 @@ def _lemma(t: Token) -> str:
     if t.tag_ in ("VBD", "VBN", "VBG", "VBZ") and lemma not in _known_verbs():
         return _repair_verb_lemma(t.lower_, lemma)
     return lemma
+
+
+def _lemma_at(attrs, i: int) -> str:
+    """`_lemma(doc[i])` read off the Doc's token_attrs lists (no Token made)."""
+    lemma = attrs.lemma[i].lower()
+    if attrs.tag[i] in ("VBD", "VBN", "VBG", "VBZ") and lemma not in _known_verbs():
+        return _repair_verb_lemma(attrs.lower[i], lemma)
+    return lemma
+
+
+# (lexicon, verb lemmas, noun lemmas) for the lexicon last asked about: trigger_sense answers None
+# for a verb or a noun whose lemma is in none of its tables, so code_events tests the lemma first
+_TRIGGER_LEMMAS: list = [None, frozenset(), frozenset()]
+
+
+def _trigger_lemmas(lex: Lexicon) -> tuple[frozenset, frozenset]:
+    """The lemmas trigger_sense can answer a sense for: (as a verb, as a noun)."""
+    if _TRIGGER_LEMMAS[0] is not lex:
+        verbs = frozenset(lex.phrasal) | lex.accusation_verbs | frozenset(lex.object_senses) | frozenset(lex.verbs)
+        _TRIGGER_LEMMAS[:] = [lex, verbs, frozenset(lex.nouns) | frozenset(lex.multi_nouns)]
+    return _TRIGGER_LEMMAS[1], _TRIGGER_LEMMAS[2]
 
 
 @lru_cache(maxsize=1)
@@ -517,13 +584,21 @@ def _phrase_heads(t: Token) -> list[Token]:
 
 def _modifier_tokens(t: Token, preps=frozenset()):
     """Tokens of t's own phrase: modifiers and appositions, and complements of `preps`; no clauses."""
-    for c in t.children:
-        if c.dep_ in CLAUSE_DEPS and not (c.dep_ == "conj" and t.dep_ in ("amod", "compound", "nmod")):
+    doc = t.doc
+    for i in _modifier_indices(token_attrs(doc), _children_of(doc), t.i, preps):
+        yield doc[i]
+
+
+def _modifier_indices(attrs, children: list[tuple[int, ...]], i: int, preps):
+    """`_modifier_tokens` walked by index: a Token is made only for the tokens it yields."""
+    dep = attrs.dep
+    for c in children[i]:
+        if dep[c] in CLAUSE_DEPS and not (dep[c] == "conj" and dep[i] in ("amod", "compound", "nmod")):
             continue
-        if c.dep_ == "prep" and _lemma(c) not in preps:
+        if dep[c] == "prep" and _lemma_at(attrs, c) not in preps:
             continue
         yield c
-        yield from _modifier_tokens(c, preps)
+        yield from _modifier_indices(attrs, children, c, preps)
 
 
 # Complements that name who a generic head stands for ("the government in Damascus",
@@ -758,9 +833,12 @@ def _venue_group(h: Token, mention: str, sector: Optional[str], kind: Optional[s
 
 def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token], bool]:
     """(agents, patients-from-subject, passive) for a verb, following control and coordination."""
-    subj = [c for c in v.children if c.dep_ in ("nsubj", "csubj", "expl")]
-    passive_subj = [c for c in v.children if c.dep_ == "nsubjpass"]
-    agents = [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    doc = v.doc
+    dep, children = token_attrs(doc).dep, _children_of(doc)   # by index: Tokens only for those kept
+    kids = children[v.i]
+    subj = [doc[c] for c in kids if dep[c] in ("nsubj", "csubj", "expl")]
+    passive_subj = [doc[c] for c in kids if dep[c] == "nsubjpass"]
+    agents = [doc[g] for c in kids if dep[c] == "agent" for g in children[c] if dep[g] == "pobj"]
     if passive_subj:
         return agents, passive_subj, True
     if agents and not subj and v.dep_ in ("advcl", "conj") and v.tag_ == "VBN":
@@ -857,15 +935,18 @@ def _verb_targets(v: Token, lex: Lexicon) -> list[Token]:
 
 
 def _pobjs(t: Token, preps) -> list[Token]:
+    doc = t.doc
+    attrs, children = token_attrs(doc), _children_of(doc)   # by index: Tokens only for what is returned
+    dep = attrs.dep
     out = []
-    for c in t.children:
-        if c.dep_ not in ("prep", "prt") or _lemma(c) not in preps:
+    for c in children[t.i]:
+        if dep[c] not in ("prep", "prt") or _lemma_at(attrs, c) not in preps:
             continue
-        found = [g for g in c.children if g.dep_ == "pobj"]
-        if not found and c.dep_ == "prep" and not any(True for _ in c.children) and c.i + 1 < len(c.doc):
+        found = [doc[g] for g in children[c] if dep[g] == "pobj"]
+        if not found and dep[c] == "prep" and not children[c] and c + 1 < attrs.n:
             # "granted asylum to five officers holed up in ...": the parser made the preposition's object
             # the subject of the clause that follows it
-            found = [x for x in c.doc[c.i + 1:sentence_of(c).end] if x.dep_ == "nsubj" and x.left_edge.i == c.i + 1
+            found = [x for x in doc[c + 1:sentence_of(doc[c]).end] if x.dep_ == "nsubj" and x.left_edge.i == c + 1
                      and x.head.head.i == t.i][:1]
         out.extend(found)
     return out
@@ -942,32 +1023,38 @@ def _noun_arguments(n: Token, sense: Sense, lex: Lexicon, idx: DocIndex) -> tupl
 
 def _anchor(t: Token) -> Token:
     """The verb a trigger's status hangs on: itself for a verb, the governing verb for a noun."""
-    x, hops = t, 0
-    while x.pos_ not in ("VERB", "AUX") and x.head.i != x.i and hops < 4:
-        x = x.head
+    attrs = token_attrs(t.doc)   # the head chain by index: no Token is made on the way
+    pos, head = attrs.pos, attrs.head
+    i, hops = t.i, 0
+    while pos[i] not in ("VERB", "AUX") and head[i] != i and hops < 4:
+        i = head[i]
         hops += 1
-    return x if x.pos_ in ("VERB", "AUX") else t
+    if i == t.i or pos[i] not in ("VERB", "AUX"):
+        return t
+    return t.doc[i]
 
 
 def _own_cues(v: Token, lex: Lexicon) -> Optional[str]:
     st = lex.status
-    kids = list(v.children)
-    if any(c.dep_ == "neg" for c in kids):
+    attrs = token_attrs(v.doc)   # the dependents read by index: no Token is made
+    dep, lower = attrs.dep, attrs.lower
+    kids = _children_of(v.doc)[v.i]
+    if any(dep[c] == "neg" for c in kids):
         return "denied"
     for c in kids:
-        if c.dep_ in ("aux", "auxpass"):
-            w = c.lower_
+        if dep[c] in ("aux", "auxpass"):
+            w = lower[c]
             if w in st["hypothetical_modals"]:
                 return "hypothetical"
             if w in st["planned_modals"]:
                 return "planned"
-        if c.dep_ == "advmod" and c.lower_ in st["rumored_adverbs"]:
+        if dep[c] == "advmod" and lower[c] in st["rumored_adverbs"]:
             return "rumored"
-        if c.dep_ == "advmod" and c.lower_ in st["reported_adverbs"]:
+        if dep[c] == "advmod" and lower[c] in st["reported_adverbs"]:
             return "reported"
-    if v.tag_ == "VBG" and any(c.dep_ == "aux" and _lemma(c) == "be" for c in kids):
+    if attrs.tag[v.i] == "VBG" and any(dep[c] == "aux" and _lemma_at(attrs, c) == "be" for c in kids):
         return "ongoing"
-    if any(c.dep_ == "aux" and c.lower_ == "going" for c in kids):
+    if any(dep[c] == "aux" and lower[c] == "going" for c in kids):
         return "planned"
     return None
 
@@ -979,10 +1066,11 @@ FACTUAL_SUBORDINATORS = {"as", "while", "when", "after", "because", "since", "al
 def _asked(t: Token) -> bool:
     """t stands in a question: a "?" closes its clause ("Or is it a chance to ...? he asked"
     is one sentence to the splitter, and a question quoted from a speaker asks as well)."""
-    for x in t.doc[t.i + 1:t.sent.end]:
-        if x.text == "?":
+    texts = token_attrs(t.doc).text   # the words after t by index: no Token is made for them
+    for i in range(t.i + 1, sentence_of(t).end):
+        if texts[i] == "?":
             return True
-        if x.text in (".", "!", ";"):
+        if texts[i] in (".", "!", ";"):
             return False
     return False
 
@@ -1074,17 +1162,21 @@ SEQUENCE_PREPS = {"before", "after", "since", "until"}
 def _attached(x: Token, anchors: set, hops: int = 4) -> bool:
     """x hangs on one of the anchors within `hops` links, through no other clause's verb
     ('battered Idlib despite a ceasefire brokered in December': December is the ceasefire's)."""
-    start = x
-    for _ in range(hops):
-        if x in anchors:
+    # the head chain by index (the anchors are tokens of x's Doc: a Token equals another by position)
+    attrs = token_attrs(x.doc)
+    pos, dep, head, lower = attrs.pos, attrs.dep, attrs.head, attrs.lower
+    anchor_at = {a.i for a in anchors}
+    i = x.i
+    for step in range(hops):
+        if i in anchor_at:
             return True
-        if x.head.i == x.i:
+        if head[i] == i:
             return False
-        if x is not start and x.pos_ in ("VERB", "AUX") and (x.dep_ in ("relcl", "acl", "advcl", "ccomp") or (
-                x.dep_ == "pcomp" and x.head.lower_ in SEQUENCE_PREPS)):
+        if step > 0 and pos[i] in ("VERB", "AUX") and (dep[i] in ("relcl", "acl", "advcl", "ccomp") or (
+                dep[i] == "pcomp" and lower[head[i]] in SEQUENCE_PREPS)):
             return False
-        x = x.head
-    return x in anchors
+        i = head[i]
+    return i in anchor_at
 
 
 def event_date(t: Token, idx: DocIndex):
@@ -1094,6 +1186,8 @@ def event_date(t: Token, idx: DocIndex):
         return None
     anchors = {t, _anchor(t)}
     attached = [c for c in cands if _attached(t.doc[c[0]], anchors) or _attached(t.doc[c[1]], anchors)]
+    if attached:   # the clause sets below are asked about only when no date is attached
+        return min(attached, key=lambda c: min(abs(c[0] - t.i), abs(c[1] - t.i)))[2]
     # otherwise a date of a clause the trigger depends on ("On Monday, X said Y attacked Z"),
     # never one inside another clause ("violating the agreement established in 1974")
     path = {t} | set(t.ancestors)
@@ -1194,20 +1288,34 @@ def _origin_phrase(h: Token, anchors=frozenset()) -> bool:
     return not any(owner is a or (a.pos_ == "NOUN" and owner in a.subtree) for a in anchors)
 
 
+def _venue_candidates(sent, idx: DocIndex) -> list[tuple]:
+    """(place, its token, the head of its phrase) for each place name of the sentence not read as
+    an actor, in order. Kept per Doc and sentence: every trigger of a sentence asks _venue again
+    with its own anchors, and none of this depends on them."""
+    key = (sent.start, sent.end)
+    cands = idx.venue_candidates.get(key)
+    if cands is None:
+        cands = []
+        doc = sent.doc
+        for i in range(sent.start, sent.end):  # by index: a Token is made only where a place is
+            p = idx.place_at[i]
+            if p is None:
+                continue
+            x = doc[i]
+            if not _actor_not_venue(x, idx):
+                cands.append((p, x, _place_phrase_head(x)))
+        idx.venue_candidates[key] = cands
+    return cands
+
+
 def _venue(sent, anchors: set, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
     """The place of the sentence attached to one of the anchors (through a locative preposition, or
     as the object of a movement/violence trigger): the first, unless a later one locates it more
     precisely in the same country ('in Syria, in the town of X')."""
     found = []
-    doc = sent.doc
-    for i in range(sent.start, sent.end):  # by index: a Token is made only where a place is
-        p = idx.place_at[i]
-        if p is None or (found and p is found[-1]):
+    for p, x, h in _venue_candidates(sent, idx):
+        if found and p is found[-1]:
             continue
-        x = doc[i]
-        if _actor_not_venue(x, idx):
-            continue
-        h = _place_phrase_head(x)
         if _origin_phrase(h, anchors):
             continue
         if (h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and _attached(h.head, anchors, 5)) \
@@ -1326,6 +1434,13 @@ EARLIER_VENUE_SENTENCES = 2
 def _earlier_venue(sent, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
     """The venue of the main clause of the nearest earlier sentence that names a place, if that
     sentence names it as its venue (and the sentence itself names none)."""
+    # the answer depends on the sentence only, and every unplaced trigger of it asks: kept per Doc
+    if sent.start not in idx.earlier_venues:
+        idx.earlier_venues[sent.start] = _find_earlier_venue(sent, idx, lex)
+    return idx.earlier_venues[sent.start]
+
+
+def _find_earlier_venue(sent, idx: DocIndex, lex: Lexicon) -> Optional[PlaceMention]:
     doc = sent.doc
     if any(idx.place_at[i] is not None for i in range(sent.start, sent.end)):
         return None
@@ -1438,16 +1553,19 @@ def _assault_mode(t: Token, sense: Sense, lex: Lexicon) -> Optional[str]:
     'shelled ... with rockets'), else the trigger's own mode."""
     if sense.type != "ASSAULT":
         return sense.mode
-    words = [c for c in t.children if c.dep_ in ("compound", "amod", "dobj", "nmod", "nsubj")]
-    words += [g for c in t.children if c.dep_ == "prep" and _lemma(c) in ("with", "by", "using")
-              for g in c.children]
-    words += [g for c in t.children if c.dep_ in ("nsubj", "dobj") for g in c.children if g.dep_ in ("compound", "amod")]
-    if t.dep_ in ("dobj", "nsubj", "pobj"):
-        words.append(t.head)
+    # the words around the trigger by index: no Token is made for them
+    attrs, children = token_attrs(t.doc), _children_of(t.doc)
+    dep, kids = attrs.dep, children[t.i]
+    words = [c for c in kids if dep[c] in ("compound", "amod", "dobj", "nmod", "nsubj")]
+    words += [g for c in kids if dep[c] == "prep" and _lemma_at(attrs, c) in ("with", "by", "using")
+              for g in children[c]]
+    words += [g for c in kids if dep[c] in ("nsubj", "dobj") for g in children[c] if dep[g] in ("compound", "amod")]
+    if dep[t.i] in ("dobj", "nsubj", "pobj"):
+        words.append(attrs.head[t.i])
     if t.i > 0:
-        words.append(t.doc[t.i - 1])
+        words.append(t.i - 1)
     for w in words:
-        mode = lex.assault_modes.get(_lemma(w)) or lex.assault_modes.get(w.lower_)
+        mode = lex.assault_modes.get(_lemma_at(attrs, w)) or lex.assault_modes.get(attrs.lower[w])
         if mode:
             return mode
     return sense.mode or lex.assault_modes.get(_lemma(t))
@@ -1653,9 +1771,16 @@ def code_events(doc: Doc) -> list[Event]:
     in_furniture = _furniture_check(doc)
     attrs = token_attrs(doc)
     senses = {}
+    verb_lemmas, noun_lemmas = _trigger_lemmas(lex)
     for i, (pos, tag) in enumerate(zip(attrs.pos, attrs.tag)):
         if pos not in ("VERB", "NOUN", "PROPN") and not tag.startswith(("VB", "NN")):
             continue  # trigger_sense answers None for these: no Token is made for them
+        # nor for a word whose lemma is in no trigger table of its branch (as trigger_sense picks it)
+        if pos == "VERB" or (tag.startswith("VB") and pos != "AUX"):
+            if _lemma_at(attrs, i) not in verb_lemmas:
+                continue
+        elif _lemma_at(attrs, i) not in noun_lemmas:
+            continue
         t = doc[i]
         s = trigger_sense(t, lex, idx)
         if s is not None and not (in_furniture and in_furniture(t)):
@@ -1666,9 +1791,14 @@ def code_events(doc: Doc) -> list[Event]:
     casualties: list[tuple[int, list[Event]]] = []
     governed_attacks: list[Token] = []
     obligations = set()
+    # the words a deontic modal hangs on: only they can be _deontic (one pass over the lists)
+    modal_heads = {attrs.head[i] for i, (dep, lower) in enumerate(zip(attrs.dep, attrs.lower))
+                   if dep == "aux" and lower in lex.deontic_modals}
     for i, pos in enumerate(attrs.pos):
         if pos not in ("VERB", "AUX"):
             continue  # both tests below want a verb: the others need no Token
+        if i not in modal_heads and attrs.dep[i] != "ccomp":
+            continue  # neither an obligation nor a reported clause: no Token is made
         t = doc[i]
         if t.pos_ in ("VERB", "AUX") and _deontic(t, lex):
             obligations.add(t.i)
@@ -1762,7 +1892,7 @@ def code_events(doc: Doc) -> list[Event]:
                 raw[next(i for i, e in enumerate(raw) if e is old)] = new
         attack[:] = folded[:len(attack)]
         raw.extend(folded[len(attack):])
-    raw = _carry_context(raw, doc)
+    raw = _carry_context(raw, doc, idx)
     return [_finish(_place_as_target(ev), doc, lex)
             for ev in _named_attacker_wins(fold_protest_demands(merge_events(raw)))]
 
@@ -1874,8 +2004,8 @@ def _finish(ev: Event, doc: Doc, lex: Lexicon) -> Event:
     found = []
     lemmas = token_attrs(doc).lemma
     for start, end in ev.spans:
-        span = doc.char_span(start, end, alignment_mode="expand")
-        for i in range(span.start, span.end) if span is not None else ():
+        span = _token_range(doc, start, end)
+        for i in range(*span) if span is not None else ():
             found.extend(lex.context_cues.get(lemmas[i].lower(), ()))
     contexts = [c for c in dict.fromkeys(ev.contexts + sorted(found)) if c in lex.context_names
                 or c.startswith("intent-")]
@@ -1892,13 +2022,18 @@ def _crowd_protests(doc: Doc, senses: dict, lex: Lexicon) -> None:
     """'protesters blocked the road', 'rioters gathered outside the bank': what a protesting crowd
     does is a PROTEST, coded on its verb unless the clause already names one ('protesters
     demonstrating against X blocked ...')."""
-    for i, pos in enumerate(token_attrs(doc).pos):
+    attrs = token_attrs(doc)
+    # the words some subject hangs on: a verb without one is never a crowd's (one pass over the lists)
+    subject_heads = {attrs.head[i] for i, dep in enumerate(attrs.dep) if dep == "nsubj"}
+    for i, pos in enumerate(attrs.pos):
         if pos != "VERB" or (i in senses and senses[i].type != "COERCE"):
             continue   # (a crowd torching or vandalising is rioting: "rioters set fire to the bank")
+        if i not in subject_heads:
+            continue   # no subject: no Token is made
         t = doc[i]
         subj = [c for c in t.children if c.dep_ == "nsubj"]
-        if not subj or _crowd_head(subj[0], lex) is None or \
-                _lemma(_crowd_head(subj[0], lex)) not in lex.protesting_crowds:
+        crowd = _crowd_head(subj[0], lex) if subj else None   # (sought once)
+        if crowd is None or _lemma(crowd) not in lex.protesting_crowds:
             continue
         if any(senses.get(x.i) is not None and senses[x.i].type in ("PROTEST", "ASSAULT")
                for x in subj[0].subtree):
@@ -1963,17 +2098,17 @@ def _referred_happening(sent, ev: Event, dated: list[tuple[int, Event]]) -> Opti
     return None
 
 
-def _carry_context(events: list[Event], doc: Doc) -> list[Event]:
+def _carry_context(events: list[Event], doc: Doc, idx: DocIndex) -> list[Event]:
     """An event without a date of its own, between the same two actors as an explicitly dated event
     one or two sentences before, continues that happening ('After the meeting, X expressed support
     for Y'): it takes that date, and its place when it names none. A statement takes the date and
     venue its speaker's saying is given in its own or an adjacent sentence."""
-    starts = [s.start_char for s in doc.sents]
+    sents = list(doc.sents)
+    starts = [s.start_char for s in sents]
     def sent_no(ev: Event) -> int:
         return bisect.bisect_right(starts, ev.spans[0][0]) - 1 if ev.spans else -1
 
     ordered = sorted(events, key=lambda e: e.spans[0][0] if e.spans else 0)
-    sents = list(doc.sents)
     dated: list[tuple[int, Event]] = []
     out = {}
     for ev in ordered:
@@ -2000,32 +2135,31 @@ def _carry_context(events: list[Event], doc: Doc) -> list[Event]:
                 out[id(earlier)] = kept.model_copy(update={"place": ev.place})
         out[id(ev)] = ev.model_copy(update=update)
     events = [out.get(id(ev), ev) for ev in events]
-    return _carry_saying(events, doc, sent_no)
+    return _carry_saying(events, doc, sent_no, sents, idx)
 
 
 # Speech acts: their date and place are those of the saying.
 STATEMENT_TYPES = {"ACCUSE", "REQUEST", "REJECT", "THREATEN", "SUPPORT"}
 
 
-def _sayings(doc: Doc, idx: DocIndex, lex: Lexicon) -> dict[int, list[tuple]]:
-    """Per sentence number: (speaker keys, date, place) of each reporting verb with an actor as subject
+def _sentence_sayings(doc: Doc, sent, idx: DocIndex, lex: Lexicon) -> list[tuple]:
+    """(speaker keys, date, place) of each reporting verb of the sentence with an actor as subject
     ('Mogherini said in an interview in Brussels', 'Rhodes said on Tuesday night')."""
     reporting = lex.status["reporting_verbs"]
-    out: dict[int, list[tuple]] = {}
+    out: list[tuple] = []
     pos = token_attrs(doc).pos
-    for n, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            if pos[i] != "VERB":
-                continue  # only verbs report: the others need no Token
-            v = doc[i]
-            if _lemma(v) not in reporting:
-                continue
-            keys = {k for c in v.children if c.dep_ == "nsubj" for ep in endpoints(c, idx, lex)
-                    for k in (actor_key(ep.ref), actor_key(_normalise(ep, "ACCUSE", "source")))}
-            if not keys:
-                continue
-            dm = event_date(v, idx)
-            out.setdefault(n, []).append((keys, dm.value if dm is not None else None, _venue(sent, {v}, idx, lex)))
+    for i in range(sent.start, sent.end):
+        if pos[i] != "VERB":
+            continue  # only verbs report: the others need no Token
+        v = doc[i]
+        if _lemma(v) not in reporting:
+            continue
+        keys = {k for c in v.children if c.dep_ == "nsubj" for ep in endpoints(c, idx, lex)
+                for k in (actor_key(ep.ref), actor_key(_normalise(ep, "ACCUSE", "source")))}
+        if not keys:
+            continue
+        dm = event_date(v, idx)
+        out.append((keys, dm.value if dm is not None else None, _venue(sent, {v}, idx, lex)))
     return out
 
 
@@ -2033,18 +2167,18 @@ QUOTE_MARKS = ('"', "\u201c", "\u201d")
 QUOTED_SENTENCES = 3
 
 
-def _quoted_until_said(sents: list, n: int, sayings: dict) -> list[int]:
+def _quoted_until_said(sents: list, n: int, sayings_in) -> list[int]:
     """The next sentence with a saying, reached through sentences of a quotation only ('X said Y.
     "... . ..." Z said on Tuesday.'), as a one-item list, or []."""
     for m in range(n + 1, min(n + 1 + QUOTED_SENTENCES, len(sents))):
-        if m in sayings:
+        if sayings_in(m):
             return [m]
         if not any(q in sents[m].text for q in QUOTE_MARKS):
             return []
     return []
 
 
-def _carry_saying(events: list[Event], doc: Doc, sent_no) -> list[Event]:
+def _carry_saying(events: list[Event], doc: Doc, sent_no, sents: list, idx: DocIndex) -> list[Event]:
     """A statement with no date (or place) of its own takes the date (or venue) of its speaker's saying
     in its sentence, else the one before, else the one after ('X said that Y holds responsibility.
     "..." X said on Tuesday night.')."""
@@ -2053,16 +2187,25 @@ def _carry_saying(events: list[Event], doc: Doc, sent_no) -> list[Event]:
     if not pending:
         return events
     lex = lexicon()
-    sayings = _sayings(doc, DocIndex(doc), lex)
-    sents = list(doc.sents)
+    # the sayings of a sentence are found when a statement first asks for them: only the sentences
+    # of statements and their neighbours are ever read
+    sayings: dict[int, list[tuple]] = {}
+
+    def sayings_in(m: int) -> list[tuple]:
+        if not 0 <= m < len(sents):
+            return []
+        if m not in sayings:
+            sayings[m] = _sentence_sayings(doc, sents[m], idx, lex)
+        return sayings[m]
+
     out = {}
     for ev in pending:
         n, key = sent_no(ev), actor_key(ev.source)
-        if not any(key in keys for keys, _, _ in sayings.get(n, ())):
+        if not any(key in keys for keys, _, _ in sayings_in(n)):
             continue   # not what a speaker of this sentence says
         update = {}
-        for m in (n, n - 1, *_quoted_until_said(sents, n, sayings)):
-            for keys, value, place in sayings.get(m, ()):
+        for m in (n, n - 1, *_quoted_until_said(sents, n, sayings_in)):
+            for keys, value, place in sayings_in(m):
                 if key not in keys:
                     continue
                 if ev.date_inferred and value and "date" not in update:
@@ -2411,8 +2554,10 @@ def _demonym_targets(t: Token, is_verb: bool, own: set, idx: DocIndex) -> list[E
 def _trailing_report(v: Token) -> Optional[tuple[Token, Token]]:
     """'Guards beat detainees, a rights group charged': the small parser hangs a sentence-final
     reporting verb on the noun after the comma. Returns (that noun, the main clause's verb)."""
+    if v.dep_ not in ("acl", "relcl"):
+        return None   # tested first: the sentence's root is sought only for a clause on a noun
     h, root = v.head, sentence_of(v).root
-    if v.dep_ not in ("acl", "relcl") or h.pos_ not in ("NOUN", "PROPN") or h.left_edge.i == sentence_of(v).start \
+    if h.pos_ not in ("NOUN", "PROPN") or h.left_edge.i == sentence_of(v).start \
             or v.doc[h.left_edge.i - 1].text != "," or root.i >= h.left_edge.i or root.pos_ not in ("VERB", "AUX") \
             or any(c.dep_ in ("dobj", "ccomp", "xcomp", "auxpass") for c in v.children):
         return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Optional
 
 from dragoman.model import ActorRef, Event
@@ -29,6 +30,8 @@ PERSONAL_VIOLENCE_MODES = {"abduct", "beat", "torture", "sexual"}
 SYMMETRIC_TYPES = {"CONSULT", "COOPERATE"}
 
 
+# the same few actor names are compared again and again while events merge: normalised once each
+@lru_cache(maxsize=8192)
 def normalised_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", name or "")
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
@@ -50,6 +53,9 @@ def actor_key(ref: Optional[ActorRef]):
     return ("name", normalised_name(ref.name))
 
 
+# every pair of records compared parses both dates: each date string is parsed once (the
+# interval is a tuple of dates, never changed)
+@lru_cache(maxsize=8192)
 def _interval(value: Optional[str]):
     if not value:
         return None
