@@ -40,7 +40,16 @@ def doc_text(doc: Doc) -> str:
     """`doc.text`, joined once per Doc."""
     text = _TEXTS.get(doc)
     if text is None:
-        text = _TEXTS[doc] = doc.text
+        # a Doc made from an article's text is that text (the tokenizer loses no character):
+        # taken as it is, not joined again token by token
+        article = doc._.article if Doc.has_extension("article") else None
+        given = getattr(article, "text", None)
+        if isinstance(given, str) and len(doc) and len(given) == doc[-1].idx + len(doc[-1].text_with_ws) \
+                and given.startswith(doc[0].text):
+            text = given
+        else:
+            text = doc.text
+        _TEXTS[doc] = text
     return text
 
 
