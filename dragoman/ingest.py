@@ -346,9 +346,16 @@ def flattened_furniture_spans(text: str) -> list[tuple[int, int]]:
     The text is kept (analysts annotate names in a related headline as any other mention);
     ingest gives each span a line of its own and the events stage codes no event in it.
     The same spans are found again after ingest has put them on lines of their own."""
+    return list(_flattened_furniture_spans(text))
+
+
+# Ingest and then the events stage ask for the same text's spans (a page without furniture
+# leaves ingest unchanged): the answers for the texts of the last batches are kept.
+@lru_cache(maxsize=32)
+def _flattened_furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
     rules = load_boilerplate()
     if len(text) < MIN_FLATTENED_TEXT_CHARS:
-        return []
+        return ()
     spans: list[tuple[int, int]] = []
     tail_from = max(0, len(text) - rules.flattened_tail_chars)
     tail = len(text)
@@ -377,7 +384,7 @@ def flattened_furniture_spans(text: str) -> list[tuple[int, int]]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((begin, end))
-    return merged
+    return tuple(merged)
 
 
 def _furniture_on_own_lines(text: str) -> str:
