@@ -24,7 +24,8 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from dragoman.merge import PLACE_PRECISION, STATUS_FAMILY, actor_key, dates_compatible, merge_events, normalised_name
+from dragoman.merge import (CROWD_SECTORS, PLACE_PRECISION, STATUS_FAMILY, actor_key, dates_compatible, merge_events,
+                            merged_evidence, normalised_name)
 from dragoman.model import PLOVER_TYPES, ActorMention, ActorRef, Event, PlaceMention, PlaceRef
 from dragoman.nlp import doc_text, sentence_of, token_attrs
 
@@ -1694,6 +1695,16 @@ def _bare_head(agent_toks: list[Token], idx: DocIndex) -> bool:
     return m is not None and _bare(m)
 
 
+# The unnamed people of a country hit by an act, named as ACLED names them ("Civilians (Syria)").
+VICTIM_GROUP_NAMES = {"CVL": "Civilians", "MIL": "Military Forces", "COP": "Police Forces", "REB": "Rebels",
+                      "MED": "Journalists"}
+
+
+def _victim_group(role: str, code: str) -> Endpoint:
+    return Endpoint(ActorRef(name=f"{VICTIM_GROUP_NAMES[role]} ({_country_name(code)})", country=code, sector=role),
+                    kind="group")
+
+
 def _generic_victims(t: Token, target_toks: list[Token], lex: Lexicon, place: Optional[PlaceMention],
                      idx: DocIndex) -> list[Endpoint]:
     """Unnamed victims of violence stand for a group of the country where it happened:
@@ -1711,10 +1722,7 @@ def _generic_victims(t: Token, target_toks: list[Token], lex: Lexicon, place: Op
             country = country or _sentence_country(t, idx)
             if country is None:
                 return []
-            name = {"CVL": "Civilians", "MIL": "Military Forces", "COP": "Police Forces", "REB": "Rebels",
-                    "MED": "Journalists"}[role]
-            return [Endpoint(ActorRef(name=f"{name} ({_country_name(country)})", country=country, sector=role),
-                             kind="group")]
+            return [_victim_group(role, country)]
     return []
 
 
@@ -1751,7 +1759,6 @@ def _furniture_check(doc: Doc):
     (a tag list, other stories' headlines: dragoman.ingest.flattened_furniture_spans), where
     no event is reported; None when the document has none."""
     from dragoman.ingest import flattened_furniture_spans
-    from dragoman.nlp import doc_text
 
     spans = flattened_furniture_spans(doc_text(doc))
     if not spans:
@@ -1926,7 +1933,6 @@ CASUALTY_WORDS = {"killed", "wounded", "injured", "died", "dead"}
 # protest, it is the protest's content, not a happening of its own. So is the crowd's violence
 # ("rioters hurled stones at soldiers", "clashed with the police"): the protest turned riot.
 PROTEST_CONTENT_TYPES = {"REQUEST", "ACCUSE", "REJECT", "ASSAULT"}
-CROWD_SECTORS = {"CVL", "OPP"}
 
 
 def _crowd_of(ref: Optional[ActorRef]) -> Optional[str]:
@@ -1970,12 +1976,7 @@ def fold_protest_demands(events: list[Event]) -> list[Event]:
         if home is None:
             continue
         keep = out[home]
-        spans = list(keep.spans)
-        evidence = list(keep.evidence)
-        for text, span in zip(ev.evidence, ev.spans):
-            if span not in spans:
-                spans.append(span)
-                evidence.append(text)
+        evidence, spans = merged_evidence(keep, ev)
         update = {"spans": spans, "evidence": evidence}
         if keep.place is None and ev.place is not None:
             update["place"] = ev.place   # the crowd's act names where the protest was
@@ -2088,7 +2089,7 @@ def _referred_happening(sent, ev: Event, dated: list[tuple[int, Event]]) -> Opti
         if sense is None:
             continue  # no event noun: no Token need be made
         t = sent.doc[i]
-        if sense is None or t.dep_ != "pobj" or _lemma(t.head) not in REFERRING_PREPS:
+        if t.dep_ != "pobj" or _lemma(t.head) not in REFERRING_PREPS:
             continue
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children):
             continue
@@ -2256,7 +2257,7 @@ def _place_as_target(ev: Event) -> Event:
     curfew in X', 'lifted the curfew in X', 'deployed troops in X'); decided after merging, so that a record naming the
     target elsewhere in the article keeps it."""
     if ev.target is None and ev.type == "PROTEST" and ev.source is not None and ev.source.country \
-            and ev.source.sector in ("CVL", "OPP") and (ev.place is None or not ev.place.country):
+            and ev.source.sector in CROWD_SECTORS and (ev.place is None or not ev.place.country):
         # a crowd protesting nowhere named protests to its own authorities
         code = ev.source.country
         return ev.model_copy(update={"target": ActorRef(name=_country_name(code), country=code, sector="GOV")})
@@ -2543,10 +2544,7 @@ def _demonym_targets(t: Token, is_verb: bool, own: set, idx: DocIndex) -> list[E
                                                         or _lemma(head).endswith(("ist", "ian", "ite"))):
                 role = "CVL"   # "cracked down on Serbian nationalists": people of that nation, not its state
             if role is not None:
-                name = {"CVL": "Civilians", "MIL": "Military Forces", "COP": "Police Forces", "REB": "Rebels",
-                        "MED": "Journalists"}[role]
-                return [Endpoint(ActorRef(name=f"{name} ({_country_name(code)})", country=code, sector=role),
-                                 kind="group")]
+                return [_victim_group(role, code)]
             return [Endpoint(ActorRef(name=_country_name(code), country=code, sector="GOV"), kind="state")]
     return []
 

@@ -114,6 +114,12 @@ def _intents(ev: Event) -> set:
     return {c for c in ev.contexts if c.startswith("intent-")}
 
 
+def _personal_beside_weapons(a: Event, b: Event) -> bool:
+    """a is violence on persons in one's hands and b, by another verb, an attack of another mode."""
+    return a.type in FIGHT_TYPES and a.mode in PERSONAL_VIOLENCE_MODES and bool(b.mode) and b.mode != a.mode \
+        and b.mode not in PERSONAL_VIOLENCE_MODES and a.trigger != b.trigger
+
+
 def same_happening(a: Event, b: Event) -> bool:
     if a.type != b.type or not dates_compatible(a, b):
         return False
@@ -123,10 +129,8 @@ def same_happening(a: Event, b: Event) -> bool:
     if _intents(a) != _intents(b):
         return False
     sa, sb, ta, tb = actor_key(a.source), actor_key(b.source), actor_key(a.target), actor_key(b.target)
-    if a.type in FIGHT_TYPES and a.mode in PERSONAL_VIOLENCE_MODES and b.mode and b.mode != a.mode \
-            and b.mode not in PERSONAL_VIOLENCE_MODES and a.trigger != b.trigger and set(a.spans) & set(b.spans) \
-            or b.type in FIGHT_TYPES and b.mode in PERSONAL_VIOLENCE_MODES and a.mode and a.mode != b.mode \
-            and a.mode not in PERSONAL_VIOLENCE_MODES and a.trigger != b.trigger and set(a.spans) & set(b.spans):
+    shared = bool(set(a.spans) & set(b.spans))
+    if shared and (_personal_beside_weapons(a, b) or _personal_beside_weapons(b, a)):
         # "kidnapped 16 advisers ... and exploded bombs in Kabul": violence on persons and an attack with
         # weapons, told in one sentence, are two acts
         return False
@@ -138,12 +142,12 @@ def same_happening(a: Event, b: Event) -> bool:
         return True
     if a.type in SYMMETRIC_TYPES and ta is not None and tb is not None and sa == tb and ta == sb:
         return True
-    if a.type in FIGHT_TYPES and a.trigger and a.trigger == b.trigger and set(a.spans) & set(b.spans) \
+    if a.type in FIGHT_TYPES and a.trigger and a.trigger == b.trigger and shared \
             and (sa == sb or (ta == tb and ta is not None)):
         # "fired tear gas at farmers and activists", "A and B forces shelled X": one attack by one
         # trigger on (or by) coordinated parties, coded once with its first-named party
         return True
-    if a.type in FIGHT_TYPES and set(a.spans) & set(b.spans) and sa is not None and sb is not None and (
+    if a.type in FIGHT_TYPES and shared and sa is not None and sb is not None and (
             (sa == tb and ta in (None, sb)) or (sb == ta and tb in (None, sa))):
         # "X thwarted Y's incursion, killing several of them": Y on X and X on Y in one sentence
         # are the two sides of one fight
@@ -191,14 +195,19 @@ def _absorb(keep: Event, other: Event) -> Event:
             update["place"] = other.place
     if keep.mode is None and other.mode is not None and "mode" not in update:
         update["mode"] = other.mode
+    update["evidence"], update["spans"] = merged_evidence(keep, other)
+    update["contexts"] = list(dict.fromkeys(keep.contexts + other.contexts))
+    return keep.model_copy(update=update)
+
+
+def merged_evidence(keep: Event, other: Event) -> tuple[list[str], list]:
+    """keep's evidence sentences and spans, then those of other that keep does not hold."""
     evidence, spans = list(keep.evidence), list(keep.spans)
     for text, span in zip(other.evidence, other.spans):
         if span not in spans:
             evidence.append(text)
             spans.append(span)
-    update["evidence"], update["spans"] = evidence, spans
-    update["contexts"] = list(dict.fromkeys(keep.contexts + other.contexts))
-    return keep.model_copy(update=update)
+    return evidence, spans
 
 
 def merge_events(events: list[Event]) -> list[Event]:
