@@ -524,19 +524,14 @@ class _Span:
     key: str
 
 
-def _capitalised(tok) -> bool:
-    return _capitalised_text(tok.text)
-
-
 def _capitalised_text(t: str) -> bool:
     return t[:1].isupper() and any(c.isalpha() for c in t)
 
 
-def _chunks(doc: Doc) -> list[tuple[int, int]]:
+def _chunks(doc: "_TokenView") -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens, with connectors and hyphens inside."""
-    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
-    texts, lowers, caps = view.texts, view.lowers, view.caps  # read once per token
-    sent_starts = set(token_attrs(view.doc).sent_starts)  # `Token.is_sent_start` of a token after the first
+    texts, lowers, caps = doc.texts, doc.lowers, doc.caps  # read once per token
+    sent_starts = set(token_attrs(doc.doc).sent_starts)  # `Token.is_sent_start` of a token after the first
     out, i, n = [], 0, len(texts)
     while i < n:
         lower = lowers[i]
@@ -553,7 +548,7 @@ def _chunks(doc: Doc) -> list[tuple[int, int]]:
             elif (texts[j] in ("-", "‐") or lowers[j] in CONNECTORS or
                   (lowers[j] in ARTICLES and j + 1 < n and texts[j + 1] == "-")) and j + 1 < n and \
                     (caps[j + 1] or lowers[j + 1] in ARTICLES or texts[j + 1] == "-") \
-                    and not view[j].whitespace_ == "\n":
+                    and not doc[j].whitespace_ == "\n":
                 j += 1
             else:
                 break
@@ -564,13 +559,11 @@ def _chunks(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
-def _context_countries(doc: Doc, gaz: Gazetteer, chunks: Optional[list] = None,
-                       keys: Optional[dict] = None) -> Counter:
-    """How often each country is named in the text, by name or demonym. `keys` holds the folded
-    text of tokens i..j of the chunks by (i, j), when the caller has them."""
+def _context_countries(doc: "_TokenView", gaz: Gazetteer, chunks: list, keys: dict) -> Counter:
+    """How often each country is named in the text, by name or demonym, over the capitalised
+    runs `chunks`; `keys` holds the folded text of tokens i..j of the chunks by (i, j)."""
     counts = Counter()
-    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
-    for word in view.texts:
+    for word in doc.texts:
         if not word[:1].isupper():
             continue
         key = fold(word)
@@ -578,11 +571,11 @@ def _context_countries(doc: Doc, gaz: Gazetteer, chunks: Optional[list] = None,
         if cc:
             counts[cc] += 1.0
     evidence = gaz._context_evidence
-    lowers = view.lowers
-    for start, end in chunks if chunks is not None else _chunks(view):
+    lowers = doc.lowers
+    for start, end in chunks:
         for i in range(start, end):
             for j in range(min(end, i + MAX_TOKENS), i, -1):
-                key = keys[i, j] if keys is not None else fold(view.span_text(i, j))
+                key = keys[i, j]
                 said = evidence.get(key)
                 if said is None:
                     said = _country_evidence(gaz, key)
@@ -1305,11 +1298,11 @@ LOCALITY_PLURALS = {"areas", "villages", "towns", "camps", "checkpoints", "bases
                     "neighborhoods"} | ROUTE_WORDS
 
 
-def _past_nouns(doc: Doc, end: int) -> int:
+def _past_nouns(doc: "_TokenView", end: int) -> int:
     """The token after the category nouns that follow a name ("Al Birayn checkpoint",
     "At Tadawin military camp", "Ankawi and its surroundings")."""
     k = end
-    lowers = doc.lowers if isinstance(doc, _TokenView) else token_attrs(doc).lower
+    lowers = doc.lowers
     while k < len(doc) and k < end + 3 and lowers[k] in PAST_NOUN_WORDS:
         k += 1
     if k + 2 < len(doc) and lowers[k] == "and" and lowers[k + 1] == "its" and \
@@ -1328,14 +1321,13 @@ def _generic_opening(doc: Doc, start: int, end: int, gaz: "Gazetteer") -> bool:
     return end - start >= 2 and fold(doc[start].text) in gaz.toponym_generics and doc[start + 1].text[:1].isupper()
 
 
-def _bearing_container(doc: Doc, end: int, by_start: dict) -> Optional[tuple]:
+def _bearing_container(doc: "_TokenView", end: int, by_start: dict) -> Optional[tuple]:
     """The place a bearing is taken from and the direction, when the text says it lies in a
     part of that place: "Tal Samin village north of Raqqa city" -> (Raqqa, None),
     "Akashat western Anbar province" -> (Anbar, "w")."""
-    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
-    texts, lowers, is_lower = view.texts, view.lowers, view.is_lower  # read off lists: no Token made
+    texts, lowers, is_lower = doc.texts, doc.lowers, doc.is_lower  # read off lists: no Token made
     n = len(texts)
-    k = _past_nouns(view, end)
+    k = _past_nouns(doc, end)
     if k + 2 < n and is_lower[k] and _direction_key(texts[k]) and lowers[k + 1] == "of":
         found = by_start.get(k + 2) or (by_start.get(k + 3) if lowers[k + 2] == "the" else None)
         return (found, None) if found else None
@@ -1403,12 +1395,11 @@ def _plausible_match(doc, i, j, cands, key, context, inside_other) -> bool:
     return best_pop >= 20_000
 
 
-def _admin_bracket(doc: Doc, i: int, j: int) -> bool:
+def _admin_bracket(doc: "_TokenView", i: int, j: int) -> bool:
     """The name stands in a bracket of place names right after a place or a locality noun:
     "Bani Siyah area (Raizh, Sadah)", "Nawjid military camps (Hidaybu, Suqutra)", conflict
     reports' way of giving a district and a governorate."""
-    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
-    texts, lowers, is_lower = view.texts, view.lowers, view.is_lower  # read off lists: no Token made
+    texts, lowers, is_lower = doc.texts, doc.lowers, doc.is_lower  # read off lists: no Token made
     k = i - 1
     while k >= 0 and k > i - 8 and texts[k] != "(":
         if texts[k] in (")", ".", ";") or (is_lower[k] and lowers[k] not in CONNECTORS):
@@ -1424,7 +1415,7 @@ def _admin_bracket(doc: Doc, i: int, j: int) -> bool:
     if m >= len(texts) or texts[m] != ")":
         return False
     before = k - 1
-    if all(view.is_upper[i:j]):
+    if all(doc.is_upper[i:j]):
         return False  # an acronym: "Nonalcoholic Steatohepatitis (NASH)"
     return texts[before][:1].isupper() or lowers[before] in LOCALITY_NOUNS | FACILITY_WORDS | LOCALITY_PLURALS
 
@@ -1482,10 +1473,9 @@ PLACE_NOUNS = {"town", "towns", "village", "villages", "city", "cities", "outski
 STRONG_LOCATIVES = {"in", "near", "at", "outside", "around", "inside", "via", "into", "toward", "towards"}
 
 
-def _locative_before(doc: Doc, i: int, prepositions: frozenset = frozenset()) -> bool:
+def _locative_before(doc: "_TokenView", i: int, prepositions: frozenset = frozenset()) -> bool:
     """"in X", "near X", "the village of X", "the towns of Y and X"."""
-    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
-    lowers, texts = view.lowers, view.texts  # read off lists: no Token made per look
+    lowers, texts = doc.lowers, doc.texts  # read off lists: no Token made per look
     k = i - 1
     listed = False
     while k >= 0 and (lowers[k] in ("the", "and", ",", "rural") or
@@ -1501,7 +1491,7 @@ def _locative_before(doc: Doc, i: int, prepositions: frozenset = frozenset()) ->
     before = k - 1
     # "the village of X", "outside of X", "north of X", and police reports' "John Doe, 49, of X"
     return lowers[before] in PLACE_NOUNS or lowers[before] in ("outside", "east", "west", "north", "south") or (
-        texts[before] == "," and k >= 2 and view[k - 2].like_num)
+        texts[before] == "," and k >= 2 and doc[k - 2].like_num)
 
 
 def _qualifier_span(doc, s: _Span, by_start: dict) -> Optional[_Span]:
@@ -1511,10 +1501,9 @@ def _qualifier_span(doc, s: _Span, by_start: dict) -> Optional[_Span]:
 
 
 def _qualifier_at(doc, end: int, by_start: dict) -> Optional[_Span]:
-    view = doc if isinstance(doc, _TokenView) else _TokenView(doc)
-    texts, lowers, is_lower = view.texts, view.lowers, view.is_lower  # read off lists: no Token made
+    texts, lowers, is_lower = doc.texts, doc.lowers, doc.is_lower  # read off lists: no Token made
     n = len(texts)
-    k = _past_nouns(view, end)
+    k = _past_nouns(doc, end)
     if k < n and texts[k] in (",", "in", "of", "("):
         k += 1
         # "in the Marjayoun District", "in rural Ein Issa", "in western Idlib countryside",
@@ -1625,9 +1614,9 @@ def _inner_name(doc: Doc, s: _Span, place: Place, gaz: Gazetteer) -> Optional[tu
     return doc[a].idx, last.idx + len(last.text), town
 
 
-def _suffix_after(doc: Doc, j: int) -> Optional[tuple[str, int]]:
+def _suffix_after(doc: "_TokenView", j: int) -> Optional[tuple[str, int]]:
     """A category noun of one or two words right after a name: ("air base", last token index)."""
-    lowers = doc.lowers if isinstance(doc, _TokenView) else token_attrs(doc).lower  # no Token made
+    lowers = doc.lowers  # no Token made
     if j + 1 < len(lowers):
         two = f"{lowers[j]} {lowers[j + 1]}"
         if two in REGION_SUFFIXES or two in FEATURE_SUFFIXES:
