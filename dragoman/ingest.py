@@ -90,41 +90,34 @@ _AFTER_SENTENCE = r"(?:(?<=[.!?\"”])|^)"
 FLATTENED_GROUPS = ("flattened_tail", "flattened_spans", "flattened_headlines", "flattened_keywords")
 
 
+def _compile_group(path: Path, data: dict, key: str, prefix: str = "", flags: int = 0) -> tuple:
+    """The patterns listed under `key`, each compiled after `prefix`; a clear error naming the file."""
+    patterns = data.get(key)
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise ValueError(f"{path}: '{key}' must be a list of regular expressions")
+    try:
+        return tuple(re.compile(prefix + p, flags) for p in patterns)
+    except re.error as err:
+        raise ValueError(f"{path}: bad pattern in '{key}': {err}") from err
+
+
 @lru_cache(maxsize=1)
 def load_boilerplate(path: Path = BOILERPLATE_FILE) -> Boilerplate:
     """Load and validate the boilerplate patterns once per process."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     groups = {}
     for key in FLATTENED_GROUPS:
-        patterns = data.get(key)
-        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise ValueError(f"{path}: '{key}' must be a list of regular expressions")
-        try:
-            if key in ("flattened_headlines", "flattened_keywords"):
-                # a marker opens a run of words: only where a sentence of the body has ended
-                compiled = tuple(re.compile(_AFTER_SENTENCE + r"\s*" + p) for p in patterns)
-            else:
-                compiled = tuple(re.compile(p) for p in patterns)
-        except re.error as err:
-            raise ValueError(f"{path}: bad pattern in '{key}': {err}") from err
-        groups[key] = compiled
+        # a headline or keyword marker opens a run of words: only where a sentence of the body has ended
+        opens_run = key in ("flattened_headlines", "flattened_keywords")
+        groups[key] = _compile_group(path, data, key, _AFTER_SENTENCE + r"\s*" if opens_run else "")
     tail_chars = data.get("flattened_tail_chars")
     if not isinstance(tail_chars, int) or tail_chars <= 0:
         raise ValueError(f"{path}: 'flattened_tail_chars' must be a positive integer")
     groups["flattened_tail_chars"] = tail_chars
     for key in ("anywhere_lines", "trailing_lines", "trailing_headers", "trailing_inline"):
-        patterns = data.get(key)
-        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise ValueError(f"{path}: '{key}' must be a list of regular expressions")
-        try:
-            if key == "trailing_inline":
-                # glued furniture only counts after a sentence end, at the very end of the text
-                compiled = tuple(re.compile(r"(?<=[.!?\"”’)])" + p, re.IGNORECASE) for p in patterns)
-            else:
-                compiled = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
-        except re.error as err:
-            raise ValueError(f"{path}: bad pattern in '{key}': {err}") from err
-        groups[key] = compiled
+        # glued furniture ("trailing_inline") only counts after a sentence end, at the very end of the text
+        prefix = r"(?<=[.!?\"”’)])" if key == "trailing_inline" else ""
+        groups[key] = _compile_group(path, data, key, prefix, re.IGNORECASE)
     return Boilerplate(**groups)
 
 
