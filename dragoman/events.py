@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Optional
 
 import bisect
-import weakref
 
 import yaml
 from spacy.language import Language
@@ -27,7 +26,7 @@ from spacy.tokens import Doc, Token
 from dragoman.merge import (CROWD_SECTORS, PLACE_PRECISION, STATUS_FAMILY, actor_key, dates_compatible, merge_events,
                             merged_evidence, normalised_name)
 from dragoman.model import PLOVER_TYPES, ActorMention, ActorRef, Event, PlaceMention, PlaceRef
-from dragoman.nlp import doc_text, sentence_of, token_attrs
+from dragoman.nlp import doc_text, per_doc, sentence_of, token_attrs
 
 DATA_DIR = Path(__file__).parent / "data" / "plover"
 STATUS_ORDER = ("denied", "hypothetical", "rumored", "planned", "reported", "ongoing", "occurred")
@@ -275,23 +274,18 @@ def _token_range(doc: Doc, start_char: int, end_char: int) -> Optional[tuple[int
 # each token's dependents as index lists, made once per Doc from its heads: Token.children makes a
 # Token of every word between the token's edges on each call, and the argument walks ask again and
 # again (the dependents of a token are the tokens it heads, in text order, as Token.children gives
-# them); the Doc is held weakly
-_CHILDREN: "weakref.WeakKeyDictionary[Doc, list[tuple[int, ...]]]" = weakref.WeakKeyDictionary()
-
-
+# them)
+@per_doc
 def _children_of(doc: Doc) -> list[tuple[int, ...]]:
-    children = _CHILDREN.get(doc)
-    if children is None:
-        heads = token_attrs(doc).head
-        found: dict[int, list[int]] = {}
-        for i, h in enumerate(heads):
-            if h != i:
-                found.setdefault(h, []).append(i)
-        # tuples of ints (the cyclic collector stops tracking them), one shared empty tuple for a leaf
-        children = [()] * len(heads)
-        for h, dependents in found.items():
-            children[h] = tuple(dependents)
-        _CHILDREN[doc] = children
+    heads = token_attrs(doc).head
+    found: dict[int, list[int]] = {}
+    for i, h in enumerate(heads):
+        if h != i:
+            found.setdefault(h, []).append(i)
+    # tuples of ints (the cyclic collector stops tracking them), one shared empty tuple for a leaf
+    children = [()] * len(heads)
+    for h, dependents in found.items():
+        children[h] = tuple(dependents)
     return children
 
 
@@ -396,18 +390,25 @@ def _state_of_place(place: PlaceMention) -> Optional[Endpoint]:
 # ---------------------------------------------------------------- triggers
 
 def _lemma(t: Token) -> str:
-    lemma = t.lemma_.lower()
-    if t.tag_ in ("VBD", "VBN", "VBG", "VBZ") and lemma not in _known_verbs():
-        return _repair_verb_lemma(t.lower_, lemma)
-    return lemma
+    """The token's lemma, lowercased; a verb's repaired where the model cut it wrongly."""
+    return _lemmas(token_attrs(t.doc))[t.i]
 
 
 def _lemma_at(attrs, i: int) -> str:
     """`_lemma(doc[i])` read off the Doc's token_attrs lists (no Token made)."""
-    lemma = attrs.lemma[i].lower()
-    if attrs.tag[i] in ("VBD", "VBN", "VBG", "VBZ") and lemma not in _known_verbs():
-        return _repair_verb_lemma(attrs.lower[i], lemma)
-    return lemma
+    return _lemmas(attrs)[i]
+
+
+def _lemmas(attrs) -> list[str]:
+    """`_lemma` of every token of a Doc, worked out once per Doc (the stage asks again and again)."""
+    lemmas = attrs.derived.get("event lemmas")
+    if lemmas is None:
+        lemmas = attrs.derived["event lemmas"] = [lemma.lower() for lemma in attrs.lemma]
+        known = _known_verbs()
+        for i, tag in enumerate(attrs.tag):
+            if tag in ("VBD", "VBN", "VBG", "VBZ") and lemmas[i] not in known:
+                lemmas[i] = _repair_verb_lemma(attrs.lower[i], lemmas[i])
+    return lemmas
 
 
 # (lexicon, verb lemmas, noun lemmas) for the lexicon last asked about: trigger_sense answers None
@@ -1779,14 +1780,15 @@ def code_events(doc: Doc) -> list[Event]:
     attrs = token_attrs(doc)
     senses = {}
     verb_lemmas, noun_lemmas = _trigger_lemmas(lex)
+    lemmas = _lemmas(attrs)
     for i, (pos, tag) in enumerate(zip(attrs.pos, attrs.tag)):
         if pos not in ("VERB", "NOUN", "PROPN") and not tag.startswith(("VB", "NN")):
             continue  # trigger_sense answers None for these: no Token is made for them
         # nor for a word whose lemma is in no trigger table of its branch (as trigger_sense picks it)
         if pos == "VERB" or (tag.startswith("VB") and pos != "AUX"):
-            if _lemma_at(attrs, i) not in verb_lemmas:
+            if lemmas[i] not in verb_lemmas:
                 continue
-        elif _lemma_at(attrs, i) not in noun_lemmas:
+        elif lemmas[i] not in noun_lemmas:
             continue
         t = doc[i]
         s = trigger_sense(t, lex, idx)

@@ -339,12 +339,21 @@ def flattened_furniture_spans(text: str) -> list[tuple[int, int]]:
     The text is kept (analysts annotate names in a related headline as any other mention);
     ingest gives each span a line of its own and the events stage codes no event in it.
     The same spans are found again after ingest has put them on lines of their own."""
-    return list(_flattened_furniture_spans(text))
+    spans = _RECENT_FURNITURE.get(text)
+    if spans is None:
+        if len(_RECENT_FURNITURE) >= MAX_RECENT_FURNITURE:
+            _RECENT_FURNITURE.clear()
+        spans = _RECENT_FURNITURE[text] = _flattened_furniture_spans(text)
+    return list(spans)
 
 
-# Ingest and then the events stage ask for the same text's spans (a page without furniture
-# leaves ingest unchanged): the answers for the texts of the last batches are kept.
-@lru_cache(maxsize=32)
+# Ingest and then the events stage ask for the spans of the same text: the answers for the
+# texts of the last batches are kept, each also under the text ingest made of it (see
+# _furniture_on_own_lines), so the events stage finds them without searching again.
+_RECENT_FURNITURE: dict[str, tuple[tuple[int, int], ...]] = {}
+MAX_RECENT_FURNITURE = 64
+
+
 def _flattened_furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
     rules = load_boilerplate()
     if len(text) < MIN_FLATTENED_TEXT_CHARS:
@@ -384,13 +393,20 @@ def _furniture_on_own_lines(text: str) -> str:
     """The text with each flattened furniture span on a line of its own: the space before and
     after it becomes a line break (offsets do not move), so no sentence of the body runs into
     a tag list or another story's headline."""
+    spans = flattened_furniture_spans(text)
+    if not spans:
+        return text
     chars = list(text)
-    for begin, end in flattened_furniture_spans(text):
+    for begin, end in spans:
         if begin > 0 and chars[begin - 1] == " ":
             chars[begin - 1] = "\n"
         if end < len(chars) and chars[end] == " ":
             chars[end] = "\n"
-    return "".join(chars)
+    separated = "".join(chars)
+    # the markers do not depend on the spaces around a span (tested on the FA-KES corpus), so
+    # the same spans are those of the new text
+    _RECENT_FURNITURE[separated] = tuple(spans)
+    return separated
 
 
 def _strip_trailing_furniture(lines: list[str]) -> list[str]:

@@ -30,27 +30,51 @@ def register_extensions() -> None:
             Doc.set_extension(name, default=None)
 
 
+class PerDoc:
+    """A value computed once per Doc (by the function it wraps) and kept while the Doc lives.
+
+    The Doc is held weakly, so the cache never keeps a Doc alive. The stages ask about one Doc
+    many times in a row, and a WeakKeyDictionary lookup makes a new weak reference on every
+    call: the Doc asked about last is answered from a slot instead."""
+    __slots__ = ("_make", "_values", "_last_doc", "_last_value", "__wrapped__")
+
+    def __init__(self, make):
+        self._make = make
+        self._values: "weakref.WeakKeyDictionary[Doc, object]" = weakref.WeakKeyDictionary()
+        self._last_doc = None      # a weak reference to the Doc asked about last
+        self._last_value = None
+        self.__wrapped__ = make  # the function itself, for introspection
+
+    def __call__(self, doc: Doc):
+        last = self._last_doc
+        if last is not None and last() is doc:
+            return self._last_value
+        value = self._values.get(doc)
+        if value is None:
+            value = self._values[doc] = self._make(doc)
+        self._last_doc, self._last_value = weakref.ref(doc), value
+        return value
+
+
+def per_doc(make) -> PerDoc:
+    """Decorator: `make(doc)` runs once per Doc (see PerDoc)."""
+    return PerDoc(make)
+
+
 # Doc.text joins every token's text on each access (half a millisecond for a long article) and
 # every stage reads it: it is joined once per Doc here. A Doc's text never changes (retokenizing
-# keeps it), and a weak key lets the entry go with its Doc.
-_TEXTS: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
-
-
+# keeps it).
+@per_doc
 def doc_text(doc: Doc) -> str:
     """`doc.text`, joined once per Doc."""
-    text = _TEXTS.get(doc)
-    if text is None:
-        # a Doc made from an article's text is that text (the tokenizer loses no character):
-        # taken as it is, not joined again token by token
-        article = doc._.article if Doc.has_extension("article") else None
-        given = getattr(article, "text", None)
-        if isinstance(given, str) and len(doc) and len(given) == doc[-1].idx + len(doc[-1].text_with_ws) \
-                and given.startswith(doc[0].text):
-            text = given
-        else:
-            text = doc.text
-        _TEXTS[doc] = text
-    return text
+    # a Doc made from an article's text is that text (the tokenizer loses no character):
+    # taken as it is, not joined again token by token
+    article = doc._.article if Doc.has_extension("article") else None
+    given = getattr(article, "text", None)
+    if isinstance(given, str) and len(doc) and len(given) == doc[-1].idx + len(doc[-1].text_with_ws) \
+            and given.startswith(doc[0].text):
+        return given
+    return doc.text
 
 
 # string id -> string, kept across Docs: a StringStore lookup is slow next to a dict's, and an id
@@ -72,6 +96,8 @@ class TokenAttrs:
     def __init__(self, doc: Doc):
         self._doc = weakref.ref(doc)
         self.n = len(doc)
+        # lists a stage derives from these (the events stage's verb lemmas), kept with them by name
+        self.derived: dict[str, list] = {}
 
     # each list is read off one `Doc.to_array` column, so no Token object is made at all
     def _strings(self, attr: int) -> list[str]:
@@ -157,15 +183,10 @@ class TokenAttrs:
         return doc_text(self._doc())[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
 
 
-_ATTRS: "weakref.WeakKeyDictionary[Doc, TokenAttrs]" = weakref.WeakKeyDictionary()
-
-
+@per_doc
 def token_attrs(doc: Doc) -> TokenAttrs:
     """The parsed Doc's token attributes as lists (see TokenAttrs), one set per Doc."""
-    attrs = _ATTRS.get(doc)
-    if attrs is None:
-        attrs = _ATTRS[doc] = TokenAttrs(doc)
-    return attrs
+    return TokenAttrs(doc)
 
 
 def sentence_of(token: Token) -> Span:

@@ -682,3 +682,23 @@ def test_token_attrs_are_what_the_doc_says(nlp):
     assert len(list(doc.sents)) > 1
     n = len(doc)
     assert all(attrs.span_text(i, j) == doc[i:j].text for i in range(-n - 2, n + 2) for j in range(-n - 2, n + 3))
+
+
+def test_per_doc_values_follow_their_own_doc_and_keep_none_alive(nlp):
+    """The per-Doc caches answer the Doc asked about last from a slot: asking about two Docs in
+    turn must still give each its own values, and a Doc that is gone is not kept."""
+    import gc
+    import weakref
+
+    from dragoman.events import _children_of
+    from dragoman.nlp import doc_text, token_attrs
+    first = nlp("Rebels shelled the town on Monday, the army said.")
+    second = nlp("Talks resumed in Geneva after a long pause.")
+    for doc in (first, second, first, second):
+        assert doc_text(doc) == doc.text
+        assert token_attrs(doc).lemma == [t.lemma_ for t in doc]
+        assert _children_of(doc) == [tuple(c.i for c in t.children) for t in doc]
+    gone = weakref.ref(first)
+    del first
+    gc.collect()
+    assert gone() is None

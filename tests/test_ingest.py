@@ -372,7 +372,7 @@ def test_plain_text_from_stdin():
 
 # --- pages flattened to one line (scraped archives) --------------------------------------
 
-from dragoman.ingest import flattened_furniture_spans  # noqa: E402
+from dragoman.ingest import _flattened_furniture_spans, flattened_furniture_spans  # noqa: E402
 
 # Written for these tests: a page whose line breaks were lost, with its site furniture inline.
 FLAT_LEAD = ("Shelling hit a bakery in the old quarter on Sunday, killing four people, a monitoring group said.")
@@ -392,7 +392,27 @@ def test_flattened_tag_list_gets_a_line_of_its_own_and_nothing_is_lost():
     # spaces around the tag list became line breaks, so no sentence runs into it
     assert len(article.text) == len(raw) and article.text.split() == raw.split()
     assert "\nTags Syria Idlib shelling civilian casualties\n" in article.text
+    # the events stage finds the same spans in the new text (searched afresh, not remembered)
+    assert _flattened_furniture_spans(article.text) == tuple(flattened_furniture_spans(raw))
     assert _span_texts(article.text) == _span_texts(raw)
+
+
+def test_furniture_spans_of_real_flattened_pages_are_found_again_after_ingest():
+    """Ingest remembers each page's spans under the text it makes (the events stage asks for them
+    next): that is right only if searching the new text finds the same spans."""
+    from fakes_corpus import corpus_rows
+
+    rows = corpus_rows(400, min_chars=0, max_chars=10**9)
+    separated = 0
+    for row in rows:
+        try:
+            article = article_from_text(row["article_content"], doc=row["unit_id"])
+        except IngestError:
+            continue
+        if "\n" in article.text and "\n" not in row["article_content"].strip():
+            separated += 1
+        assert _flattened_furniture_spans(article.text) == tuple(flattened_furniture_spans(article.text)), row["unit_id"]
+    assert separated >= 20  # the corpus's flattened pages with furniture were taken apart
 
 
 def test_flattened_share_widget_photo_credit_and_related_list():

@@ -30,6 +30,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -251,6 +252,12 @@ class Gazetteer:
             cls._instance = cls()
         return cls._instance
 
+    @cached_property
+    def curated_prefixes(self) -> frozenset[str]:
+        """Every beginning of every curated key ("g", "go", ..., "golan heights"): a run of words
+        whose first word's key begins no curated key names nothing curated."""
+        return frozenset(key[:n] for key in self._curated_index for n in range(1, len(key) + 1))
+
     def _town(self, r: tuple) -> Place:
         """The Place of a store row (row, name, cc3, lat, lon, pop, gid, admin1, admin2, kind)."""
         place = self._town_cache.get(r[0])
@@ -440,6 +447,11 @@ class _RegionContext:
         return keys is not None and key not in keys
 
 
+def _local(place: Place) -> bool:
+    """A town, a site or a district: a place whose neighbours say where it is."""
+    return place.kind in ("city", "site") or place.level == 2
+
+
 def score_candidate(place: Place, key: str, context: Counter, qualifier: Optional[Place] = None,
                     neighbours: Iterable[Place] = (), regions=(), colocated: frozenset = frozenset()) -> float:
     """Higher is likelier. Population is the prior; the article's countries, a
@@ -472,10 +484,9 @@ def score_candidate(place: Place, key: str, context: Counter, qualifier: Optiona
             score += 8.0
     if id(place) in colocated:
         score += 2.0  # another name of the article may lie beside it (Edmonton and Enfield, north London)
-    if place.kind in ("city", "site") or place.level == 2:
+    if _local(place):
         for other in neighbours:  # other places of the article nearby (Edmonton next to London's Enfield)
-            if (other.kind in ("city", "site") or other.level == 2) and other is not place and \
-                    _km((place.lat, place.lon), (other.lat, other.lon)) < 150:
+            if _local(other) and other is not place and _km((place.lat, place.lon), (other.lat, other.lon)) < 150:
                 score += 2.0
                 break
     return score
@@ -717,9 +728,15 @@ def find_places(doc: Doc) -> list[PlaceMention]:
 
     # 1. curated names of several words, whatever their case after the first word
     #    ("Syrian desert", "Mediterranean coast", "Golan Heights")
+    curated_prefixes = gaz.curated_prefixes
     for i in range(len(doc)):
         if i in taken or not doc.caps[i] or blocked[i] or lowers[i] in ("the", "a"):
             continue  # (free(i, j) is false for every j when token i is blocked or an article)
+        # folding works character by character (but for the spaces it trims and a leading "the"),
+        # so the key of a run of words begins with the first word of its first token's key
+        first_word = fold(doc.texts[i]).split(" ", 1)[0]
+        if first_word and first_word != "the" and first_word not in curated_prefixes:
+            continue
         # free(i, j) for j up to `limit`, the first token from i on that is taken or a space, read once
         # for all j (nothing is taken inside this loop before it breaks); its last token is tested below
         limit, last = i, min(len(doc), i + MAX_TOKENS)
@@ -854,9 +871,11 @@ def find_places(doc: Doc) -> list[PlaceMention]:
             best_q = max((c for c in q.cands if c.country in shared),
                          key=lambda p: score_candidate(p, q.key, context))
             first_pass[q.start] = forced[q.start] = best_q
+    # only a town, a site or a district is a neighbour that counts (score_candidate)
+    local = [(o.key, first_pass[o.start]) for o in spans if _local(first_pass[o.start])]
     for s in spans:
         qualifier = _qualifier(doc, s, by_start, first_pass)
-        neighbours = [first_pass[o.start] for o in spans if o.key != s.key]
+        neighbours = [p for key, p in local if key != s.key]
         def score(p: Place) -> float:
             return score_candidate(p, s.key, context, qualifier, neighbours, regions, colocated)
         best = forced.get(s.start) or max(s.cands, key=score)
