@@ -11,13 +11,13 @@ are merged by `dragoman.merge.merge_events`.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Optional
-
-import bisect
 
 import yaml
 from spacy.language import Language
@@ -403,25 +403,29 @@ def _lemmas(attrs) -> list[str]:
     """`_lemma` of every token of a Doc, worked out once per Doc (the stage asks again and again)."""
     lemmas = attrs.derived.get("event lemmas")
     if lemmas is None:
-        lemmas = attrs.derived["event lemmas"] = [lemma.lower() for lemma in attrs.lemma]
+        lemmas = attrs.derived["event lemmas"] = list(map(str.lower, attrs.lemma))
         known = _known_verbs()
-        for i, tag in enumerate(attrs.tag):
-            if tag in ("VBD", "VBN", "VBG", "VBZ") and lemmas[i] not in known:
+        for i in compress(range(attrs.n), map(_INFLECTED_VERB_TAGS.__contains__, attrs.tag)):
+            if lemmas[i] not in known:
                 lemmas[i] = _repair_verb_lemma(attrs.lower[i], lemmas[i])
     return lemmas
 
 
-# (lexicon, verb lemmas, noun lemmas) for the lexicon last asked about: trigger_sense answers None
-# for a verb or a noun whose lemma is in none of its tables, so code_events tests the lemma first
-_TRIGGER_LEMMAS: list = [None, frozenset(), frozenset()]
+_INFLECTED_VERB_TAGS = frozenset(("VBD", "VBN", "VBG", "VBZ"))
 
 
-def _trigger_lemmas(lex: Lexicon) -> tuple[frozenset, frozenset]:
-    """The lemmas trigger_sense can answer a sense for: (as a verb, as a noun)."""
+# (lexicon, verb lemmas, noun lemmas, either) for the lexicon last asked about: trigger_sense answers
+# None for a verb or a noun whose lemma is in none of its tables, so code_events tests the lemma first
+_TRIGGER_LEMMAS: list = [None, frozenset(), frozenset(), frozenset()]
+
+
+def _trigger_lemmas(lex: Lexicon) -> tuple[frozenset, frozenset, frozenset]:
+    """The lemmas trigger_sense can answer a sense for: (as a verb, as a noun, as either)."""
     if _TRIGGER_LEMMAS[0] is not lex:
         verbs = frozenset(lex.phrasal) | lex.accusation_verbs | frozenset(lex.object_senses) | frozenset(lex.verbs)
-        _TRIGGER_LEMMAS[:] = [lex, verbs, frozenset(lex.nouns) | frozenset(lex.multi_nouns)]
-    return _TRIGGER_LEMMAS[1], _TRIGGER_LEMMAS[2]
+        nouns = frozenset(lex.nouns) | frozenset(lex.multi_nouns)
+        _TRIGGER_LEMMAS[:] = [lex, verbs, nouns, verbs | nouns]
+    return _TRIGGER_LEMMAS[1], _TRIGGER_LEMMAS[2], _TRIGGER_LEMMAS[3]
 
 
 @lru_cache(maxsize=1)
@@ -1779,9 +1783,12 @@ def code_events(doc: Doc) -> list[Event]:
     in_furniture = _furniture_check(doc)
     attrs = token_attrs(doc)
     senses = {}
-    verb_lemmas, noun_lemmas = _trigger_lemmas(lex)
-    lemmas = _lemmas(attrs)
-    for i, (pos, tag) in enumerate(zip(attrs.pos, attrs.tag)):
+    verb_lemmas, noun_lemmas, trigger_lemmas = _trigger_lemmas(lex)
+    lemmas, pos_of, tag_of = _lemmas(attrs), attrs.pos, attrs.tag
+    # only a word whose lemma is in a trigger table can be a trigger: the others are passed over
+    # at C speed
+    for i in compress(range(attrs.n), map(trigger_lemmas.__contains__, lemmas)):
+        pos, tag = pos_of[i], tag_of[i]
         if pos not in ("VERB", "NOUN", "PROPN") and not tag.startswith(("VB", "NN")):
             continue  # trigger_sense answers None for these: no Token is made for them
         # nor for a word whose lemma is in no trigger table of its branch (as trigger_sense picks it)
@@ -1801,13 +1808,14 @@ def code_events(doc: Doc) -> list[Event]:
     governed_attacks: list[Token] = []
     obligations = set()
     # the words a deontic modal hangs on: only they can be _deontic (one pass over the lists)
-    modal_heads = {attrs.head[i] for i, (dep, lower) in enumerate(zip(attrs.dep, attrs.lower))
-                   if dep == "aux" and lower in lex.deontic_modals}
-    for i, pos in enumerate(attrs.pos):
-        if pos not in ("VERB", "AUX"):
+    dep_of = attrs.dep
+    modal_heads = {attrs.head[i] for i in compress(range(attrs.n), map("aux".__eq__, dep_of))
+                   if attrs.lower[i] in lex.deontic_modals}
+    # neither an obligation nor a reported clause: no Token is made
+    clauses = modal_heads.union(compress(range(attrs.n), map("ccomp".__eq__, dep_of)))
+    for i in sorted(clauses):
+        if pos_of[i] not in ("VERB", "AUX"):
             continue  # both tests below want a verb: the others need no Token
-        if i not in modal_heads and attrs.dep[i] != "ccomp":
-            continue  # neither an obligation nor a reported clause: no Token is made
         t = doc[i]
         if t.pos_ in ("VERB", "AUX") and _deontic(t, lex):
             obligations.add(t.i)

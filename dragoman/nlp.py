@@ -103,13 +103,14 @@ class TokenAttrs:
     def _strings(self, attr: int) -> list[str]:
         doc = self._doc()
         ids = doc.to_array(attr).tolist()
-        missing = set(ids).difference(_STRINGS)
-        if missing:  # each string the process meets is looked up in the StringStore once
+        try:
+            return list(map(_STRINGS.__getitem__, ids))
+        except KeyError:  # each string the process meets is looked up in the StringStore once
             if len(_STRINGS) > MAX_STRINGS:
                 _STRINGS.clear()
             strings = doc.vocab.strings
-            _STRINGS.update((i, strings[i]) for i in missing)
-        return [_STRINGS[i] for i in ids]
+            _STRINGS.update((i, strings[i]) for i in set(ids).difference(_STRINGS))
+            return list(map(_STRINGS.__getitem__, ids))
 
     def _flags(self, attr: int) -> list[bool]:
         return self._doc().to_array(attr).astype(bool).tolist()

@@ -280,7 +280,7 @@ def test_windowed_scan_finds_what_a_full_scan_finds(monkeypatch):
 
     windowed = [found(t) for t in texts]
     assert sum(map(len, windowed)) > 300  # real temporal expressions were there to find
-    monkeypatch.setattr(dates, "_windows", lambda text: [(0, len(text))])
+    monkeypatch.setattr(dates, "_windows", lambda text, lowered=None: [(0, len(text))])
     monkeypatch.setattr(dates, "_required_literals", lambda regex: None)
     assert windowed == [found(t) for t in texts]
 
@@ -293,3 +293,18 @@ def test_a_month_under_a_verb_of_expectation_is_the_coming_one(nlp):
     assert values_of(nlp, ahead, march)["June"] == "2025-06"
     behind = "The allies announced new deployments before the summit in June."
     assert values_of(nlp, behind, march)["June"] == "2024-06"
+
+
+def test_anchor_windows_of_an_ascii_text_are_found_the_same_lowercased():
+    """An ASCII text is searched lowercased without case folding (faster): the windows must be
+    those the case-folding search finds in the text as written, on real articles of every set."""
+    from dragoman.dates import _windows
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(GOLD.glob("*/*.txt"))[::7]]
+    if not texts:
+        pytest.skip(f"gold sets not found at {GOLD}")
+    ascii_texts = [t for t in texts if t.isascii()]
+    assert len(ascii_texts) >= 20
+    windows = [_windows(text) for text in ascii_texts]
+    assert sum(map(len, windows)) > 100
+    assert [_windows(text, text.lower()) for text in ascii_texts] == windows
