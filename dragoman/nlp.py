@@ -15,7 +15,8 @@ from functools import cached_property, lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import DEP, HEAD, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENGTH, LOWER, POS, SENT_START, TAG
+from spacy.attrs import (DEP, ENT_TYPE, HEAD, IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LEMMA, LENGTH,
+                         LOWER, POS, SENT_START, TAG)
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -168,6 +169,19 @@ class TokenAttrs:
         return self._flags(IS_STOP)
 
     @cached_property
+    def is_lower(self) -> list[bool]:
+        return self._flags(IS_LOWER)
+
+    @cached_property
+    def is_upper(self) -> list[bool]:
+        return self._flags(IS_UPPER)
+
+    @cached_property
+    def ent_type(self) -> list[str]:
+        """Each token's `ent_type_` ("" outside an entity)."""
+        return self._strings(ENT_TYPE)
+
+    @cached_property
     def sent_starts(self) -> list[int]:
         """The first token of each sentence, as `doc.sents` cuts them."""
         flags = self._doc().to_array(SENT_START).tolist()
@@ -196,7 +210,8 @@ def sentence_of(token: Token) -> Span:
     doc, i = token.doc, token.i
     starts = token_attrs(doc).sent_starts
     k = bisect.bisect_right(starts, i)
-    return doc[starts[k - 1]:starts[k] if k < len(starts) else len(doc)]
+    # (made directly: a Doc slice checks and normalises its bounds in Python first)
+    return Span(doc, starts[k - 1], starts[k] if k < len(starts) else len(doc))
 
 
 _frozen = False

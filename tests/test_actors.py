@@ -675,7 +675,8 @@ def test_token_attrs_are_what_the_doc_says(nlp):
     attrs = token_attrs(doc)
     assert token_attrs(doc) is attrs
     for name, attr in (("text", "text"), ("lower", "lower_"), ("pos", "pos_"), ("tag", "tag_"), ("dep", "dep_"), ("lemma", "lemma_"),
-                       ("idx", "idx"), ("is_space", "is_space"), ("is_punct", "is_punct"), ("is_alpha", "is_alpha")):
+                       ("idx", "idx"), ("is_space", "is_space"), ("is_punct", "is_punct"), ("is_alpha", "is_alpha"),
+                       ("is_lower", "is_lower"), ("is_upper", "is_upper"), ("ent_type", "ent_type_")):
         assert getattr(attrs, name) == [getattr(t, attr) for t in doc], name
     assert attrs.head == [t.head.i for t in doc]
     assert all((sentence_of(t).start, sentence_of(t).end) == (t.sent.start, t.sent.end) for t in doc)

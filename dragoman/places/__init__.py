@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 import yaml
-from spacy.attrs import ENT_TYPE, IS_LOWER, IS_UPPER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -646,8 +645,7 @@ class _TokenView:
         self.caps = [t[:1].isupper() and (t[0].isalpha() or _capitalised_text(t)) for t in self.texts]
         self.starts = attrs.idx
         self.ends = [start + len(t) for start, t in zip(self.starts, self.texts)]
-        self.is_lower = doc.to_array(IS_LOWER).astype(bool).tolist()
-        self.is_upper = doc.to_array(IS_UPPER).astype(bool).tolist()
+        self.is_lower, self.is_upper = attrs.is_lower, attrs.is_upper
 
     def __len__(self) -> int:
         return len(self.toks)
@@ -1043,23 +1041,23 @@ def _colocated(spans: list) -> frozenset:
     """ids of the town candidates that lie within COLOCATION_KM of a candidate of another
     name of the article: of two ambiguous names, the readings that sit together win
     ("Edmonton" and "Enfield" in north London, not in Alberta and Nova Scotia)."""
-    def local(c: Place) -> bool:
-        return c.kind in ("city", "site") or c.level == 2
-
     by_key = defaultdict(list)
     for s in spans:
         if len(s.cands) > 1:
-            by_key[s.key].extend(c for c in s.cands if local(c))
+            by_key[s.key].extend(c for c in s.cands if _local(c))
     if len(by_key) < 1:
         return frozenset()
+    # each (name, candidate) once: a name the article repeats brings the same candidates again
     cells = defaultdict(list)
+    placed = set()
     for s in spans:
         for c in s.cands[:60]:
-            if local(c):
+            if _local(c) and (s.key, id(c)) not in placed:
+                placed.add((s.key, id(c)))
                 cells[(math.floor(c.lat / _CELL), math.floor(c.lon / _CELL))].append((s.key, c))
     out = set()
     for key, cands in by_key.items():
-        for c in cands[:60]:
+        for c in {id(c): c for c in cands[:60]}.values():   # (a candidate of a repeated name is tested once)
             ci, cj = math.floor(c.lat / _CELL), math.floor(c.lon / _CELL)
             if any(k != key and o is not c and _km((c.lat, c.lon), (o.lat, o.lon)) <= COLOCATION_KM
                    for di in (-1, 0, 1) for dj in (-1, 0, 1) for k, o in cells.get((ci + di, cj + dj), ())):
@@ -1119,7 +1117,7 @@ def _unknown_localities(doc: Doc, chunks: list, spans: list, by_start: dict, cho
             parts.append((k0, end))
     unplaced = []  # framed as localities, with no container next to them
     # each token's entity type and upper-case flag, read off array columns once (no Token made)
-    ent_types, is_upper = _token_ent_types(doc.doc), doc.is_upper
+    ent_types, is_upper = token_attrs(doc.doc).ent_type, doc.is_upper
     for start, end in reversed(parts):  # right to left: "X in Y in Z" settles Y before X
         if end - start > 4 or not covered.isdisjoint(range(start, end)):
             continue
@@ -1238,13 +1236,6 @@ def _unknown_localities(doc: Doc, chunks: list, spans: list, by_start: dict, cho
     out.extend(_nearby_container(doc, unplaced, by_start, chosen, containers, context, listable, gaz))
     out.sort(key=lambda pair: -pair[0].start)
     return out[::-1]
-
-
-def _token_ent_types(doc: Doc) -> list[str]:
-    """Each token's `ent_type_`, read off one array column."""
-    ids = doc.to_array(ENT_TYPE).tolist()
-    names = {i: doc.vocab.strings[i] for i in set(ids)}
-    return [names[i] for i in ids]
 
 
 def _nearby_container(doc: Doc, unplaced: list, by_start: dict, chosen: dict, containers: dict,
