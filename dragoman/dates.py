@@ -40,6 +40,7 @@ from spacy.tokens import Doc
 
 from dragoman.model import DateMention
 from dragoman.nlp import doc_text
+from dragoman.regexes import literal_finder, required_literals, trie_alternation
 
 LEXICON_PATH = Path(__file__).parent / "data" / "dates" / "lexicon.yaml"
 
@@ -943,30 +944,9 @@ def _anchor_regexes() -> tuple[re.Pattern, re.Pattern]:
         pattern = re.sub(r"\\[a-zA-Z]|\(\?P?<[^>]*>|\[\^?[^\]]*\]", " ", rule.regex.pattern)
         words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", pattern))
     words -= _NOT_ANCHORS
-    alternation = _trie_alternation(words)
+    alternation = trie_alternation(words)
     return (re.compile(rf"\d|(?<![A-Za-z])(?:{alternation})", re.IGNORECASE),
             re.compile(rf"\d|(?<![a-z])(?:{alternation})"))
-
-
-def _trie_alternation(words) -> str:
-    """An alternation of the words as a prefix tree ("mon(?:day|th)?"): at each position the
-    regex engine then follows one branch instead of trying every word. It matches what the
-    flat alternation, longest word first, matches: the longest word the text starts with."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        if "" in node:  # a word ends here: the longer words are tried first, then this one
-            return f"(?:{'|'.join(branches)})?"
-        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-    return emit(trie)
 
 
 def _windows(text: str, lowered: Optional[str] = None) -> list[tuple[int, int]]:
@@ -992,50 +972,6 @@ def _windows(text: str, lowered: Optional[str] = None) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
-
-
-@lru_cache(maxsize=None)
-def _required_literals(regex: re.Pattern) -> Optional[frozenset]:
-    """Lowercased ASCII strings of which every match of `regex` contains one (None when the
-    pattern has no such literal): a window holding none of them cannot match, and is skipped.
-    Read off the parsed pattern, so it cannot fall behind the grammar."""
-    from re import _constants as c, _parser
-
-    def required(items) -> Optional[frozenset]:
-        best, run = None, []
-
-        def consider(strings):
-            nonlocal best
-            if strings and (best is None or min(map(len, strings)) > min(map(len, best))):
-                best = strings
-        for op, av in items:
-            if op is c.LITERAL and av < 128:
-                run.append(chr(av).lower())
-                continue
-            if run:
-                consider(frozenset(["".join(run)]))
-                run = []
-            if op is c.SUBPATTERN:
-                consider(required(av[3]))
-            elif op is c.ATOMIC_GROUP:
-                consider(required(av))
-            elif op is c.BRANCH:
-                alternatives = [required(alt) for alt in av[1]]
-                if all(alternatives):
-                    consider(frozenset().union(*alternatives))
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-                consider(required(av[2]))
-            # anything else (classes, assertions, back-references, optional parts) requires nothing
-        if run:
-            consider(frozenset(["".join(run)]))
-        return best
-    return required(_parser.parse(regex.pattern, regex.flags))
-
-
-@lru_cache(maxsize=None)
-def _literal_finder(strings: frozenset) -> re.Pattern:
-    """A regex that finds any of the strings (one search instead of a test per string)."""
-    return re.compile(_trie_alternation(strings))
 
 
 def _scan(text: str, published: Optional[date], doc: Optional[Doc] = None) -> list[_Found]:
@@ -1064,10 +1000,10 @@ def _scan(text: str, published: Optional[date], doc: Optional[Doc] = None) -> li
     always = [k for k, low in enumerate(lowered) if low is None]
     spans_for: dict = {None: windows}  # rules that require the same literals share the selection
     for priority, rule in enumerate(rules):
-        required = _required_literals(rule.regex)
+        required = required_literals(rule.regex)
         spans = spans_for.get(required)
         if spans is None:
-            search = _literal_finder(required).search
+            search = literal_finder(required).search
             chosen, at = list(always), 0
             while True:
                 m = search(joined, at)

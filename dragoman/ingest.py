@@ -37,6 +37,7 @@ import yaml
 
 from dragoman.limits import DEFAULT_DOCUMENT_BYTES, DEFAULT_MAX_RECORDS
 from dragoman.model import Article
+from dragoman.regexes import required_literals
 
 # A document larger than this is refused: news articles are a few dozen kilobytes, and a
 # multi-megabyte "article" is almost always the wrong file. Configurable per call
@@ -358,21 +359,28 @@ def _flattened_furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
     rules = load_boilerplate()
     if len(text) < MIN_FLATTENED_TEXT_CHARS:
         return ()
+    # a pattern runs only over a text holding one of the words it requires: most pages hold
+    # none of the markers, and a substring test is far cheaper than the pattern's search
+    lowered = text.lower()
+
+    def may_match(pattern: re.Pattern) -> bool:
+        words = required_literals(pattern)
+        return words is None or any(word in lowered for word in words)
     spans: list[tuple[int, int]] = []
     tail_from = max(0, len(text) - rules.flattened_tail_chars)
     tail = len(text)
-    for pattern in rules.flattened_tail:
+    for pattern in filter(may_match, rules.flattened_tail):
         match = pattern.search(text, tail_from)
         if match and match.start() > 0:
             tail = min(tail, match.start() + 1)   # the furniture begins after the separating space
-    for pattern in rules.flattened_spans:
+    for pattern in filter(may_match, rules.flattened_spans):
         for match in pattern.finditer(text, 0, tail):
             begin = match.start() + (match.group()[:1].isspace())
             if match.end() > begin:
                 spans.append((begin, match.end()))
     for patterns, run_end in ((rules.flattened_headlines, _headline_run_end),
                               (rules.flattened_keywords, _keyword_run_end)):
-        for pattern in patterns:
+        for pattern in filter(may_match, patterns):
             for match in pattern.finditer(text, 0, tail):
                 end = run_end(text, match.end())
                 if end > match.end():
@@ -502,11 +510,11 @@ def check_english(text: str, input_name: str) -> None:
     words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text.lower())
     if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
         return
-    words = [w.replace("’", "'") for w in words]
+    if "’" in text:
+        words = [w.replace("’", "'") for w in words]
 
     def share(lang: str) -> float:
-        stop_words = _stop_words(lang)
-        return sum(1 for w in words if w in stop_words) / len(words)
+        return sum(map(_stop_words(lang).__contains__, words)) / len(words)  # counted in C
 
     english = share("en")
     if english >= MIN_ENGLISH_STOPWORD_SHARE:

@@ -281,7 +281,7 @@ def test_windowed_scan_finds_what_a_full_scan_finds(monkeypatch):
     windowed = [found(t) for t in texts]
     assert sum(map(len, windowed)) > 300  # real temporal expressions were there to find
     monkeypatch.setattr(dates, "_windows", lambda text, lowered=None: [(0, len(text))])
-    monkeypatch.setattr(dates, "_required_literals", lambda regex: None)
+    monkeypatch.setattr(dates, "required_literals", lambda regex: None)
     assert windowed == [found(t) for t in texts]
 
 
