@@ -758,9 +758,9 @@ def find_places(doc: Doc) -> list[PlaceMention]:
         if ent.label_ not in PLACE_LABELS:
             continue
         i, j = ent.start, ent.end
-        while i < j and (doc[i].lower_ in ("the", "a") or doc[i].is_punct):
+        while i < j and (lowers[i] in ("the", "a") or attrs.is_punct[i]):
             i += 1
-        while j > i and (doc[j - 1].is_punct or doc[j - 1].lower_ in TYPE_SUFFIXES):
+        while j > i and (attrs.is_punct[j - 1] or lowers[j - 1] in TYPE_SUFFIXES):
             j -= 1  # "Lawdar city", "Idlib province": the suffix is handled when mentions are made
         if i >= j or not free(i, j):
             continue
@@ -797,7 +797,7 @@ def find_places(doc: Doc) -> list[PlaceMention]:
                 if locative is None:
                     locative = _locative_before(doc, i)
                 key, cands = candidates_for(i, j, fuzzy=locative and
-                                            all(doc[k].pos_ == "PROPN" for k in range(i, j)))
+                                            all(pos == "PROPN" for pos in attrs.pos[i:j]))
                 if not cands:
                     continue
                 if inside_other and ent.end > j and len(ent) > 1:
