@@ -40,7 +40,7 @@ from spacy.tokens import Doc
 
 from dragoman.model import DateMention
 from dragoman.nlp import doc_text
-from dragoman.regexes import literal_finder, required_literals, trie_alternation
+from dragoman.regexes import literal_finder, required_literal_sets, trie_alternation
 
 LEXICON_PATH = Path(__file__).parent / "data" / "dates" / "lexicon.yaml"
 
@@ -983,8 +983,8 @@ def _scan(text: str, published: Optional[date], doc: Optional[Doc] = None) -> li
     # (an ASCII text lowercased keeps its offsets: lower() maps each ASCII character to one)
     lower_text = text.lower() if text.isascii() else None
     windows = _windows(text, lower_text)
-    # a rule runs only over the windows that hold one of its required literals (an ASCII window,
-    # lowercased: case-insensitive matching folds ASCII letters alone; others always run)
+    # a rule runs only over the windows that hold the literals it requires (see below; an ASCII
+    # window, lowercased: case-insensitive matching folds ASCII letters alone; others always run)
     if lower_text is not None:
         lowered = [lower_text[start:end] for start, end in windows]
     else:
@@ -998,20 +998,30 @@ def _scan(text: str, published: Optional[date], doc: Optional[Doc] = None) -> li
         joined_starts.append(at)
         at += len(lowered[k]) + 1
     always = [k for k, low in enumerate(lowered) if low is None]
-    spans_for: dict = {None: windows}  # rules that require the same literals share the selection
-    for priority, rule in enumerate(rules):
-        required = required_literals(rule.regex)
-        spans = spans_for.get(required)
-        if spans is None:
-            search = literal_finder(required).search
-            chosen, at = list(always), 0
+    holding: dict[frozenset, set[int]] = {}  # literals -> the windows holding one of them
+
+    def windows_holding(strings: frozenset) -> set[int]:
+        chosen = holding.get(strings)
+        if chosen is None:
+            search = literal_finder(strings).search
+            chosen, at = set(always), 0
             while True:
                 m = search(joined, at)
                 if m is None:
                     break
                 n = bisect.bisect_right(joined_starts, m.start()) - 1
-                chosen.append(ascii_windows[n])
+                chosen.add(ascii_windows[n])
                 at = joined_starts[n + 1] if n + 1 < len(joined_starts) else len(joined)  # next window
+            holding[strings] = chosen
+        return chosen
+    # a rule runs over the windows holding a string of each set it requires ("ago" and a unit);
+    # rules that require the same sets share the selection
+    spans_for: dict = {(): windows}
+    for priority, rule in enumerate(rules):
+        required = required_literal_sets(rule.regex)
+        spans = spans_for.get(required)
+        if spans is None:
+            chosen = set.intersection(*map(windows_holding, required))
             spans = spans_for[required] = [windows[k] for k in sorted(chosen)]
         for m in (m for start, end in spans for m in rule.regex.finditer(text, start, end)):
             result = _resolve(rule, m, ctx)

@@ -36,39 +36,51 @@ def trie_alternation(words) -> str:
 @lru_cache(maxsize=None)
 def required_literals(regex: re.Pattern) -> Optional[frozenset]:
     """Lowercased ASCII strings of which every match of `regex` contains one (None when the
-    pattern has no such literal): a lowercased text holding none of them cannot match.
-    Read off the parsed pattern, so it cannot fall behind the pattern."""
+    pattern has no such literal): a lowercased text holding none of them cannot match. Of the
+    sets `required_literal_sets` finds, the one whose shortest string is longest."""
+    return _longest(required_literal_sets(regex))
+
+
+@lru_cache(maxsize=None)
+def required_literal_sets(regex: re.Pattern) -> tuple[frozenset, ...]:
+    """Sets of lowercased ASCII strings such that every match of `regex` contains a string of
+    each set (none when nothing is required): "(\\d+) (day|week)s? ago" gives {"ago"} and
+    {"day", "week"}. Read off the parsed pattern, so they cannot fall behind it."""
     from re import _constants as c, _parser
 
-    def required(items) -> Optional[frozenset]:
-        best, run = None, []
-
-        def consider(strings):
-            nonlocal best
-            if strings and (best is None or min(map(len, strings)) > min(map(len, best))):
-                best = strings
+    def required(items) -> list[frozenset]:
+        sets, run = [], []
         for op, av in items:
             if op is c.LITERAL and av < 128:
                 run.append(chr(av).lower())
                 continue
             if run:
-                consider(frozenset(["".join(run)]))
+                sets.append(frozenset(["".join(run)]))
                 run = []
             if op is c.SUBPATTERN:
-                consider(required(av[3]))
+                sets += required(av[3])
             elif op is c.ATOMIC_GROUP:
-                consider(required(av))
-            elif op is c.BRANCH:
-                alternatives = [required(alt) for alt in av[1]]
+                sets += required(av)
+            elif op is c.BRANCH:  # one string of each alternative's best set
+                alternatives = [_longest(required(alt)) for alt in av[1]]
                 if all(alternatives):
-                    consider(frozenset().union(*alternatives))
+                    sets.append(frozenset().union(*alternatives))
             elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-                consider(required(av[2]))
+                sets += required(av[2])
             # anything else (classes, assertions, back-references, optional parts) requires nothing
         if run:
-            consider(frozenset(["".join(run)]))
-        return best
-    return required(_parser.parse(regex.pattern, regex.flags))
+            sets.append(frozenset(["".join(run)]))
+        return sets
+    return tuple(dict.fromkeys(required(_parser.parse(regex.pattern, regex.flags))))
+
+
+def _longest(sets) -> Optional[frozenset]:
+    """The first of the sets whose shortest string is longest (the likeliest to be rare)."""
+    best = None
+    for strings in sets:
+        if best is None or min(map(len, strings)) > min(map(len, best)):
+            best = strings
+    return best
 
 
 @lru_cache(maxsize=None)

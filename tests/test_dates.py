@@ -281,7 +281,7 @@ def test_windowed_scan_finds_what_a_full_scan_finds(monkeypatch):
     windowed = [found(t) for t in texts]
     assert sum(map(len, windowed)) > 300  # real temporal expressions were there to find
     monkeypatch.setattr(dates, "_windows", lambda text, lowered=None: [(0, len(text))])
-    monkeypatch.setattr(dates, "required_literals", lambda regex: None)
+    monkeypatch.setattr(dates, "required_literal_sets", lambda regex: ())
     assert windowed == [found(t) for t in texts]
 
 
@@ -308,3 +308,17 @@ def test_anchor_windows_of_an_ascii_text_are_found_the_same_lowercased():
     windows = [_windows(text) for text in ascii_texts]
     assert sum(map(len, windows)) > 100
     assert [_windows(text, text.lower()) for text in ascii_texts] == windows
+
+
+def test_every_set_of_literals_a_pattern_requires_is_found():
+    """Each set holds a string every match contains, so a window lacking one is skipped."""
+    import re
+
+    from dragoman.regexes import required_literal_sets, required_literals
+
+    ago = re.compile(r"(?<!\w)(\d+|a|an) (day|week|month)s? (?:ago|from now)\b", re.IGNORECASE)
+    assert set(required_literal_sets(ago)) == {frozenset({" "}), frozenset({"day", "week", "month"}),
+                                               frozenset({"ago", "from now"})}
+    assert required_literals(ago) == frozenset({"day", "week", "month"})  # the first of the longest
+    assert required_literal_sets(re.compile(r"\d+(?:st|nd)?")) == ()
+    assert required_literal_sets(re.compile(r"Tags(?=\s[A-Z])")) == (frozenset({"tags"}),)
