@@ -1238,16 +1238,18 @@ def _modifier_place(x: Token, idx: DocIndex) -> bool:
 def _place_phrase_head(x: Token) -> Token:
     """The head of the phrase a place name sits in, through modifiers and 'of' ('parts of X',
     'the outskirts of X town', 'the countryside of X'): that phrase's role places the event."""
-    h = x
-    lex = lexicon()
+    attrs = token_attrs(x.doc)   # up the heads by index: one Token made, for the head found
+    dep, head, lower, lemmas = attrs.dep, attrs.head, attrs.lower, _lemmas(attrs)
+    part_nouns = lexicon().place_part_nouns
+    h = x.i
     for _ in range(6):
-        if h.dep_ in ("compound", "amod", "nmod", "appos", "conj", "poss") and h.head.i != h.i:
-            h = h.head
-        elif h.dep_ == "pobj" and h.head.lower_ == "of" and _lemma(h.head.head) in lex.place_part_nouns:
-            h = h.head.head
+        if dep[h] in ("compound", "amod", "nmod", "appos", "conj", "poss") and head[h] != h:
+            h = head[h]
+        elif dep[h] == "pobj" and lower[head[h]] == "of" and lemmas[head[head[h]]] in part_nouns:
+            h = head[head[h]]
         else:
             break
-    return h
+    return x if h == x.i else x.doc[h]
 
 
 def _named_place(x: Token) -> bool:
@@ -1267,10 +1269,13 @@ SIMULTANEOUS_MARKS = {"as", "while", "when"}
 
 def _venue_anchors(t: Token) -> set:
     anchors = {t, _anchor(t), _clause_verb(t)}
+    doc = t.doc
+    attrs, children = token_attrs(doc), _children_of(doc)   # by index: a Token only for a clause added
+    dep, lower = attrs.dep, attrs.lower
     for v in list(anchors):
-        for c in v.children:
-            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in SIMULTANEOUS_MARKS for m in c.children):
-                anchors.add(c)
+        for c in children[v.i]:
+            if dep[c] == "advcl" and any(dep[m] == "mark" and lower[m] in SIMULTANEOUS_MARKS for m in children[c]):
+                anchors.add(doc[c])
     return anchors
 
 
@@ -1291,7 +1296,13 @@ def _origin_phrase(h: Token, anchors=frozenset()) -> bool:
     if not (h.dep_ == "pobj" and h.head.lower_ == "from" and h.head.head.pos_ in ("NOUN", "PROPN", "PRON")):
         return False
     owner = h.head.head
-    return not any(owner is a or (a.pos_ == "NOUN" and owner in a.subtree) for a in anchors)
+    heads = token_attrs(h.doc).head
+
+    def within(i: int, root: int) -> bool:   # `doc[i] in doc[root].subtree`, up the heads by index
+        while i != root and heads[i] != i:
+            i = heads[i]
+        return i == root
+    return not any(owner is a or (a.pos_ == "NOUN" and within(owner.i, a.i)) for a in anchors)
 
 
 def _venue_candidates(sent, idx: DocIndex) -> list[tuple]:
@@ -3242,21 +3253,27 @@ def _refusal(t: Token) -> bool:
 def _in_condition(t: Token, lex: Lexicon, hops: int = 5) -> bool:
     """The trigger lies inside an 'if' / 'unless' clause ('... if the United States goes ahead with the
     deployment', 'unless X attacks'): what is only supposed, not reported."""
-    x = t
+    attrs = token_attrs(t.doc)   # up the heads by index: no Token made
+    head, i = attrs.head, t.i
     for _ in range(hops):
-        if x.head.i == x.i:
+        if head[i] == i:
             return False
-        if x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.conditional_marks
-                                     for m in x.children):
+        if _conditional_clause(attrs, _children_of(t.doc), i, lex):
             return True
-        x = x.head
+        i = head[i]
     return False
 
 
 def _conditional(t: Token, lex: Lexicon) -> bool:
     v = _anchor(t)
-    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.conditional_marks for m in c.children)
-               for c in v.children)
+    attrs, children = token_attrs(t.doc), _children_of(t.doc)
+    return any(_conditional_clause(attrs, children, c, lex) for c in children[v.i])
+
+
+def _conditional_clause(attrs, children: list[tuple[int, ...]], i: int, lex: Lexicon) -> bool:
+    """Token i heads an 'if' / 'unless' clause."""
+    dep, lower = attrs.dep, attrs.lower
+    return dep[i] == "advcl" and any(dep[m] == "mark" and lower[m] in lex.conditional_marks for m in children[i])
 
 
 RESIGNING = {"resign", "step", "resignation", "abdicate", "quit"}
