@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Token
 from dragoman.merge import (CROWD_SECTORS, PLACE_PRECISION, STATUS_FAMILY, actor_key, dates_compatible, merge_events,
                             merged_evidence, normalised_name)
 from dragoman.model import PLOVER_TYPES, ActorMention, ActorRef, Event, PlaceMention, PlaceRef
-from dragoman.nlp import doc_text, per_doc, sentence_of, token_attrs
+from dragoman.nlp import doc_text, sentence_of, token_attrs
 
 DATA_DIR = Path(__file__).parent / "data" / "plover"
 STATUS_ORDER = ("denied", "hypothetical", "rumored", "planned", "reported", "ongoing", "occurred")
@@ -269,24 +269,6 @@ def _token_range(doc: Doc, start_char: int, end_char: int) -> Optional[tuple[int
         span = doc.char_span(start_char, end_char, alignment_mode="expand")
         return None if span is None else (span.start, span.end)
     return start, end + 1
-
-
-# each token's dependents as index lists, made once per Doc from its heads: Token.children makes a
-# Token of every word between the token's edges on each call, and the argument walks ask again and
-# again (the dependents of a token are the tokens it heads, in text order, as Token.children gives
-# them)
-@per_doc
-def _children_of(doc: Doc) -> list[tuple[int, ...]]:
-    heads = token_attrs(doc).head
-    found: dict[int, list[int]] = {}
-    for i, h in enumerate(heads):
-        if h != i:
-            found.setdefault(h, []).append(i)
-    # tuples of ints (the cyclic collector stops tracking them), one shared empty tuple for a leaf
-    children = [()] * len(heads)
-    for h, dependents in found.items():
-        children[h] = tuple(dependents)
-    return children
 
 
 class DocIndex:
@@ -591,20 +573,20 @@ def _phrase_heads(t: Token) -> list[Token]:
 def _modifier_tokens(t: Token, preps=frozenset()):
     """Tokens of t's own phrase: modifiers and appositions, and complements of `preps`; no clauses."""
     doc = t.doc
-    for i in _modifier_indices(token_attrs(doc), _children_of(doc), t.i, preps):
+    for i in _modifier_indices(token_attrs(doc), t.i, preps):
         yield doc[i]
 
 
-def _modifier_indices(attrs, children: list[tuple[int, ...]], i: int, preps):
+def _modifier_indices(attrs, i: int, preps):
     """`_modifier_tokens` walked by index: a Token is made only for the tokens it yields."""
     dep = attrs.dep
-    for c in children[i]:
+    for c in attrs.children[i]:
         if dep[c] in CLAUSE_DEPS and not (dep[c] == "conj" and dep[i] in ("amod", "compound", "nmod")):
             continue
         if dep[c] == "prep" and _lemma_at(attrs, c) not in preps:
             continue
         yield c
-        yield from _modifier_indices(attrs, children, c, preps)
+        yield from _modifier_indices(attrs, c, preps)
 
 
 # Complements that name who a generic head stands for ("the government in Damascus",
@@ -840,7 +822,8 @@ def _venue_group(h: Token, mention: str, sector: Optional[str], kind: Optional[s
 def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], list[Token], bool]:
     """(agents, patients-from-subject, passive) for a verb, following control and coordination."""
     doc = v.doc
-    dep, children = token_attrs(doc).dep, _children_of(doc)   # by index: Tokens only for those kept
+    attrs = token_attrs(doc)   # by index: Tokens only for those kept
+    dep, children = attrs.dep, attrs.children
     kids = children[v.i]
     subj = [doc[c] for c in kids if dep[c] in ("nsubj", "csubj", "expl")]
     passive_subj = [doc[c] for c in kids if dep[c] == "nsubjpass"]
@@ -942,7 +925,8 @@ def _verb_targets(v: Token, lex: Lexicon) -> list[Token]:
 
 def _pobjs(t: Token, preps) -> list[Token]:
     doc = t.doc
-    attrs, children = token_attrs(doc), _children_of(doc)   # by index: Tokens only for what is returned
+    attrs = token_attrs(doc)
+    children = attrs.children   # by index: Tokens only for what is returned
     dep = attrs.dep
     out = []
     for c in children[t.i]:
@@ -1044,7 +1028,7 @@ def _own_cues(v: Token, lex: Lexicon) -> Optional[str]:
     st = lex.status
     attrs = token_attrs(v.doc)   # the dependents read by index: no Token is made
     dep, lower = attrs.dep, attrs.lower
-    kids = _children_of(v.doc)[v.i]
+    kids = token_attrs(v.doc).children[v.i]
     if any(dep[c] == "neg" for c in kids):
         return "denied"
     for c in kids:
@@ -1270,7 +1254,8 @@ SIMULTANEOUS_MARKS = {"as", "while", "when"}
 def _venue_anchors(t: Token) -> set:
     anchors = {t, _anchor(t), _clause_verb(t)}
     doc = t.doc
-    attrs, children = token_attrs(doc), _children_of(doc)   # by index: a Token only for a clause added
+    attrs = token_attrs(doc)
+    children = attrs.children   # by index: a Token only for a clause added
     dep, lower = attrs.dep, attrs.lower
     for v in list(anchors):
         for c in children[v.i]:
@@ -1571,7 +1556,8 @@ def _assault_mode(t: Token, sense: Sense, lex: Lexicon) -> Optional[str]:
     if sense.type != "ASSAULT":
         return sense.mode
     # the words around the trigger by index: no Token is made for them
-    attrs, children = token_attrs(t.doc), _children_of(t.doc)
+    attrs = token_attrs(t.doc)
+    children = attrs.children
     dep, kids = attrs.dep, children[t.i]
     words = [c for c in kids if dep[c] in ("compound", "amod", "dobj", "nmod", "nsubj")]
     words += [g for c in kids if dep[c] == "prep" and _lemma_at(attrs, c) in ("with", "by", "using")
@@ -3258,7 +3244,7 @@ def _in_condition(t: Token, lex: Lexicon, hops: int = 5) -> bool:
     for _ in range(hops):
         if head[i] == i:
             return False
-        if _conditional_clause(attrs, _children_of(t.doc), i, lex):
+        if _conditional_clause(attrs, attrs.children, i, lex):
             return True
         i = head[i]
     return False
@@ -3266,7 +3252,8 @@ def _in_condition(t: Token, lex: Lexicon, hops: int = 5) -> bool:
 
 def _conditional(t: Token, lex: Lexicon) -> bool:
     v = _anchor(t)
-    attrs, children = token_attrs(t.doc), _children_of(t.doc)
+    attrs = token_attrs(t.doc)
+    children = attrs.children
     return any(_conditional_clause(attrs, children, c, lex) for c in children[v.i])
 
 

@@ -182,6 +182,22 @@ class TokenAttrs:
         return self._strings(ENT_TYPE)
 
     @cached_property
+    def children(self) -> list[tuple[int, ...]]:
+        """Each token's dependents as index tuples, in text order (as `Token.children` gives
+        them): `Token.children` makes a Token of every word between the token's edges on each
+        call, and the stages' dependency walks ask about the same words again and again."""
+        found: dict[int, list[int]] = {}
+        heads = self.head
+        for i, h in enumerate(heads):
+            if h != i:
+                found.setdefault(h, []).append(i)
+        # tuples of ints (the cyclic collector stops tracking them), one shared empty tuple for a leaf
+        children = [()] * len(heads)
+        for h, dependents in found.items():
+            children[h] = tuple(dependents)
+        return children
+
+    @cached_property
     def sent_starts(self) -> list[int]:
         """The first token of each sentence, as `doc.sents` cuts them."""
         flags = self._doc().to_array(SENT_START).tolist()

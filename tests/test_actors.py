@@ -691,14 +691,13 @@ def test_per_doc_values_follow_their_own_doc_and_keep_none_alive(nlp):
     import gc
     import weakref
 
-    from dragoman.events import _children_of
     from dragoman.nlp import doc_text, token_attrs
     first = nlp("Rebels shelled the town on Monday, the army said.")
     second = nlp("Talks resumed in Geneva after a long pause.")
     for doc in (first, second, first, second):
         assert doc_text(doc) == doc.text
         assert token_attrs(doc).lemma == [t.lemma_ for t in doc]
-        assert _children_of(doc) == [tuple(c.i for c in t.children) for t in doc]
+        assert token_attrs(doc).children == [tuple(c.i for c in t.children) for t in doc]
     gone = weakref.ref(first)
     del first
     gc.collect()
