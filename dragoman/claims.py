@@ -39,9 +39,11 @@ stances agree, ``contradicts`` when one asserts what the other denies.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -52,6 +54,7 @@ from spacy.tokens import Doc, Span, Token
 from dragoman.actors.kb import packaged_states
 from dragoman.model import ActorMention, ActorRef, Claim
 from dragoman.nlp import doc_text, sentence_of, token_attrs
+from dragoman.regexes import required_literals
 
 DATA_DIR = Path(__file__).parent / "data" / "claims"
 STANCES = ("asserted", "denied", "speculated", "unconfirmed")
@@ -300,8 +303,11 @@ def _clean_phrase(text: str) -> str:
 
 
 def _is_negated(tok: Token, negations: frozenset[str]) -> bool:
-    return any(c.dep_ == "neg" or (c.lower_ in negations and c.dep_ in ("advmod", "neg", "preconj", "det"))
-               for c in tok.children)
+    doc = tok.doc
+    attrs = token_attrs(doc)  # by index: no Token made for the children
+    dep, lower = attrs.dep, attrs.lower
+    return any(dep[c] == "neg" or (lower[c] in negations and dep[c] in ("advmod", "neg", "preconj", "det"))
+               for c in attrs.children[tok.i])
 
 
 def _content_root(tokens: list[Token]) -> Optional[Token]:
@@ -330,36 +336,40 @@ def speaker_tokens(head: Token) -> list[Token]:
     """The noun phrase that names a speaker: the head with its name parts and, for a
     common noun ("an official from the region"), its short prepositional modifiers;
     never its appositions, relative clauses or conjuncts."""
-    keep = {head.i}
-
-    for c in head.lefts:  # name parts and a named possessor ("the Kremlin's spokesman"), not "his"
-        if c.dep_ in NAME_PART_DEPS and not (c.dep_ == "poss" and c.pos_ == "PRON"):
-            keep.update(t.i for t in c.subtree)
-    if head.pos_ != "PROPN" or head.lower_ in lexicon().source_nouns:
-        for c in head.rights:
-            if c.dep_ == "prep" and c.lower_ in SPEAKER_PREPS:
-                sub = list(c.subtree)
-                if len(sub) <= 8 and not any(t.pos_ in ("VERB", "AUX") or t.ent_type_ in ("DATE", "TIME")
+    doc, h = head.doc, head.i
+    # the head's dependents and the phrase's edges are tested by index: Tokens only for what is returned
+    attrs = token_attrs(doc)
+    children = attrs.children
+    pos, dep, lower = attrs.pos, attrs.dep, attrs.lower
+    keep = {h}
+    lefts = [c for c in children[h] if c < h]
+    rights = [c for c in children[h] if c > h]
+    for c in lefts:  # name parts and a named possessor ("the Kremlin's spokesman"), not "his"
+        if dep[c] in NAME_PART_DEPS and not (dep[c] == "poss" and pos[c] == "PRON"):
+            keep.update(t.i for t in doc[c].subtree)
+    if pos[h] != "PROPN" or lower[h] in lexicon().source_nouns:
+        for c in rights:
+            if dep[c] == "prep" and lower[c] in SPEAKER_PREPS:
+                sub = list(doc[c].subtree)
+                if len(sub) <= 8 and not any(pos[t.i] in ("VERB", "AUX") or t.ent_type_ in ("DATE", "TIME")
                                              for t in sub):
                     keep.update(t.i for t in sub)
-            elif c.dep_ in ("compound", "flat", "nummod"):
-                keep.update(t.i for t in c.subtree)
+            elif dep[c] in ("compound", "flat", "nummod"):
+                keep.update(t.i for t in doc[c].subtree)
             else:
                 break
-    elif head.pos_ == "PROPN":
-        for c in head.rights:
-            if c.dep_ in ("compound", "flat") or (c.dep_ == "prep" and c.lower_ == "of" and c.i == head.i + 1):
-                keep.update(t.i for t in c.subtree)
+    elif pos[h] == "PROPN":
+        for c in rights:
+            if dep[c] in ("compound", "flat") or (dep[c] == "prep" and lower[c] == "of" and c == h + 1):
+                keep.update(t.i for t in doc[c].subtree)
             else:
                 break
     lo, hi = min(keep), max(keep)
-    doc = head.doc
-    toks = [doc[i] for i in range(lo, hi + 1)]
-    while toks and (toks[0].pos_ in ("DET", "PUNCT") or toks[0].lower_ in ("the", "a", "an")):
-        toks = toks[1:]
-    while toks and toks[-1].pos_ == "PUNCT" or (toks and toks[-1].dep_ == "case"):
-        toks = toks[:-1]
-    return toks or [head]
+    while lo <= hi and (pos[lo] in ("DET", "PUNCT") or lower[lo] in ("the", "a", "an")):
+        lo += 1
+    while lo <= hi and pos[hi] == "PUNCT" or (lo <= hi and dep[hi] == "case"):
+        hi -= 1
+    return [doc[i] for i in range(lo, hi + 1)] or [head]
 
 
 def _anonymous_sector(tokens: list[Token], lex: Lexicon) -> Optional[str]:
@@ -380,23 +390,30 @@ class SpeakerResolver:
     def ref_for(self, head: Token, nested: bool = False) -> Optional[Speaker]:
         """nested: called while resolving another speaker - no pronouns, no conjuncts."""
         doc, lex = self.doc, self.lex
-        if head.lower_ in RELATIVE_PRONOUNS and head.dep_ != "relcl" and head.head.dep_ == "relcl":
-            head = head.head.head
-        if head.pos_ in ("PRON", "ADJ", "DET") and head.lower_ not in lex.person_pronouns | lex.group_pronouns and (
-                any(c.dep_ in ("amod", "acl", "prep", "relcl") and c.i > head.i for c in head.children)
-                or head.lower_ in lex.quantifier_speakers and head.dep_ in ("nsubj", "nsubjpass")):
+        # the head and its dependents are tested by index: no Token made for them
+        attrs = token_attrs(doc)
+        children = attrs.children
+        pos, dep, lower, heads = attrs.pos, attrs.dep, attrs.lower, attrs.head
+        h = head.i
+        if lower[h] in RELATIVE_PRONOUNS and dep[h] != "relcl" and dep[heads[h]] == "relcl":
+            head = doc[heads[heads[h]]]
+            h = head.i
+        pronouns = lex.person_pronouns | lex.group_pronouns
+        if pos[h] in ("PRON", "ADJ", "DET") and lower[h] not in pronouns and (
+                any(dep[c] in ("amod", "acl", "prep", "relcl") and c > h for c in children[h])
+                or lower[h] in lex.quantifier_speakers and dep[h] in ("nsubj", "nsubjpass")):
             # "those close to him", "some in the party", "many who attended", "some note that":
             # a group described, not named - kept as written
-            tokens = [t for t in head.subtree if t.i >= head.i][:8]
+            tokens = [t for t in head.subtree if t.i >= h][:8]
             return Speaker(head, tokens, ActorRef(name=" ".join(_text(doc, tokens).split()).strip(" ,")))
-        if head.pos_ == "PRON" or head.lower_ in lex.person_pronouns | lex.group_pronouns:
-            if head.lower_ not in lex.person_pronouns | lex.group_pronouns:
+        if pos[h] == "PRON" or lower[h] in pronouns:
+            if lower[h] not in pronouns:
                 return None  # "who would have believed ...", "nobody would question ...": no one named
             return None if nested else self._pronoun(head)
-        if head.pos_ not in ("NOUN", "PROPN", "NUM", "X") or head.ent_type_ in TIME_ENTS:
+        if pos[h] not in ("NOUN", "PROPN", "NUM", "X") or head.ent_type_ in TIME_ENTS:
             return None  # "said last week": a time is never the speaker
-        if not nested and head.lower_ in lex.document_nouns and not any(
-                c.pos_ == "PROPN" or c.dep_ == "poss" for c in head.children):
+        if not nested and lower[h] in lex.document_nouns and not any(
+                pos[c] == "PROPN" or dep[c] == "poss" for c in children[h]):
             # "the statement added": said by whoever issued the statement
             issuer = self._issuer(head)
             if issuer is not None:
@@ -411,18 +428,22 @@ class SpeakerResolver:
             return None
         mention = self.actors.covering(head.idx, head.idx + len(head.text))
         if mention is not None:
-            ref = mention.ref()
             # The speaker is named as the text names it ("Mr. Burman", "the Syrian president",
             # "the ministry"), which is how a reader quotes it; the actor's country, sector and
             # id say who it is. Only a relational description ("his counterpart") that the
             # actors stage resolved takes the knowledge base's name: alone it names no one.
-            if head.lemma_.lower() not in lex.relational_nouns or any(t.pos_ == "PROPN" for t in tokens):
-                ref = ref.model_copy(update={"name": surface})
+            if attrs.lemma[h].lower() not in lex.relational_nouns or any(pos[t.i] == "PROPN" for t in tokens):
+                # (the mention's ref under the text's name, made at once rather than made and copied)
+                ref = ActorRef(name=surface, country=mention.country, sector=mention.sector,
+                               actor_id=mention.actor_id)
+            else:
+                ref = mention.ref()
         else:
-            country = next((demonyms()[t.lower_] for t in tokens if t.lower_ in demonyms()), None)
+            names = demonyms()
+            country = next((names[lower[t.i]] for t in tokens if lower[t.i] in names), None)
             ref = ActorRef(name=surface, country=country, sector=_anonymous_sector(tokens, lex))
         co = []
-        listed = [a for a in head.children if a.dep_ == "appos" and any(c.dep_ == "conj" for c in a.children)]
+        listed = [doc[a] for a in children[h] if dep[a] == "appos" and any(dep[c] == "conj" for c in children[a])]
         for appos in listed:  # "an official, a commander and a source said": a list, not a description
             sub = self.ref_for(appos, nested=True)
             if sub is not None:
@@ -531,8 +552,11 @@ class Found:
 def _subject(verb: Token) -> Optional[Token]:
     """The verb's subject; of two (a parse that made the end of a quotation a second
     subject: '"... One of the brightest," Rep. X said'), the one nearest the verb."""
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and c.lower_ not in ("there",)]
-    return min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
+    doc, i = verb.doc, verb.i
+    attrs = token_attrs(doc)  # by index: a Token only for the subject returned
+    dep, lower = attrs.dep, attrs.lower
+    subjects = [c for c in attrs.children[i] if dep[c] in ("nsubj", "csubj") and lower[c] not in ("there",)]
+    return doc[min(subjects, key=lambda c: abs(c - i))] if subjects else None
 
 
 def _inherited_subject(verb: Token) -> Optional[Token]:
@@ -691,44 +715,47 @@ def find_cues(sent: Span, lex: Lexicon, regions: list[tuple[int, int]]) -> list[
     doc = sent.doc
     first_words = _cue_first_words(lex)
     attrs = token_attrs(doc)
-    lower, lemma = attrs.lower, attrs.lemma
-    for i in range(sent.start, sent.end):
-        # most tokens are no cue: one set lookup decides before any parse walking (or Token)
-        if lower[i] not in first_words and lemma[i].lower() not in first_words:
+    children = attrs.children
+    lower, lemma, pos, tag, dep = attrs.lower, attrs.lemma, attrs.pos, attrs.tag, attrs.dep
+    a, b = sent.start, sent.end
+    # most tokens are no cue: the words and lemmas that may start one are picked in C, and the
+    # tests below read the token lists by index, so a Token is made only for a likely cue
+    maybe = map(operator.or_, map(first_words.__contains__, lower[a:b]),
+                map(first_words.__contains__, map(str.lower, lemma[a:b])))
+    for i in compress(range(a, b), maybe):
+        word, base = lower[i], lemma[i].lower()
+        # "according to X"
+        nxt = i + 1 if i + 1 < b else None
+        if nxt is not None and (word, lower[nxt]) in lex.prepositional:
+            f = _according_to(doc[i], doc[nxt], lex.prepositional[(word, lower[nxt])], sent)
+            if f:
+                found.append(f)
+            continue
+        if pos[i] == "ADJ" and word in lex.adjectives:
+            f = _adjective_cue(doc[i], lex.adjectives[word])
+            if f:
+                found.append(f)
+            continue
+        if pos[i] == "NOUN" and base in lex.nouns:
+            f = _noun_cue(doc[i], lex.nouns[base])
+            if f:
+                found.append(f)
+            continue
+        if pos[i] not in ("VERB", "AUX") and not (pos[i] == "NOUN" and tag[i] in ("VBZ", "VBD")):
             continue
         tok = doc[i]
-        # "according to X"
-        nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
-        if nxt is not None and (tok.lower_, nxt.lower_) in lex.prepositional:
-            f = _according_to(tok, nxt, lex.prepositional[(tok.lower_, nxt.lower_)], sent)
-            if f:
-                found.append(f)
-            continue
-        if tok.pos_ == "ADJ" and tok.lower_ in lex.adjectives:
-            f = _adjective_cue(tok, lex.adjectives[tok.lower_])
-            if f:
-                found.append(f)
-            continue
-        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.nouns:
-            f = _noun_cue(tok, lex.nouns[tok.lemma_.lower()])
-            if f:
-                found.append(f)
-            continue
-        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_ in ("VBZ", "VBD")):
-            continue
         cue, cue_tokens = None, [tok]
-        for c in tok.children:
-            if c.dep_ == "prt" and (tok.lemma_.lower(), c.lower_) in lex.phrasal:
-                cue, cue_tokens = lex.phrasal[(tok.lemma_.lower(), c.lower_)], [tok, c]
-        if cue is None and nxt is not None and (tok.lemma_.lower(), nxt.lower_) in lex.phrasal and nxt.dep_ in ("prt", "prep"):
-            cue, cue_tokens = lex.phrasal[(tok.lemma_.lower(), nxt.lower_)], [tok, nxt]
+        for c in children[i]:
+            if dep[c] == "prt" and (base, lower[c]) in lex.phrasal:
+                cue, cue_tokens = lex.phrasal[(base, lower[c])], [tok, doc[c]]
+        if cue is None and nxt is not None and (base, lower[nxt]) in lex.phrasal and dep[nxt] in ("prt", "prep"):
+            cue, cue_tokens = lex.phrasal[(base, lower[nxt])], [tok, doc[nxt]]
         if cue is None:
-            cue = lex.verbs.get(tok.lemma_.lower())
-        if tok.lemma_.lower() in lex.citing_verbs and tok.tag_ == "VBG" and tok.dep_ != "ROOT" \
-                and _cites_a_source(tok, lex):
+            cue = lex.verbs.get(base)
+        if base in lex.citing_verbs and tag[i] == "VBG" and dep[i] != "ROOT" and _cites_a_source(tok, lex):
             continue  # "..., citing X": a link in the chain of another cue, not a claim of its own
-        if cue is None or tok.dep_ in ("amod", "acl", "relcl") and _subject(tok) is None and not (
-                tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBZ")):  # a finite "acl" is a misparsed main verb
+        if cue is None or dep[i] in ("amod", "acl", "relcl") and _subject(tok) is None and not (
+                dep[i] == "acl" and tag[i] in ("VBD", "VBZ")):  # a finite "acl" is a misparsed main verb
             continue
         if _gapped_relative(tok):
             continue  # "the $5 million he says he raised": the clause the cue reports has lost a part
@@ -745,9 +772,13 @@ def _gapped_relative(verb: Token) -> bool:
     relativised noun taken out of it - a fragment, not a statement. "The ministry, which
     said that ..." (the pronoun is the speaker), "a conference in which X expressed ..." (the
     pronoun is a setting) and a misparsed final "... he said" are attributions."""
+    attrs = token_attrs(verb.doc)
+    dep = attrs.dep[verb.i]
+    if dep not in ("relcl", "acl"):
+        return False  # most cues: decided by index, before the subject is looked for
     subject = _subject(verb)
-    if not (verb.dep_ == "relcl" or verb.dep_ == "acl" and subject is not None
-            and verb.tag_ in ("VBD", "VBZ", "VBP")):  # "the reform that the mayor claims ...", read as acl
+    if not (dep == "relcl" or dep == "acl" and subject is not None
+            and attrs.tag[verb.i] in ("VBD", "VBZ", "VBP")):  # "the reform that the mayor claims ...", read as acl
         return False
     if verb.dep_ == "acl" and (verb.head.lemma_.lower() in COMPLEMENT_HEADS or verb.head.lemma_.lower() in lexicon().nouns):
         return False  # "the fact that the ministry said ...": a noun's complement, whole
@@ -817,7 +848,13 @@ def _adjective_cue(adj: Token, cue: Cue) -> Optional[Found]:
 
 def _may_cite(t: Token, lex: Lexicon) -> bool:
     """'citing', 'quoting' as a participle clause: a candidate for `_cites_a_source`."""
-    return t.tag_ == "VBG" and t.lemma_.lower() in lex.citing_verbs and t.dep_ in ("xcomp", "advcl", "conj")
+    return _may_cite_at(token_attrs(t.doc), t.i, lex)
+
+
+def _may_cite_at(attrs, i: int, lex: Lexicon) -> bool:
+    """`_may_cite` of token i, read off the Doc's token lists (no Token made)."""
+    return attrs.tag[i] == "VBG" and attrs.lemma[i].lower() in lex.citing_verbs \
+        and attrs.dep[i] in ("xcomp", "advcl", "conj")
 
 
 # (lexicon, doc id) -> whether any token of the doc may cite, set by extract_claims: most articles
@@ -948,29 +985,33 @@ def _in_other_cue(tok: Token, verb: Token, lex: Lexicon) -> bool:
 
 def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: Lexicon,
               regions: list[tuple[int, int]]) -> Optional[Found]:
-    doc = verb.doc
-    prev = verb.i - 1
-    while prev > sentence_of(verb).start and doc[prev].pos_ == "ADV":
+    doc, v = verb.doc, verb.i
+    # the tests on the verb's dependents read the token lists by index: no Token made for them
+    attrs = token_attrs(doc)
+    children = attrs.children
+    pos, dep, lower, tag = attrs.pos, attrs.dep, attrs.lower, attrs.tag
+    kids = children[v]
+    sent_start = sentence_of(verb).start
+    prev = v - 1
+    while prev > sent_start and pos[prev] == "ADV":
         prev -= 1
-    as_marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) or (
-        prev >= sentence_of(verb).start and doc[prev].lower_ == "as" and doc[prev].head.i > prev)  # however parsed
-    if as_marked and (_subject(verb) is None or verb.dep_ != "advcl"):
+    as_marked = any(dep[c] == "mark" and lower[c] == "as" for c in kids) or (
+        prev >= sent_start and lower[prev] == "as" and attrs.head[prev] > prev)  # however parsed
+    if as_marked and (_subject(verb) is None or dep[v] != "advcl"):
         return None  # "as officially stated", "as reported": a reference, not an attribution
-    if any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in verb.children) and not any(
-            c.dep_ == "prep" and c.i > verb.i and c.lower_ not in SETTING_PREPS
-            and not any(t.ent_type_ in TIME_ENTS for t in c.subtree) for c in verb.children):
+    if any(dep[c] == "dobj" and tag[c] in ("WDT", "WP") for c in kids) and not any(
+            dep[c] == "prep" and c > v and lower[c] not in SETTING_PREPS
+            and not any(t.ent_type_ in TIME_ENTS for t in doc[c].subtree) for c in kids):
         return None  # "..., which the minister confirmed on Monday": the content lies outside the clause
-    if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and any(
-            c.dep_ == "nsubj" for c in verb.children):
+    if any(dep[c] == "aux" and lower[c] == "to" for c in kids) and any(dep[c] == "nsubj" for c in kids):
         return None  # "allows the host country to assert its presence": not a report
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    passive = any(dep[c] in ("nsubjpass", "auxpass") for c in kids)
     speaker = None
     if passive:
-        agents = [c for c in verb.children if c.dep_ == "agent"]
-        pobjs = [g for a in agents for g in a.children if g.dep_ == "pobj"]
+        pobjs = [g for a in kids if dep[a] == "agent" for g in children[a] if dep[g] == "pobj"]
         if not pobjs:
             return None  # "is said to", "was reported": no speaker to attribute to
-        speaker = pobjs[0]
+        speaker = doc[pobjs[0]]
     inverted = _inverted_speaker(verb, sent) if cue.inverts and not passive else None
     speaker = speaker or inverted or _active_speaker(verb, sent, lex)
     if speaker is None:
@@ -978,36 +1019,40 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
     speaker = _speaker_root(speaker)
     if cue.evidence_subject and not _is_evidence(speaker, verb, lex):
         return None  # "supporters show signs of fatigue", "it shows a crowd": no record speaks
-    speaker_sub = sorted(set(speaker_tokens(speaker)) | (
-        set(speaker.subtree) if speaker.head == verb and speaker.i < verb.i else set()), key=lambda t: t.i)
+    speaker_ids = {t.i for t in speaker_tokens(speaker)}
+    if attrs.head[speaker.i] == v and speaker.i < v:
+        speaker_ids.update(t.i for t in speaker.subtree)
+    speaker_sub = [doc[k] for k in sorted(speaker_ids)]
 
     content: list[Token] = []
     by_object = False
-    clauses = [c for c in verb.children if c.dep_ in CLAUSE_DEPS]
+    clauses = [doc[c] for c in kids if dep[c] in CLAUSE_DEPS]
     if clauses:
         content = [t for c in clauses for t in c.subtree]
-        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < clauses[0].i]
+        objects = [doc[c] for c in kids if dep[c] == "dobj" and c < clauses[0].i]
         if objects and not (cue.object_content or cue.recipient_is_via) and all(
-                c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in clauses):
+                dep[c.i] == "xcomp" and any(dep[a] == "aux" and lower[a] == "to" for a in children[c.i])
+                for c in clauses):
             # "unveiled a plan to rebuild the port": the infinitive belongs to the object, and
             # alone it would be a fragment
             content = [t for c in objects + clauses for t in c.subtree]
     quote = _nearby_quote(regions, sent, verb, speaker_sub[0].idx if speaker_sub else verb.idx)
+    # the sentence's tokens are walked by index below: a Token only for what is kept
     if not content and inverted is not None:
-        content = [t for t in sent if t.i < verb.i and t.i not in {x.i for x in speaker_sub}]
-    if not content and (cue.inverts or verb.dep_ == "parataxis") and not any(
-            c.dep_ == "dobj" and c.i > verb.i for c in verb.children) and (
+        content = [doc[k] for k in range(sent.start, v) if k not in speaker_ids]
+    if not content and (cue.inverts or dep[v] == "parataxis") and not any(
+            dep[c] == "dobj" and c > v for c in kids) and (
             # "the candidate will announce plans" has its own object: not "..., the ministry said"
-            verb.dep_ in ("ccomp", "parataxis", "advcl") and sentence_of(verb.head) == sent
+            dep[v] in ("ccomp", "parataxis", "advcl") and sentence_of(verb.head) == sent
             # "..., the ministry said"; "The test, the ministry said, was ..."; "As X noted, ..."
-            and (verb.head.i < verb.i or verb.dep_ == "parataxis" or as_marked)
-            or (verb.dep_ == "ROOT" or len([t for t in sent if t.i > verb.i and not t.is_punct]) <= 6)
-            and speaker.i < verb.i and speaker_sub[0].i > sent.start + 2
-            and any(t.pos_ in ("VERB", "AUX") for t in sent if t.i < speaker_sub[0].i)):
+            and (attrs.head[v] < v or dep[v] == "parataxis" or as_marked)
+            or (dep[v] == "ROOT" or sum(not attrs.is_punct[k] for k in range(v + 1, sent.end)) <= 6)
+            and speaker.i < v and speaker_sub[0].i > sent.start + 2
+            and any(pos[k] in ("VERB", "AUX") for k in range(sent.start, min(sent.end, speaker_sub[0].i)))):
         # "..., the ministry said": the content is the clause the cue hangs on, or
         # whatever precedes the speaker when the parse lost the structure
-        if verb.dep_ in ("ROOT", "relcl"):  # "... in the north he said": a relcl misparse
-            content = [t for t in sent if t.i < speaker_sub[0].i]
+        if dep[v] in ("ROOT", "relcl"):  # "... in the north he said": a relcl misparse
+            content = [doc[k] for k in range(sent.start, min(sent.end, speaker_sub[0].i))]
         else:
             content = _exclude(verb.head.subtree, verb.subtree)
             if verb.head.i > verb.i and not as_marked:
@@ -1017,10 +1062,11 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
                 content = [t for t in content if t.i > last]
     if not content:
         # "told Reuters before the meeting that ...": a that-clause the parse hung elsewhere
-        right = [t for t in verb.subtree if t.i > verb.i]
-        that = next((t for t in right if t.lower_ == "that" and t.dep_ in ("mark", "dobj", "nsubj")
-                     and t.head.pos_ in ("VERB", "AUX") and t.head.i > t.i), None)
-        between = {t.lower_ for t in doc[verb.i + 1:that.i]} if that is not None else set()
+        right = [t for t in verb.subtree if t.i > v]
+        head = attrs.head
+        that = next((t for t in right if lower[t.i] == "that" and dep[t.i] in ("mark", "dobj", "nsubj")
+                     and pos[head[t.i]] in ("VERB", "AUX") and head[t.i] > t.i), None)
+        between = set(lower[v + 1:that.i]) if that is not None else set()
         second_cue = that is not None and _in_other_cue(that, verb, lex)
         if that is not None and not between & CONCESSIVE_WORDS and not second_cue:
             # not "despite the fact that ...", nor the that-clause of a second cue ("expressed
@@ -1034,57 +1080,60 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
             content = quoted
     if not content and cue.object_content:
         # "denied the allegations", "blamed it on rebels", "disagreed with the report"
-        objs = [c for c in verb.rights if c.dep_ in ("dobj", "dative", "oprd", "attr")]
+        right_kids = [c for c in kids if c > v]  # the verb's dependents after it (`verb.rights`), by index
+        objs = [doc[c] for c in right_kids if dep[c] in ("dobj", "dative", "oprd", "attr")]
         if cue.content_preps:  # "spoke of the legacy", "warned against hackers" - not "spoke to reporters"
-            objs = [c for c in verb.rights if c.dep_ == "prep" and c.lower_ in cue.content_preps][:1]
-        elif objs and cue.needs_predicate and not any(c.dep_ in ("oprd", "attr") for c in objs) and not any(
+            objs = [doc[c] for c in right_kids if dep[c] == "prep" and lower[c] in cue.content_preps][:1]
+        elif objs and cue.needs_predicate and not any(dep[c.i] in ("oprd", "attr") for c in objs) and not any(
                 t.is_quote for c in objs for t in c.subtree):  # (a quoted name is a predicate: "calls X 'crazy'")
             objs = []  # "called the minister on Friday", "called an emergency meeting": no naming
         elif objs:
-            objs += [c for c in verb.rights if c.dep_ == "prep" and c.i > objs[0].i]
+            objs += [doc[c] for c in right_kids if dep[c] == "prep" and c > objs[0].i]
         else:  # "disagreed with the report" - but not "confirmed on January 10", "denied in an interview"
-            objs = [c for c in verb.rights if c.dep_ == "prep" and c.lower_ not in SETTING_PREPS and not any(
-                t.ent_type_ in ("DATE", "TIME") for t in c.subtree)][:1]
+            objs = [doc[c] for c in right_kids if dep[c] == "prep" and lower[c] not in SETTING_PREPS and not any(
+                t.ent_type_ in ("DATE", "TIME") for t in doc[c].subtree)][:1]
         if objs:
             content, by_object = [t for c in objs for t in c.subtree], True
     if not content and passive and (cue.object_content or cue.inverts):
         # "The registration issue was first reported by The Washington Post": the subject is the content
-        content = [t for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree]
+        content = [t for c in kids if dep[c] == "nsubjpass" for t in doc[c].subtree]
     if not content and cue.inverts and not cue.object_content:
         # a complement clause the parse attached as an object ("added a command post ... had been destroyed")
-        rights = [t for c in verb.rights if c.dep_ in ("dobj", "npadvmod", "attr", "advcl") for t in c.subtree]
-        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rights):
+        right_kids = [c for c in kids if c > v]  # the verb's dependents after it (`verb.rights`), by index
+        rights = [t for c in right_kids if dep[c] in ("dobj", "npadvmod", "attr", "advcl") for t in doc[c].subtree]
+        if any(tag[t.i] in ("VBD", "VBZ", "VBP", "MD") for t in rights):
             content = rights
-        elif any(c.dep_ == "dobj" and c.pos_ != "PRON" for c in verb.rights) and any(
-                c.dep_ == "prep" and c.lower_ in ABOUT_PREPS for o in [verb, *verb.rights] for c in o.children
-                if o == verb or o.dep_ == "dobj"):
+        elif any(dep[c] == "dobj" and pos[c] != "PRON" for c in right_kids) and any(
+                dep[c] == "prep" and lower[c] in ABOUT_PREPS for o in [v, *right_kids] for c in children[o]
+                if o == v or dep[o] == "dobj"):
             # "70 percent said the same of the police", "said little about the plan": an object that
             # stands for what was said about a topic (not "said a few words at the ceremony")
-            content, by_object = [t for c in verb.rights if c.dep_ == "dobj" or c.dep_ == "prep"
-                                  and c.lower_ in ABOUT_PREPS for t in c.subtree], True
+            content, by_object = [t for c in right_kids if dep[c] == "dobj" or dep[c] == "prep"
+                                  and lower[c] in ABOUT_PREPS for t in doc[c].subtree], True
     if not content:
         return None
     if cue.only_with_quote and quote is None:
         return None
     # "..., which Mr. X says he is keeping open": the relative pronoun stands outside the content
-    content = [t for t in content if not (t.tag_ in ("WDT", "WP") and t.i < verb.i)]
+    content = [t for t in content if not (tag[t.i] in ("WDT", "WP") and t.i < v)]
     if speaker_sub and content and content[0].i < speaker_sub[0].i <= max(t.i for t in content):
         # the parse put the speaker inside the content ("... in Mayadeen the ministry said")
         content = [t for t in content if t.i < speaker_sub[0].i] if speaker.i < verb.i else \
             [t for t in content if t.i > speaker_sub[-1].i]
     content, span = _content_from_tokens(_exclude(content, speaker_sub, cue_tokens))
-    if len([t for t in content if not t.is_punct]) < 2:
+    is_punct = attrs.is_punct
+    if sum(not is_punct[t.i] for t in content) < 2:
         return None
     via = []
     if cue.recipient_is_via:
-        for c in verb.children:
-            if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "to"):
-                obj = c if c.dep_ != "prep" else next((g for g in c.children if g.dep_ == "pobj"), None)
-                if obj is not None and obj.pos_ == "PROPN" and obj.lower_ not in lex.audiences:
-                    via.append(obj)
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ == "from":
-            via.extend(g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"))
+        for c in kids:
+            if dep[c] in ("dobj", "dative") or (dep[c] == "prep" and lower[c] == "to"):
+                obj = c if dep[c] != "prep" else next((g for g in children[c] if dep[g] == "pobj"), None)
+                if obj is not None and pos[obj] == "PROPN" and lower[obj] not in lex.audiences:
+                    via.append(doc[obj])
+    for c in kids:
+        if dep[c] == "prep" and lower[c] == "from":
+            via.extend(doc[g] for g in children[c] if dep[g] == "pobj" and pos[g] in ("NOUN", "PROPN"))
     citing = [t for t in verb.subtree if _may_cite(t, lex) and _cites_a_source(t, lex)] \
         if _citing_in(doc, lex) else []
     for c in citing:
@@ -1094,41 +1143,61 @@ def _verb_cue(verb: Token, cue_tokens: list[Token], cue: Cue, sent: Span, lex: L
     # "He said that ..., stressing the need for ...": a participial cue that the
     # parse hung inside the content is a statement of its own (its own claim), not part of this one
     ids = {t.i for t in content}
-    tails = [t for t in content if t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp", "conj") and t.head.i in ids
-             and t.lemma_.lower() in lex.verbs and _subject(t) is None and t.i > verb.i]
+    tails = [t for t in content if tag[t.i] == "VBG" and dep[t.i] in ("advcl", "xcomp", "conj")
+             and attrs.head[t.i] in ids and attrs.lemma[t.i].lower() in lex.verbs and _subject(t) is None and t.i > v]
     if tails and quote is None:
         first = min(min(x.i for x in t.subtree) for t in tails)
         kept = [t for t in content if t.i < first]
-        if len([t for t in kept if not t.is_punct]) >= 3:
+        if sum(not is_punct[t.i] for t in kept) >= 3:
             content, span = _content_from_tokens(kept)
     return Found(cue_tokens, cue, speaker, content, span, quote, via, by_object)
 
 
 # ---------------------------------------------------------------- stance, date
 
+def _unconfirmed_matches(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """(start, end) of every match of the lexicon's unconfirmed patterns in a sentence's text.
+    A pattern runs only over a sentence holding one of the words it requires (most hold none, and
+    a substring test is far cheaper than a case-blind search); only for an ASCII sentence, where
+    a case-blind match of those words is exactly a match in the lowercased text."""
+    lowered = text.lower() if text.isascii() else None
+    spans = []
+    for pattern in lex.unconfirmed:
+        words = required_literals(pattern)
+        if lowered is not None and words is not None and not any(word in lowered for word in words):
+            continue
+        spans.extend(m.span() for m in pattern.finditer(text))
+    return spans
+
+
 def stance_of(found: Found, sent: Span, lex: Lexicon) -> str:
     verb = found.cue_tokens[0]
     stance = found.cue.stance
-    negated_cue = verb.pos_ in ("VERB", "AUX") and _is_negated(verb, lex.cue_negations)
-    text = doc_text(sent.doc)[sent.start_char:sent.end_char]  # sent.text, without joining its tokens again
-    for pattern in lex.unconfirmed:
-        for m in pattern.finditer(text):
-            if m.start() <= verb.idx - sent.start_char < m.end() + 2:
-                return "unconfirmed"
+    doc = sent.doc
+    # the dependents' tests read the token lists by index: no Token made for them
+    attrs = token_attrs(doc)
+    children = attrs.children
+    dep, lower = attrs.dep, attrs.lower
+    negated_cue = attrs.pos[verb.i] in ("VERB", "AUX") and _is_negated(verb, lex.cue_negations)
+    text = doc_text(doc)[sent.start_char:sent.end_char]  # sent.text, without joining its tokens again
+    at = verb.idx - sent.start_char
+    if any(start <= at < end + 2 for start, end in _unconfirmed_matches(text, lex)):
+        return "unconfirmed"
     if negated_cue:
         return "unconfirmed" if stance in ("asserted", "denied") else stance
-    if any(c.lower_ in lex.hedge_adverbs for c in verb.children if c.dep_ == "advmod"):
+    if any(lower[c] in lex.hedge_adverbs for c in children[verb.i] if dep[c] == "advmod"):
         return "speculated"
     if stance != "asserted" or found.by_object:
         return stance
     root = _content_root(found.content)
     if root is None:
         return stance
-    if any(c.dep_ == "aux" and c.lower_ in lex.content_modals for c in root.children):
+    r = root.i
+    if any(dep[c] == "aux" and lower[c] in lex.content_modals for c in children[r]):
         return "speculated"
-    if any(c.dep_ == "advmod" and c.lower_ in lex.hedge_adverbs for c in root.children):
+    if any(dep[c] == "advmod" and lower[c] in lex.hedge_adverbs for c in children[r]):
         return "speculated"
-    if root.lower_ in lex.hedge_predicates and root.tag_ in ("VBN", "JJ"):
+    if lower[r] in lex.hedge_predicates and attrs.tag[r] in ("VBN", "JJ"):
         return "speculated"
     if any(_denies_event(v, lex) for v in [root, *root.conjuncts]) or (
             root.lemma_ == "have" and _is_negated(root, lex.content_negations)
@@ -1141,16 +1210,18 @@ def _denies_event(root: Token, lex: Lexicon) -> bool:
     """A negated happening ("its planes had not carried out strikes", "the army has not used
     them") denies an event; a negated opinion, state or prediction ("this is not right",
     "it would not affect") is an assertion of its own."""
-    if root.pos_ != "VERB" or root.lemma_.lower() in lex.stative_verbs:
+    attrs, r = token_attrs(root.doc), root.i  # by index: no Token made for the auxiliaries
+    if attrs.pos[r] != "VERB" or attrs.lemma[r].lower() in lex.stative_verbs:
         return False
     if not _is_negated(root, lex.content_negations):
         return False
-    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
-    if any(a.tag_ == "MD" for a in auxes):
+    dep, tag = attrs.dep, attrs.tag
+    auxes = [c for c in attrs.children[r] if dep[c] in ("aux", "auxpass")]
+    if any(tag[a] == "MD" for a in auxes):
         return False
     # a past or perfect happening: "did not strike", "had not carried out", "has not used"
-    return root.tag_ in ("VBD", "VBN") or root.tag_ == "VB" and any(
-        a.lower_ == "did" or a.lemma_ == "have" for a in auxes)
+    return tag[r] in ("VBD", "VBN") or tag[r] == "VB" and any(
+        attrs.lower[a] == "did" or attrs.lemma[a] == "have" for a in auxes)
 
 
 def date_of(found: Found, sent: Span, dates: list) -> Optional[str]:
@@ -1225,7 +1296,9 @@ def link_claims(doc: Doc, claims: list[Claim]) -> None:
 def extract_claims(doc: Doc) -> list[Claim]:
     """Every attributed statement of the parsed article, in text order, linked to each other."""
     lex = lexicon()
-    _CITING[(id(lex), id(doc))] = any(_may_cite(doc[i], lex) for i, tag in enumerate(token_attrs(doc).tag) if tag == "VBG")
+    attrs = token_attrs(doc)  # the participles picked in C, then tested by index: no Token made
+    _CITING[(id(lex), id(doc))] = any(_may_cite_at(attrs, i, lex)
+                                      for i in compress(range(attrs.n), map("VBG".__eq__, attrs.tag)))
     try:
         return _extract_claims(doc)
     finally:
@@ -1236,7 +1309,8 @@ def _extract_claims(doc: Doc) -> list[Claim]:
     lex = lexicon()
     actors = ActorIndex(getattr(doc._, "actors", None) or [])
     dates = getattr(doc._, "dates", None) or []
-    regions = quote_regions(doc_text(doc))
+    text = doc_text(doc)
+    regions = quote_regions(text)
     resolver = SpeakerResolver(doc, actors, lex)
     claims: list[Claim] = []
     cue_at: dict[int, int] = {}  # claim index -> character offset of its cue
@@ -1277,14 +1351,14 @@ def _extract_claims(doc: Doc) -> list[Claim]:
             if found.quote is not None and start < found.quote[0] <= sent.start_char:
                 start = found.quote[0]
             # an opening quotation mark the sentence splitter left at the end belongs to the next sentence
-            opening = [a for a, _ in regions if start < a < end and not doc_text(doc)[a:end].strip("'\"\u201c\u2018 \n")]
+            opening = [a for a, _ in regions if start < a < end and not text[a:end].strip("'\"\u201c\u2018 \n")]
             if opening:
                 end = opening[0]
             start = next((a for a, _ in regions if start - 3 <= a < start), start)  # its own opening mark
             # and a closing mark the splitter put at its start belongs to the sentence before
             start = next((b for _, b in regions if start < b <= start + 2 and b <= found.content_span[0]), start)
-            evidence = doc_text(doc)[start:end].strip()
-            lead = len(doc_text(doc)[start:end]) - len(doc_text(doc)[start:end].lstrip())
+            evidence = text[start:end].strip()
+            lead = len(text[start:end]) - len(text[start:end].lstrip())
             start += lead
             end = start + len(evidence)
             via = []
@@ -1294,7 +1368,7 @@ def _extract_claims(doc: Doc) -> list[Claim]:
                     via.append(sp.ref)
             via.extend(r for r in speaker.co_speakers if r.name != speaker.ref.name)
             via.extend(r for r in outer if r.name not in {v.name for v in via})
-            content = doc_text(doc)[found.content_span[0]:found.content_span[1]]
+            content = text[found.content_span[0]:found.content_span[1]]
             key = (speaker.ref.name, found.content_span)
             if key in seen:
                 continue

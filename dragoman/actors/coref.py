@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
+from itertools import compress
 
 from dragoman.actors.finder import FEMALE, Cand, Finder, POSSESSIVE, PRONOUNS, longest
-from dragoman.nlp import doc_text
+from dragoman.nlp import doc_text, token_attrs
 
 PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "von", "van", "der", "la", "le", "da", "di", "abd", "abdel", "abdul"}
 MAX_SENTENCES_BACK = 3
@@ -26,7 +28,8 @@ def _named(c: Cand) -> bool:
                                                            or c.method == "ner")
 
 
-def _surnames(name: str) -> set[str]:
+@lru_cache(maxsize=20_000)  # a name's surnames are the same in every document
+def _surnames(name: str) -> frozenset[str]:
     words = name.split()
     out = set()
     for k in range(1, len(words)):
@@ -38,7 +41,7 @@ def _surnames(name: str) -> set[str]:
         m = re.match(r"(?i)(al|el)[- ](\w.*)", suffix)
         if m:
             out.add(m.group(2))
-    return {s for s in out if len(s) >= 3 and (s[0].isupper() or s.lower().startswith(("al-", "el-")))}
+    return frozenset(s for s in out if len(s) >= 3 and (s[0].isupper() or s.lower().startswith(("al-", "el-"))))
 
 
 def surname_coref(f: Finder):
@@ -84,10 +87,11 @@ def surname_coref(f: Finder):
 def _sentence_index(f: Finder) -> dict[int, int]:
     sent_of = getattr(f, "_sent_of", None)
     if sent_of is None:
+        # from the sentence starts as `doc.sents` cuts them: no Span made for each sentence
         sent_of = {}
-        for n, sent in enumerate(f.doc.sents):
-            for k in range(sent.start, sent.end):
-                sent_of[k] = n
+        starts = token_attrs(f.doc).sent_starts
+        for n, (start, end) in enumerate(zip(starts, starts[1:] + [f.n])):
+            sent_of.update(dict.fromkeys(range(start, end), n))
         f._sent_of = sent_of
     return sent_of
 
@@ -108,6 +112,7 @@ def _choose(candidates: list[Cand], f: Finder, sent_of: dict[int, int], at: int)
 
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "queen", "princess", "lady"}
 MALE_TITLES = {"mr", "mr.", "king", "prince", "sir", "lord", "sheikh"}
+TITLES = FEMALE_TITLES | MALE_TITLES
 
 
 def _person_key(c: Cand) -> str:
@@ -123,9 +128,10 @@ def _known_genders(f: Finder, persons: list[Cand]) -> dict[str, str]:
         if actor is not None and actor.kind == "person":
             genders[_person_key(c)] = actor.gender or "m"  # the KB marks its women with gender: f
         by_last.setdefault(c.name.split()[-1], []).append(c)
-    for i, title in enumerate(f.lower):  # the finder's lowercased tokens: no Token objects made
-        if (title in FEMALE_TITLES or title in MALE_TITLES) and i + 1 < f.n:
-            gender = "f" if title in FEMALE_TITLES else "m"
+    # the finder's lowercased tokens, the titles among them picked in C: no Token objects made
+    for i in compress(range(f.n), map(TITLES.__contains__, f.lower)):
+        if i + 1 < f.n:
+            gender = "f" if f.lower[i] in FEMALE_TITLES else "m"
             for k in range(i + 1, min(i + 4, f.n)):
                 for c in by_last.get(f.text[k], []):
                     genders.setdefault(_person_key(c), gender)
@@ -133,20 +139,17 @@ def _known_genders(f: Finder, persons: list[Cand]) -> dict[str, str]:
 
 
 def pronoun_coref(f: Finder):
-    doc = f.doc
     sent_of = _sentence_index(f)
     persons = sorted((c for c in f.cands if c.kind == "person"), key=lambda c: c.start)
     genders = _known_genders(f, persons)
     resolved: list[Cand] = []
-    for i, lower in enumerate(f.lower):
-        if lower not in PRONOUNS or f.taken[i]:
-            continue  # most tokens: decided without making a Token
-        tok = doc[i]
-        if tok.dep_ not in ("nsubj", "nsubjpass", "poss"):
+    # the pronouns picked in C, then read by index: no Token made at all
+    for i in compress(range(f.n), map(PRONOUNS.__contains__, f.lower)):
+        if f.taken[i] or f.dep[i] not in ("nsubj", "nsubjpass", "poss"):
             continue
-        gender = "f" if tok.lower_ in FEMALE else "m"
-        window = sent_of.get(tok.i, 0) - MAX_SENTENCES_BACK
-        candidates = [c for c in persons + resolved if c.end <= tok.i and sent_of.get(c.start, 0) >= window
+        gender = "f" if f.lower[i] in FEMALE else "m"
+        window = sent_of.get(i, 0) - MAX_SENTENCES_BACK
+        candidates = [c for c in persons + resolved if c.end <= i and sent_of.get(c.start, 0) >= window
                       and (_named(c) or c.actor_id or c.method == "coref")
                       and genders.get(_person_key(c), gender) == gender]
         if gender == "f" and not any(genders.get(_person_key(c)) == "f" for c in candidates) \
@@ -157,8 +160,8 @@ def pronoun_coref(f: Finder):
             candidates = known or candidates
         if not candidates:
             continue
-        antecedent = _choose(candidates, f, sent_of, tok.i)
-        cand = replace(antecedent, start=tok.i, end=tok.i + 1, method="coref", extra={})
+        antecedent = _choose(candidates, f, sent_of, i)
+        cand = replace(antecedent, start=i, end=i + 1, method="coref", extra={})
         if f.add(cand):
             resolved.append(cand)
             genders.setdefault(_person_key(antecedent), gender)  # "he" once, never "she" after
@@ -182,8 +185,8 @@ def nominal_coref(f: Finder):
     """'the minister', 'the agency', 'the military analyst' -> the nearest preceding fitting actor
     within a few sentences (the subject of the latest sentence that has one)."""
     sent_of = _sentence_index(f)
-    for i in range(f.n - 1):
-        if f.lower[i] != "the" or f.taken[i + 1]:
+    for i in compress(range(f.n - 1), map("the".__eq__, f.lower)):  # each "the", picked in C
+        if f.taken[i + 1]:
             continue
         p = i + 1
         for _ in range(3):
@@ -202,7 +205,8 @@ def nominal_coref(f: Finder):
             continue  # "the agency report", "the minister Hakan ..."
         if e < f.n and f.lower[e] in RESTRICTIVE and f.dep[e] != "mark":
             continue  # "the group in the SDF", "the minister of health": a new referent, not the last one
-        if any(f.doc[k].tag_ in ("JJS", "JJR") or f.lower[k] in NEW_REFERENT for k in range(i + 1, p)):
+        tag = token_attrs(f.doc).tag  # by index: no Token made for the modifiers
+        if any(tag[k] in ("JJS", "JJR") or f.lower[k] in NEW_REFERENT for k in range(i + 1, p)):
             continue  # "the strongest group", "another minister"
         if any(f.taken[i + 1:e]):
             continue

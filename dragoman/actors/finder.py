@@ -15,10 +15,13 @@ Sources of mentions, in order of trust:
 """
 from __future__ import annotations
 
+import bisect
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import compress
 from typing import Optional
 
 from rapidfuzz import fuzz, process
@@ -98,6 +101,8 @@ FOREIGN = {"foreign", "international", "western", "other", "overseas", "multinat
 # Local offices named after a town ("Homs governor", "the Aleppo city council").
 PLACE_ROLES = {"governor", "mayor", "governorate", "council", "city council", "provincial council",
                "local council", "authorities", "police", "health authority", "health directorate", "municipality"}
+# The first words of those (`_town_before_role` reads one or two words after a town's name).
+PLACE_ROLE_FIRSTS = {role.split()[0] for role in PLACE_ROLES}
 # Words for a post held "of"/"at" an organisation or place, after a person's name.
 APPOSITIVE_POSTS = {"head", "chief", "director", "spokesman", "spokeswoman", "spokesperson", "leader", "commander",
                     "member", "official", "founder", "president", "chairman", "minister", "governor", "mayor",
@@ -330,6 +335,18 @@ def _closest_key_scored(key: str, keys: list[str], cutoff: float, entry: tuple) 
     return None if hit is None else near[1][hit[2]]
 
 
+_LEXICON_WORDS: dict[int, tuple] = {}
+
+
+def _lexicon_words(kb: ActorKB) -> tuple[set[str], set[str]]:
+    """The lexicon's organisation heads and popular acts, lowercased: made once per KB, not per Doc."""
+    cached = _LEXICON_WORDS.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        cached = _LEXICON_WORDS[id(kb)] = (kb, {w.lower() for w in kb.lexicon.organisation_heads},
+                                           {w.lower() for w in kb.lexicon.popular_acts})
+    return cached[1], cached[2]
+
+
 # a town's name -> the countries it may lie in (Finder.place_countries), the same in every document:
 # looked up in the gazetteer once per process, up to a bound
 _TOWN_COUNTRIES: dict[str, list[str]] = {}
@@ -347,15 +364,17 @@ class Finder:
         self.ents = doc.ents  # made once: each `doc.ents` builds a new Span for every entity
         self.span_text = attrs.span_text  # `doc[s:e].text` without making a Span
         lower_firsts, text_firsts = _head_firsts(self.t)
-        self.may_head = [w in lower_firsts or t in text_firsts for w, t in zip(self.lower, self.text)]
+        # the set lookups run in map (C), one bool per token
+        self.may_head = list(map(operator.or_, map(lower_firsts.__contains__, self.lower),
+                                 map(text_firsts.__contains__, self.text)))
         self.cands: list[Cand] = []
         self._place_cache: dict = {}
         self.focus_share = 0.0
         self.focus_for_groups = False
-        self.org_heads = {w.lower() for w in kb.lexicon.organisation_heads}
-        self.popular_acts = {w.lower() for w in kb.lexicon.popular_acts}
+        self.org_heads, self.popular_acts = _lexicon_words(kb)
         self.taken = [False] * self.n
         self.registry: dict[tuple[str, Optional[str]], Cand] = {}  # (office, country) -> named holder in this doc
+        self._heads: dict[int, tuple] = {}  # token -> what `_head_at` found there
         self._match()
 
     # ---------- matching ----------
@@ -409,9 +428,10 @@ class Finder:
         country. Only long names (>= 7 letters) are compared, so acronyms and short words never fuzzy-match."""
         names, codes = _state_names(self.kb)
         covered = {k for s, (e, _, _) in self.state_at.items() for k in range(s, e)}
-        for i, text in enumerate(self.text):
+        for i in compress(range(self.n), map("PROPN".__eq__, self.pos)):  # only proper nouns, picked in C
+            text = self.text[i]
             if len(text) < MISSPELT_MIN_LEN or not text.isalpha() or not text[:1].isupper() or text.isupper() \
-                    or self.pos[i] != "PROPN" or i in covered or self.alias_cover[i] is not None:
+                    or i in covered or self.alias_cover[i] is not None:
                 continue
             index = _closest_key(text, names, MISSPELT_MIN_SCORE)
             if index is not None and names[index][0] == text[0]:
@@ -432,7 +452,8 @@ class Finder:
             current = actor.office_on(self.published) is not None if self.published else False
             latest = max((o.start or date.min for o in actor.offices), default=date.min)
             return (actor_id in named_fully, current, latest)
-        return [(s, e, max(ids, key=rank)) for (s, e), ids in by_span.items()]
+        # (a span of one actor needs no ranking)
+        return [(s, e, ids[0] if len(ids) == 1 else max(ids, key=rank)) for (s, e), ids in by_span.items()]
 
     def _foreign_surnames(self, spans):
         """A KB surname alias ("Blair") that is part of, or refers back to, another person's name
@@ -463,38 +484,36 @@ class Finder:
 
     def _inside_longer_name(self, s: int, e: int) -> bool:
         """'the West' in 'the West Bank', 'AP' in 'AP Photo': the match modifies a longer proper name."""
-        last = self.doc[e - 1]
-        head = last.head
-        if last.dep_ != "compound" or head.i < e or head.pos_ != "PROPN" or not head.text[:1].isupper():
+        head = self.head_i[e - 1]  # by index: no Token made for the match's last word or its head
+        if self.dep[e - 1] != "compound" or head < e or self.pos[head] != "PROPN" or not self.text[head][:1].isupper():
             return False
-        word = head.lower_
+        word = self.lower[head]
         if (word,) in self.t.titles or (word,) in self.t.offices or (word,) in self.t.roles or word in self.org_heads:
             return False
-        return any(self.pos[k] == "PROPN" for k in range(e, head.i + 1))
+        return any(self.pos[k] == "PROPN" for k in range(e, head + 1))
 
     def _focus_country(self) -> Optional[str]:
         """The country the article is about: the one most often named as a place ('in Syria'),
         then the most often named at all. Unqualified 'the regime', 'rebels' belong to it."""
         located, named = Counter(), Counter()
         for s, (e, kind, code) in self.state_at.items():
-            tok = self.doc[e - 1]
-            if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i >= e \
-                    and longest(self.lower, tok.head.i, self.t.roles)[0] == 0:
+            last, head = e - 1, self.head_i[e - 1]  # by index: no Token made for the name's last word
+            if self.dep[last] in ("compound", "amod", "nmod") and head >= e \
+                    and longest(self.lower, head, self.t.roles)[0] == 0:
                 continue  # "the US dollar": an attribute, not what the article is about
             if e < self.n and self.text[e] in ("-", "–"):
                 continue  # "Britain-based", "Iran-backed": an attribute of something else
             named[code] += 1
             # "in Syria", and "in Vilnius" too: a capital named as a place locates its country
-            if kind in ("name", "seat") and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS:
+            if kind in ("name", "seat") and self.dep[last] == "pobj" and self.lower[head] in LOCATIVE_PREPS:
                 located[code] += 1
         # towns where things happen ("a protest in Ahvaz") count like countries named as places
-        ent_of = {k: ent for ent in self.ents for k in range(ent.start, ent.end)}
+        ent_of = None  # token -> its entity, made when a town is first looked at (most articles have few)
         in_state = {k for s, (e, _, _) in self.state_at.items() for k in range(s, e)}  # "The Hague": both words
         lookups = 0
         lower, text = self.lower, self.text
-        for i in range(self.n):
-            if self.dep[i] != "pobj":
-                continue  # both tests below want an object of a preposition: the others need no Token
+        # both tests below want an object of a preposition: only those are visited (picked in C)
+        for i in compress(range(self.n), map("pobj".__eq__, self.dep)):
             # the tests read the token lists; a Token is made only for what passes them
             head_lower = lower[self.head_i[i]]
             if lower[i] in PLACE_TYPE_NOUNS and head_lower in LOCATIVE_PREPS and lookups < 20:
@@ -514,6 +533,8 @@ class Finder:
                     or self.alias_cover[i] is not None or (text[i].isupper() and len(text[i]) <= 5):
                 continue  # acronyms ("under OPS") are organisations, not towns: the gazetteer's fuzzy hits mislead
             tok = self.doc[i]
+            if ent_of is None:
+                ent_of = {k: ent for ent in self.ents for k in range(ent.start, ent.end)}
             ent = ent_of.get(tok.i)
             if ent is not None and ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"):
                 continue  # "on 2 May": a date, not a town
@@ -738,31 +759,47 @@ class Finder:
 
     def role_phrases(self):
         self.national_organisations()
-        inert = self._inert_tokens()
-        i = 0
-        while i < self.n:
+        active = self._active_tokens()
+        # the tokens where something may start, in order: a role phrase (`active`) or a KB name;
+        # between them the walk has nothing to do, so it jumps from one to the next
+        stops = sorted(active.union(self.alias_at))
+        k = 0
+        while k < len(stops):
+            i = stops[k]
             if i in self.alias_at:
                 self.owner_phrase(*self.alias_at[i])
-            end = None if inert[i] else self.role_phrase_at(i)
-            i = end if end and end > i else i + 1
+            end = self.role_phrase_at(i) if i in active else None
+            k = bisect.bisect_left(stops, end if end and end > i else i + 1, k + 1)
 
-    def _inert_tokens(self) -> list[bool]:
-        """Tokens where `role_phrase_at` finds nothing, tested once per Doc on the lists (most tokens;
-        the call walks several helpers each time): no lead modifier, state, capitalised proper noun,
-        "anti"/"pro" or community word there (so `_countries` and `_community_at` find nothing and
-        it falls to `bare_role_at`), and `bare_role_at` returns at its first tests: no role head
-        within the three tokens it reads, a possessive, non-alphabetic or hyphen-joined word, or a
-        word that neither heads a role nor modifies one."""
-        state_at, communities, modifiers = self.state_at, self.t.communities, self.t.modifiers
-        heads = self.may_head
-        head_near = [a or b or c for a, b, c in zip(heads, heads[1:] + [False], heads[2:] + [False, False])]
-        after_dash = [False] + [t in ("-", "–") for t in self.text[:-1]]
-        return [not (lower in LEAD_MODIFIERS or i in state_at or (text[:1].isupper() and pos == "PROPN")
-                     or lower in ("anti", "pro") or text in communities)
-                and (not near or lower in POSSESSIVE or not alpha or dash
-                     or (not head and lower not in modifiers and pos != "ADJ"))
-                for i, lower, text, pos, head, near, alpha, dash in zip(
-                    range(self.n), self.lower, self.text, self.pos, heads, head_near, self.is_alpha, after_dash)]
+    def _active_tokens(self) -> set[int]:
+        """The tokens where `role_phrase_at` may find something, found once per Doc on the lists
+        (the call walks several helpers each time; most tokens are inert): a lead modifier, state,
+        "anti"/"pro" or community word (where `_countries` or `_community_at` may start), a
+        capitalised proper noun with a role head or a local office within reach, or a token where
+        `bare_role_at` gets past its first tests: a role head within the three tokens it reads, and
+        an alphabetic word, not possessive nor hyphen-joined, that heads a role or modifies one.
+
+        Each kind of token is picked by a set lookup mapped over a whole list (in C), so no test
+        runs in Python for the tokens that are none of them."""
+        n, lower, text, pos = self.n, self.lower, self.text, self.pos
+        everywhere = range(n)
+        active = set(self.state_at)
+        active.update(compress(everywhere, map((LEAD_MODIFIERS | {"anti", "pro"}).__contains__, lower)))
+        active.update(compress(everywhere, map(self.t.communities.__contains__, text)))
+        # `bare_role_at`: only the three tokens up to a possible role head pass its first test
+        near = {k for p in compress(everywhere, self.may_head) for k in (p - 2, p - 1, p) if k >= 0}
+        # a capitalised proper noun may start a town's office or people (`_town_before_role`: a
+        # local office or a role one or two words on, whose first word is a role head or a local
+        # office's), else it falls to `bare_role_at`, which needs a role head near it
+        office_next = {k - size for k in compress(everywhere, map(PLACE_ROLE_FIRSTS.__contains__, lower))
+                       for size in (1, 2) if k - size >= 0}
+        active.update(i for i in compress(everywhere, map("PROPN".__eq__, pos))
+                      if text[i][:1].isupper() and (i in near or i in office_next))
+        modifiers, heads, alpha = self.t.modifiers, self.may_head, self.is_alpha
+        active.update(i for i in near if lower[i] not in POSSESSIVE and alpha[i]
+                      and not (i > 0 and text[i - 1] in ("-", "–"))
+                      and (heads[i] or lower[i] in modifiers or pos[i] == "ADJ"))
+        return active
 
     def members_phrase(self, s: int, e: int, actor: Actor):
         """'SDF fighters', "the Pentagon's officials": an organisation's people are a mention of their own."""
@@ -1018,6 +1055,14 @@ class Finder:
         """Ministry, office title or role noun starting at token p: (kind, size, value)."""
         if p >= self.n or not self.may_head[p]:
             return None, 0, None  # no table has a key starting with this word: every lookup below fails
+        # the role walks ask about the same tokens again and again: each is looked up once per Doc
+        found = self._heads.get(p)
+        if found is None:
+            found = self._heads[p] = self._look_up_head(p)
+        return found
+
+    def _look_up_head(self, p: int):
+        """`_head_at` worked out, for a token that may start a key."""
         # ministries: "<field> Ministry", "Ministry of <field>", "MoD"
         size, fkey = longest(self.lower, p, self.t.ministry_fields)
         if size:
@@ -1208,8 +1253,8 @@ class Finder:
 
     def modifies_next_noun(self, e: int) -> bool:
         """Does the role word ending at e only modify a noun after it ('military bases')?"""
-        last = self.doc[e - 1]
-        if e >= self.n or last.dep_ not in ("compound", "amod", "nmod") or last.head.i < e \
+        # by index: the last word's dependency and head read off the lists, no Token made
+        if e >= self.n or self.dep[e - 1] not in ("compound", "amod", "nmod") or self.head_i[e - 1] < e \
                 or self.pos[e] != "NOUN" or not self.text[e].islower():
             return False
         return longest(self.lower, e, self.t.roles)[0] == 0 and self.lower[e] not in RELATION_NOUNS \
@@ -1422,6 +1467,7 @@ class Finder:
                 self.finish_unnamed(cand)
                 return end
         words = self.span_text(i, e)
+        phrase = self.span_text(p, e)  # the role's own words, after its modifiers (read once, used below)
         key = words if words in FOCUS_NOUNS else self.lower[e - 1] if e - i == 1 else words.lower()
         if kind == "ministry":
             code = self._ministry_place(e)
@@ -1435,13 +1481,13 @@ class Finder:
             # the troops of the state or body the sentence is about, not of the article's focus
             code = self._possessor_country(i - 1)
             if code:
-                self.add(Cand(i, e, f"{self.demonym(code)} {self.span_text(p, e).lower()}", code, value.sector,
+                self.add(Cand(i, e, f"{self.demonym(code)} {phrase.lower()}", code, value.sector,
                               value.kind, "coref"))
                 return e
         placed = self._ministry_place(e) if kind == "role" and not value.person else None
         if placed:  # "the government in Damascus", "the authorities of Iraq"
             end = self.state_at[e + 1][0]
-            self.add(Cand(i, end, f"{self.demonym(placed)} {self.span_text(p, e).lower()}", placed, value.sector,
+            self.add(Cand(i, end, f"{self.demonym(placed)} {phrase.lower()}", placed, value.sector,
                           value.kind, "role"))
             return end
         if kind == "role" and value.needs_country:
@@ -1449,17 +1495,17 @@ class Finder:
         if kind == "role" and value.sector == "NGO" and value.kind == "organisation" and not self.modifies_next_noun(e) \
                 and self.pos[e - 1] in ("NOUN", "PROPN"):
             # "a human rights group": an actor of no state, named by its description
-            self.add(Cand(i, e, self.span_text(p, e), None, "NGO", "organisation", "role"))
+            self.add(Cand(i, e, phrase, None, "NGO", "organisation", "role"))
             return e
         local = kind == "role" and value.kind == "group" and value.sector in LOCAL_SECTORS \
             and not any(self.lower[k] in FOREIGN for k in range(max(0, i - 1), e))
-        if kind == "role" and (key in FOCUS_NOUNS or self.span_text(p, e) in FOCUS_NOUNS or local) and self.focus \
+        if kind == "role" and (key in FOCUS_NOUNS or phrase in FOCUS_NOUNS or local) and self.focus \
                 and self.focus_for_groups:
             if self.modifies_next_noun(e):
                 return None
-            if self.span_text(p, e).lower() in ("military", "opposition") and (e >= self.n or self.pos[e] != "VERB"):
+            if phrase.lower() in ("military", "opposition") and (e >= self.n or self.pos[e] != "VERB"):
                 return None
-            name = f"{self.demonym(self.focus)} {self.span_text(p, e).lower()}"
+            name = f"{self.demonym(self.focus)} {phrase.lower()}"
             self.add(Cand(i, e, name, self.focus, value.sector, value.kind, "role-default"))
             return e
         return None
@@ -1500,7 +1546,6 @@ class Finder:
         for s, (e, kind, code) in sorted(self.state_at.items()):
             if any(self.taken[s:e]):
                 continue
-            tok = self.doc[s]
             if kind == "demonym" and self.span_text(s, e) in self.kb.state(code).aliases:
                 kind = "name"  # "US", "UK": the state itself, never "a US civilian"
             if kind in ("name", "demonym") and e + 2 < self.n and self.text[e] == "-" and self.lower[e + 1] in LEADING \
