@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from itertools import compress
+from typing import Optional
 
 from dragoman.actors.finder import FEMALE, Cand, Finder, POSSESSIVE, PRONOUNS, longest
 from dragoman.nlp import doc_text, token_attrs
@@ -58,17 +59,15 @@ def surname_coref(f: Finder):
                 by_variant.setdefault(variant, []).append(c)
     if not by_variant:
         return
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(v) for v in sorted(by_variant, key=len, reverse=True))
-                         + r")(?:s\b|(?=['’]s\b)|(?![\w-]))")
     text = doc_text(f.doc)
-    for m in pattern.finditer(text):
-        span = f.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+    for start, end, variant in _surname_matches(text, list(by_variant)):
+        span = f.doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
         s, e = span.start, span.end
         while e > s and f.lower[e - 1] in POSSESSIVE:
             e -= 1
-        before = [c for c in by_variant[m.group(1)] if c.start < s]
+        before = [c for c in by_variant[variant] if c.start < s]
         if not before:
             continue
         antecedent = max(before, key=lambda c: c.start)
@@ -82,6 +81,52 @@ def surname_coref(f: Finder):
                 for k in range(c.start, c.end):
                     f.taken[k] = False
         f.add(replace(antecedent, start=s, end=e, method="coref", extra={}))
+
+
+def _surname_matches(text: str, variants: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, variant) of each variant standing as a word of its own in the text, as
+    `re.finditer` finds them with the alternation of the variants, longest first:
+
+        (?<![\\w-])(variant|...)(?:s\\b|(?=['’]s\\b)|(?![\\w-]))
+
+    ("Assad", "Assad's" and the plural "Assads", not "Assadi" or "pro-Assad"). Found with
+    `str.find` and a test of the characters around: each document names other people, and
+    compiling a regex of their names cost more than the search itself."""
+    order = {v: k for k, v in enumerate(sorted(variants, key=len, reverse=True))}
+    found = []   # (start, rank in the alternation, end, variant)
+    for variant in variants:
+        at = text.find(variant)
+        while at >= 0:
+            end = _surname_end(text, at, at + len(variant))
+            if end is not None:
+                found.append((at, order[variant], end, variant))
+            at = text.find(variant, at + 1)
+    out, free_from = [], 0
+    for start, _, end, variant in sorted(found):  # leftmost first; at one start, the first alternative
+        if start >= free_from:
+            out.append((start, end, variant))
+            free_from = end
+    return out
+
+
+def _word_char(ch: str) -> bool:
+    """A character regex `\\w` matches (what `re` counts as one)."""
+    return ch.isalnum() or ch == "_"
+
+
+def _surname_end(text: str, start: int, end: int) -> Optional[int]:
+    """Where a match of a variant at text[start:end] ends (a plural's "s" included), or None when
+    it is part of a longer word or a hyphenated one."""
+    if start > 0 and (_word_char(text[start - 1]) or text[start - 1] == "-"):
+        return None
+    n = len(text)
+    if end < n and text[end] == "s" and (end + 1 == n or not _word_char(text[end + 1])):
+        return end + 1   # "the Assads"
+    if end + 1 < n and text[end] in "'’" and text[end + 1] == "s" and (end + 2 == n or not _word_char(text[end + 2])):
+        return end   # "Assad's": the possessive is left to the tokens
+    if end < n and (_word_char(text[end]) or text[end] == "-"):
+        return None
+    return end
 
 
 def _sentence_index(f: Finder) -> dict[int, int]:
