@@ -335,16 +335,17 @@ def _closest_key_scored(key: str, keys: list[str], cutoff: float, entry: tuple) 
     return None if hit is None else near[1][hit[2]]
 
 
-_LEXICON_WORDS: dict[int, tuple] = {}
+# (knowledge base, its organisation heads, its popular acts) for the knowledge base last asked
+# about: one entry, so a knowledge base reloaded after an edit does not keep the old one alive
+_LEXICON_WORDS: list = [None, frozenset(), frozenset()]
 
 
-def _lexicon_words(kb: ActorKB) -> tuple[set[str], set[str]]:
+def _lexicon_words(kb: ActorKB) -> tuple[frozenset[str], frozenset[str]]:
     """The lexicon's organisation heads and popular acts, lowercased: made once per KB, not per Doc."""
-    cached = _LEXICON_WORDS.get(id(kb))
-    if cached is None or cached[0] is not kb:
-        cached = _LEXICON_WORDS[id(kb)] = (kb, {w.lower() for w in kb.lexicon.organisation_heads},
-                                           {w.lower() for w in kb.lexicon.popular_acts})
-    return cached[1], cached[2]
+    if _LEXICON_WORDS[0] is not kb:
+        _LEXICON_WORDS[:] = [kb, frozenset(w.lower() for w in kb.lexicon.organisation_heads),
+                             frozenset(w.lower() for w in kb.lexicon.popular_acts)]
+    return _LEXICON_WORDS[1], _LEXICON_WORDS[2]
 
 
 # a town's name -> the countries it may lie in (Finder.place_countries), the same in every document:
