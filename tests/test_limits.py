@@ -203,3 +203,18 @@ def test_jsonl_records_beyond_the_limit_are_refused_naming_the_line(tmp_path):
     assert [getattr(i, "doc", None) for i in items[:3]] == ["r0", "r1", "r2"]
     assert len(items) == 4 and isinstance(items[3], IngestError)
     assert items[3].input_name == f"{path}:4" and "too many records" in items[3].message
+
+
+def test_bounded_caches_stay_within_their_bound_and_answer_every_key_asked():
+    """The cross-document caches (strings, gazetteer rows, town countries, furniture spans) are
+    emptied when full: memory stays flat over any corpus, and what was just asked is kept."""
+    from dragoman.caching import BoundedDict
+
+    cache = BoundedDict(3)
+    for n in range(10):
+        assert cache.remember(f"k{n}", n) == n
+        assert len(cache) <= 3 and cache[f"k{n}"] == n
+    cache.remember_missing(["a", "b", "k9"], str.upper)
+    assert set(cache) == {"a", "b", "k9"} and cache["a"] == "A"  # emptied first: every key asked is there
+    cache.remember_missing(["a", "c"], str.upper)  # full again: emptied, then both kept
+    assert set(cache) == {"a", "c"}

@@ -30,6 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from dragoman.actors.kb import Actor, ActorKB, alias_variants, fold
+from dragoman.caching import BoundedDict
 from dragoman.nlp import sentence_of, token_attrs
 
 POSSESSIVE = {"'s", "’s", "'", "’"}
@@ -308,16 +309,13 @@ def _closest_key(key: str, keys: list[str], cutoff: float) -> Optional[int]:
     the indel distance is at least |l1 - l2|. The others keep their order, so ties go the same way."""
     entry = _KEYS_BY_LENGTH.get(id(keys))
     if entry is None or entry[0] is not keys:
-        entry = _KEYS_BY_LENGTH[id(keys)] = (keys, {}, {})
+        entry = _KEYS_BY_LENGTH[id(keys)] = (keys, {}, BoundedDict(MAX_CLOSEST_ANSWERS))
     # the answer for a key is the same in every document (articles name the same people and
     # places again and again): kept, up to a bound
     answers = entry[2]
     if (key, cutoff) in answers:
         return answers[(key, cutoff)]
-    if len(answers) > MAX_CLOSEST_ANSWERS:
-        answers.clear()
-    answers[(key, cutoff)] = index = _closest_key_scored(key, keys, cutoff, entry)
-    return index
+    return answers.remember((key, cutoff), _closest_key_scored(key, keys, cutoff, entry))
 
 
 MAX_CLOSEST_ANSWERS = 100_000
@@ -350,8 +348,7 @@ def _lexicon_words(kb: ActorKB) -> tuple[frozenset[str], frozenset[str]]:
 
 # a town's name -> the countries it may lie in (Finder.place_countries), the same in every document:
 # looked up in the gazetteer once per process, up to a bound
-_TOWN_COUNTRIES: dict[str, list[str]] = {}
-MAX_TOWN_COUNTRIES = 50_000
+_TOWN_COUNTRIES: BoundedDict = BoundedDict(50_000)
 
 
 class Finder:
@@ -941,9 +938,7 @@ class Finder:
                     out = [best.country] + sorted({p.country for p in gaz.candidates(name) if p.country} - {best.country})
                     break
                 out = [c for c in out if c]
-                if len(_TOWN_COUNTRIES) > MAX_TOWN_COUNTRIES:
-                    _TOWN_COUNTRIES.clear()
-                _TOWN_COUNTRIES[text] = out
+                _TOWN_COUNTRIES.remember(text, out)
             except Exception:  # the places stage is optional for actors: without it, no town roles
                 out = []
         self._place_cache[key] = out

@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from dragoman.actors.kb import packaged_states
+from dragoman.caching import BoundedDict
 from dragoman.model import PlaceMention, PlaceRef
 from dragoman.nlp import doc_text, token_attrs
 
@@ -127,10 +128,10 @@ class Gazetteer:
         self._town_cache: dict[int, Place] = {}
         # folded name -> what it says of the article's country (see `_context_countries`): the same
         # in every document, so read once per process (bounded)
-        self._context_evidence: dict[str, tuple[str, Optional[str]]] = {}
+        self._context_evidence: BoundedDict = BoundedDict(MAX_CONTEXT_EVIDENCE)
         # (name, whether a dot follows it) -> `_listed_candidates`: the same in every document, and
         # `candidates` is asked about the same names in each, so read once per process (bounded)
-        self._listed: dict[tuple[str, bool], tuple[Place, ...]] = {}
+        self._listed: BoundedDict = BoundedDict(MAX_LISTED_NAMES)
         self.curated: list[Place] = []
         self.short_names: set[str] = set()
         self.written_forms: dict[str, set[str]] = {}
@@ -305,10 +306,7 @@ class Gazetteer:
         dotted = next_text.startswith(".")
         found = self._listed.get((name, dotted))
         if found is None:
-            found = self._listed_candidates(name, dotted)
-            if len(self._listed) >= MAX_LISTED_NAMES:
-                self._listed.clear()
-            self._listed[name, dotted] = found
+            found = self._listed.remember((name, dotted), self._listed_candidates(name, dotted))
         if found:
             return list(found)  # a list of its own for the caller, as before
         key = fold(name)
@@ -588,10 +586,7 @@ def _context_countries(doc: "_TokenView", gaz: Gazetteer, chunks: list, keys: di
                 key = keys[i, j]
                 said = evidence.get(key)
                 if said is None:
-                    said = _country_evidence(gaz, key)
-                    if len(evidence) >= MAX_CONTEXT_EVIDENCE:
-                        evidence.clear()
-                    evidence[key] = said
+                    said = evidence.remember(key, _country_evidence(gaz, key))
                 kind, country = said
                 if kind == "country":
                     if j < len(doc) and lowers[j] in CURRENCY_WORDS:

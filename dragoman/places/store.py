@@ -31,6 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Optional
 
+from dragoman.caching import BoundedDict
 from dragoman.places.names import fold, is_latin, skeleton
 
 SCHEMA_VERSION = 3
@@ -298,7 +299,8 @@ class Store:
         if meta.get("schema") != str(SCHEMA_VERSION):
             raise ValueError(f"{path}: schema {meta.get('schema')}, expected {SCHEMA_VERSION}")
         self.geometry: dict = json.loads(meta["geometry"])
-        self._rows: dict[str, tuple] = {}  # key -> its rows: the cache of by_key (and prefetch)
+        # key -> its rows: the cache of by_key (and prefetch), bounded: a long bulk run reads new names forever
+        self._rows: BoundedDict = BoundedDict(MAX_CACHED_KEYS)
         self.by_skeleton = lru_cache(maxsize=50_000)(self._by_skeleton)
 
     def _query(self, sql: str, args=()) -> list[tuple]:
@@ -309,7 +311,7 @@ class Store:
         """Rows (row, name, cc3, lat, lon, pop, gid, admin1, admin2, kind) named `key` (cached)."""
         rows = self._rows.get(key)
         if rows is None:
-            rows = self._remember(key, self._by_key(key))
+            rows = self._rows.remember(key, self._by_key(key))
         return rows
 
     def prefetch(self, keys: Iterable[str]) -> None:
@@ -326,13 +328,7 @@ class Store:
             for key, *row in self._query(sql, batch):
                 found[key].append(tuple(row))
             for key, rows in found.items():
-                self._remember(key, tuple(rows))
-
-    def _remember(self, key: str, rows: tuple) -> tuple:
-        if len(self._rows) >= MAX_CACHED_KEYS:
-            self._rows.clear()  # bounded: a long bulk run reads new names forever
-        self._rows[key] = rows
-        return rows
+                self._rows.remember(key, tuple(rows))
 
     def _by_key(self, key: str) -> tuple[tuple, ...]:
         return tuple(self._query("SELECT t.* FROM name n JOIN town t ON t.row = n.row WHERE n.key = ? "
