@@ -446,10 +446,10 @@ def _finite_verb_after_object(v: Token) -> Optional[Token]:
     for c in v.children:
         if c.dep_ != "dobj":
             continue
-        j = c.right_edge.i + 1
-        while j < c.sent.end and c.doc[j].dep_ == "advmod":
+        j, end = c.right_edge.i + 1, sentence_of(c).end
+        while j < end and c.doc[j].dep_ == "advmod":
             j += 1
-        if j < c.sent.end:
+        if j < end:
             w = c.doc[j]
             if w.tag_ in ("VBD", "VBZ") and w.dep_ in ("conj", "ccomp", "ROOT") \
                     and not any(g.dep_ in ("nsubj", "nsubjpass") for g in w.children):
@@ -1392,18 +1392,11 @@ def event_place(t: Token, sense: Sense, idx: DocIndex, lex: Lexicon) -> Optional
     if best is None and sense.type == "PROTEST":
         best = _crowd_home(v, idx)
     if best is None and sense.type in VIOLENT_PLACE_TYPES:
-        # the sentence's nearest locative phrase ("..., in X district", "..., in the village of X")
-        cands = []
-        for i in range(sent.start, sent.end):  # by index: a Token is made only where a place is
-            p = idx.place_at[i]
-            if p is None:
-                continue
-            x = sent.doc[i]
-            if _actor_not_venue(x, idx, ("place",)) or _modifier_place(x, idx):
-                continue
-            h = _place_phrase_head(x)
-            if h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and not _origin_phrase(h, {t}):
-                cands.append((abs(x.i - t.i), x.i, p))
+        # the sentence's nearest locative phrase ("..., in X district", "..., in the village of X"),
+        # among the sentence's venues (a name read as an actor of any kind but a place is none)
+        cands = [(abs(x.i - t.i), x.i, p) for p, x, h in _venue_candidates(sent, idx)
+                 if not _actor_not_venue(x, idx, ("place",)) and not _modifier_place(x, idx)
+                 and h.dep_ == "pobj" and _lemma(h.head) in lex.place_preps and not _origin_phrase(h, {t})]
         if cands:
             return min(cands, key=lambda c: c[:2])[2]
     if best is None and t.dep_ != "xcomp" and (
@@ -2373,7 +2366,7 @@ def _accused_acts(t: Token, accusations: list[Event], senses: dict, lex: Lexicon
     antecedents = []
     if t.dep_ == "relcl":
         first = t.left_edge.i
-        antecedents = [t.head] + [t.doc[i] for i in range(first - 1, max(t.sent.start, first - 8) - 1, -1)]
+        antecedents = [t.head] + [t.doc[i] for i in range(first - 1, max(sentence_of(t).start, first - 8) - 1, -1)]
     for x in list(t.subtree) + antecedents:
         s = senses.get(x.i)
         if x.i == t.i or s is None or s.type not in ("ASSAULT", "COERCE") or sentence_of(x) != sentence_of(t):
@@ -2596,14 +2589,14 @@ def _possessor_antecedent(target_toks: list[Token], t: Token, sources: list[Endp
                and _lemma(x.head) in lex.member_nouns   # its leaders, not "its outskirts"
                for tok in target_toks for x in tok.subtree):
         return []
-    root = t.sent.root
+    root = sentence_of(t).root
     if _lemma(root) in lex.status["reporting_verbs"]:
         return []   # "X said in a report that ... its ...": the reporter owns no victims
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.i > t.i:
         return []
     return [ep for ep in endpoints(subject, idx, lex) if ep.from_place is None and not ep.place_itself
-            and not any(_same_actor(ep.ref, s.ref) for s in sources)][:1]
+            and not _same_as_any(ep, sources)][:1]
 
 
 def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: dict) -> list[Event]:
@@ -2753,7 +2746,7 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         senders = [p for o in t.children if o.dep_ == "dobj" for h in [o] + _pobjs(o, {"of"})
                    for p in _pobjs(h, {"from"})]
         targets = [ep for tok in senders for ep in endpoints_deep(tok, idx, lex)
-                   if not any(_same_actor(ep.ref, s.ref) for s in sources)][:1]
+                   if not _same_as_any(ep, sources)][:1]
     if sense.type == "PROTEST":
         source_keys = {actor_key(s.ref) for s in sources}
         if not [tg for tg in targets if actor_key(tg.ref) not in source_keys]:
@@ -2827,14 +2820,14 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         # "called off the strike after deliberations with the government": the other side of the talks
         targets = [ep for g in _pobjs(t, {"after", "following"}) if _lemma(g) in lex.talk_nouns
                    for w in _pobjs(g, {"with"}) for ep in endpoints(w, idx, lex)
-                   if not any(_same_actor(ep.ref, s.ref) for s in sources)]
+                   if not _same_as_any(ep, sources)]
     if not targets and is_verb:
         # "declined to resign despite pressure by X", "refused to step down despite calls from X": the
         # one pressing is the counterpart of what was done (or refused) regardless
         verbs = [t] + ([t.head] if t.dep_ == "xcomp" else [])
         targets = [ep for v in verbs for g in _pobjs(v, {"despite"}) if _lemma(g) in lex.pressure_nouns
                    for w in _pobjs(g, {"by", "from", "of"}) for ep in endpoints(w, idx, lex)
-                   if not any(_same_actor(ep.ref, s.ref) for s in sources)][:1]
+                   if not _same_as_any(ep, sources)][:1]
     if not targets and is_verb:
         # "killed 3 IS militants" read as "killed 3" + "IS (verb) militants": the actor after a bare number
         obj = next((c for c in t.children if c.dep_ == "dobj"), None)
@@ -2851,13 +2844,13 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
                     for g in v.children if g.dep_ == "dobj" and idx.actor_at[g.i] is not None
                     and _lemma(g) not in lex.assault_modes]   # ("launched artillery fire ..., killing 50": a weapon)
             targets = [ep for g in aims[:1] for ep in endpoints(g, idx, lex)
-                       if not any(_same_actor(ep.ref, s.ref) for s in sources)]
+                       if not _same_as_any(ep, sources)]
     if sense.type in ("ASSAULT", "COERCE") and all(tg.from_place is not None or not (tg.ref.country or tg.ref.sector)
                                                    for tg in targets):
         # "villages held by Islamic State were captured by X": the holder of the ground taken
         holders = [ep for tok in target_toks for c in tok.children if c.dep_ == "acl" and _lemma(c) in HOLDING_VERBS
                    for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
-                   for ep in endpoints(g, idx, lex) if not any(_same_actor(ep.ref, s.ref) for s in sources)]
+                   for ep in endpoints(g, idx, lex) if not _same_as_any(ep, sources)]
         targets = holders[:1] or targets
     if all(tg.from_place is not None or not (tg.ref.country or tg.ref.sector) for tg in targets) \
             and sense.type in ("ASSAULT", "COERCE"):
@@ -2916,7 +2909,8 @@ def _code_trigger(t: Token, sense: Sense, lex: Lexicon, idx: DocIndex, senses: d
         # "troops arrived in X": forces moving in are deployed, they do not visit
         etype, mode = "MOBILIZE", "troops"
     if etype == "MOBILIZE":
-        moved = agent_toks + target_toks + ([t] if not is_verb else [_object_of(t)] if _object_of(t) is not None else [])
+        deployed = _object_of(t) if is_verb else None
+        moved = agent_toks + target_toks + ([t] if not is_verb else [deployed] if deployed is not None else [])
         if any("peacekeeping" in lex.context_cues.get(_lemma(x), ()) for tok in moved for x in tok.subtree):
             # "the deployment of NATO peacekeeping troops", "sent peacekeepers to X": providing
             # peacekeeping is aid (CAMEO 074), to the state where they keep the peace
@@ -3068,6 +3062,11 @@ def _actor_on_left(v: Token, idx: DocIndex) -> list[Endpoint]:
     return []
 
 
+def _same_as_any(ep: Endpoint, others: list[Endpoint]) -> bool:
+    """The endpoint names the same actor as one of the others (a target that is also a source)."""
+    return any(_same_actor(ep.ref, o.ref) for o in others)
+
+
 def _same_actor(a: ActorRef, b: ActorRef) -> bool:
     """The same actor on both ends: same name, or the same state agency (an actor of unknown
     sector in the source's country may be anyone there: 'Egyptian police dispersed Egyptian protesters')."""
@@ -3091,7 +3090,7 @@ def _resolve_targets(tokens: list[Token], idx: DocIndex, lex: Lexicon, sources=(
         m = idx.actor_at[tok.i]
         if m is not None and _bare(m) and (_lemma(tok) in lex.assault_modes or tok.lower_ in lex.assault_modes):
             continue   # "fired artillery at X": the weapon fired, not a force fired at
-        found = [ep for ep in endpoints(tok, idx, lex) if not any(_same_actor(ep.ref, s.ref) for s in sources)]
+        found = [ep for ep in endpoints(tok, idx, lex) if not _same_as_any(ep, sources)]
         if _lemma(tok) in CLAIM_NOUNS and tok.head.lower_ == "into":
             # "an investigation into an allegation by X that Y had taken the city": Y is the one concerned
             said = [g for c in tok.children if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
