@@ -47,11 +47,11 @@ from itertools import compress
 from pathlib import Path
 from typing import Iterable, Optional
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from dragoman.actors.kb import packaged_states
+from dragoman.datafiles import read_data
 from dragoman.model import ActorMention, ActorRef, Claim
 from dragoman.nlp import doc_text, sentence_of, token_attrs
 from dragoman.regexes import required_literals
@@ -131,23 +131,8 @@ class Lexicon:
     evidence_nouns: frozenset[str]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key given twice (the second would silently win)."""
-
-    def construct_mapping(self, node, deep=False):
-        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
-        dup = {k for k in keys if isinstance(k, str) and keys.count(k) > 1}
-        if dup:
-            raise ValueError(f"{node.start_mark}: duplicate keys {sorted(dup)}")
-        return super().construct_mapping(node, deep=deep)
-
-
 def _load_yaml(name: str) -> dict:
-    path = DATA_DIR / name
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    if not isinstance(data, dict) or data.get("version") != 1:
-        raise ValueError(f"{path}: expected a mapping with 'version: 1'")
-    return data
+    return read_data(DATA_DIR / name, unique_keys=True)
 
 
 def _cue(entry: dict, where: str) -> Cue:

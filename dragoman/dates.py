@@ -34,10 +34,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Optional
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dragoman.datafiles import read_data
 from dragoman.model import DateMention
 from dragoman.nlp import doc_text
 from dragoman.regexes import literal_finder, required_literal_sets, trie_alternation
@@ -67,9 +67,7 @@ class Lexicon:
 
 
 def _load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, dict) or raw.get("version") != 1:
-        raise ValueError(f"{path}: expected a version 1 date lexicon")
+    raw = read_data(path)
     months, full_months = {}, {}
     for number, spellings in raw["months"].items():
         if not 1 <= int(number) <= 12 or not spellings:

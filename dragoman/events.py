@@ -19,10 +19,10 @@ from itertools import compress
 from pathlib import Path
 from typing import Optional
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from dragoman.datafiles import read_data
 from dragoman.merge import (CROWD_SECTORS, PLACE_PRECISION, STATUS_FAMILY, actor_key, dates_compatible, merge_events,
                             merged_evidence, normalised_name)
 from dragoman.model import PLOVER_TYPES, ActorMention, ActorRef, Event, PlaceMention, PlaceRef
@@ -126,10 +126,7 @@ def _words(value, where: str) -> frozenset:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Load and validate the PLOVER lexicon once per process."""
-    triggers = yaml.safe_load((DATA_DIR / "triggers.yaml").read_text(encoding="utf-8"))
-    cues = yaml.safe_load((DATA_DIR / "cues.yaml").read_text(encoding="utf-8"))
-    if triggers.get("version") != 1 or cues.get("version") != 1:
-        raise ValueError("data/plover: unsupported lexicon version")
+    triggers, cues = read_data(DATA_DIR / "triggers.yaml"), read_data(DATA_DIR / "cues.yaml")
     verbs, phrasal = {}, {}
     for key, value in triggers["verbs"].items():
         sense = _sense(value, f"triggers.yaml verbs.{key}")
@@ -161,7 +158,7 @@ def lexicon() -> Lexicon:
                 sense = Sense(sense.type, sense.mode, sense.contexts, via_object=True)
             rows.append((_words(opt.get("objects") or [], f"object_senses.{verb}"), actor_object, sense))
         object_senses[verb] = rows
-    contexts = yaml.safe_load((DATA_DIR / "contexts.yaml").read_text(encoding="utf-8"))
+    contexts = read_data(DATA_DIR / "contexts.yaml")
     if contexts.get("version") != 1:
         raise ValueError("data/plover/contexts.yaml: unsupported version")
     context_names = _words(contexts["names"], "contexts.names")

@@ -28,8 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Optional, TextIO
 
-import yaml
-
+from dragoman.datafiles import read_data
 from dragoman.store import Store, date_bounds
 
 FORMATS = ("jsonl", "acled-csv", "plover-json", "parquet")
@@ -47,7 +46,7 @@ ACLED_COLUMNS = (
 @lru_cache(maxsize=1)
 def mapping() -> dict:
     """data/export.yaml, checked once: a malformed file fails loudly here, not mid-export."""
-    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    data = read_data(DATA_FILE)
     acled = data.get("acled") or {}
     rules = acled.get("rules")
     if not isinstance(rules, list) or not rules:

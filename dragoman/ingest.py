@@ -33,9 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterator
 
-import yaml
-
 from dragoman.caching import BoundedDict
+from dragoman.datafiles import read_data
 from dragoman.limits import DEFAULT_DOCUMENT_BYTES, DEFAULT_MAX_RECORDS
 from dragoman.model import Article
 from dragoman.regexes import required_literals
@@ -106,7 +105,7 @@ def _compile_group(path: Path, data: dict, key: str, prefix: str = "", flags: in
 @lru_cache(maxsize=1)
 def load_boilerplate(path: Path = BOILERPLATE_FILE) -> Boilerplate:
     """Load and validate the boilerplate patterns once per process."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_data(path)
     groups = {}
     for key in FLATTENED_GROUPS:
         # a headline or keyword marker opens a run of words: only where a sentence of the body has ended

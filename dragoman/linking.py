@@ -30,8 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-import yaml
-
+from dragoman.datafiles import read_data
 from dragoman.merge import STATUS_FAMILY, _interval, actor_key
 from dragoman.model import PLOVER_TYPES, ActorRef
 
@@ -59,7 +58,7 @@ def _need(data: dict, path: str, kind=(int, float)) -> Any:
 @lru_cache(maxsize=1)
 def config() -> dict:
     """data/linking.yaml, checked once: a malformed file fails loudly here, not mid-save."""
-    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")) or {}
+    data = read_data(DATA_FILE)
     for group in _need(data, "events.compatible_types", list):
         if not isinstance(group, list) or not set(group) <= set(PLOVER_TYPES):
             raise ValueError(f"{DATA_FILE}: events.compatible_types holds a non-PLOVER type: {group}")

@@ -218,3 +218,19 @@ def test_bounded_caches_stay_within_their_bound_and_answer_every_key_asked():
     assert set(cache) == {"a", "b", "k9"} and cache["a"] == "A"  # emptied first: every key asked is there
     cache.remember_missing(["a", "c"], str.upper)  # full again: emptied, then both kept
     assert set(cache) == {"a", "c"}
+
+
+def test_a_malformed_data_file_is_refused_naming_the_file(tmp_path):
+    """Every stage reads its data files through one reader: a file that is not a versioned
+    mapping, or (where asked) gives a key twice, fails with an error that names it."""
+    from dragoman.datafiles import read_data
+
+    unversioned = tmp_path / "cues.yaml"
+    unversioned.write_text("said: {stance: asserted}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="cues.yaml: expected a mapping with 'version: 1'"):
+        read_data(unversioned)
+    repeated = tmp_path / "stance.yaml"
+    repeated.write_text("version: 1\nsaid: 1\nsaid: 2\n", encoding="utf-8")
+    assert read_data(repeated)["said"] == 2  # the fast reader keeps the last, as YAML readers do
+    with pytest.raises(ValueError, match=r"stance.yaml.*duplicate keys \['said'\]"):
+        read_data(repeated, unique_keys=True)

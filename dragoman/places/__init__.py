@@ -34,12 +34,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Optional
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from dragoman.actors.kb import packaged_states
 from dragoman.caching import BoundedDict
+from dragoman.datafiles import read_data
 from dragoman.model import PlaceMention, PlaceRef
 from dragoman.nlp import doc_text, token_attrs
 
@@ -91,12 +91,7 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 # ---------------------------------------------------------------- data files
 
 def _load_yaml(name: str) -> dict:
-    path = DATA_DIR / name
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 20x faster than the pure-Python parser
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    if not isinstance(data, dict) or data.get("version") != 1:
-        raise ValueError(f"{path}: expected a mapping with version: 1")
-    return data
+    return read_data(DATA_DIR / name)
 
 
 def _check_point(where: str, lat, lon) -> tuple[float, float]:
