@@ -37,8 +37,8 @@ from dragoman.model import PLOVER_TYPES, ActorRef
 DATA_FILE = Path(__file__).parent / "data" / "linking.yaml"
 
 __all__ = [
-    "config", "compatible_types", "event_link_score", "best_happening", "shingles", "minhash", "band_keys",
-    "estimate_jaccard", "copy_similarity", "independent_sources", "content_words", "claim_relation",
+    "config", "compatible_types", "actors_may_link", "event_link_score", "best_happening", "shingles", "minhash", "band_keys",
+    "estimate_jaccard", "copy_similarity", "independent_sources", "content_words", "claim_relation", "claim_relations",
 ]
 
 
@@ -64,7 +64,8 @@ def config() -> dict:
             raise ValueError(f"{DATA_FILE}: events.compatible_types holds a non-PLOVER type: {group}")
     if not set(_need(data, "events.symmetric_types", list)) <= set(PLOVER_TYPES):
         raise ValueError(f"{DATA_FILE}: events.symmetric_types holds a non-PLOVER type")
-    for name in ("text_slack_days", "inferred_slack_days", "precise_max_days", "max_span_days", "window_days"):
+    for name in ("text_slack_days", "inferred_slack_days", "precise_max_days", "max_span_days", "window_days",
+                 "longest_period_days"):
         if _need(data, f"events.dates.{name}", int) < 0:
             raise ValueError(f"{DATA_FILE}: events.dates.{name} must be >= 0")
     for kind, km in _need(data, "events.places.max_km", dict).items():
@@ -111,8 +112,14 @@ def compatible_types(event_type: str) -> set[str]:
 def _actor(ref: Optional[dict]):
     if not ref or not ref.get("name"):
         return None
-    return actor_key(ActorRef(name=ref["name"], country=ref.get("country"), sector=ref.get("sector"),
-                              actor_id=ref.get("actor_id")))
+    return _actor_key(ref["name"], ref.get("country"), ref.get("sector"), ref.get("actor_id"))
+
+
+# every stored candidate is compared with each new event of its window: its actors' keys are
+# worked out once per distinct actor, not once per comparison
+@lru_cache(maxsize=16384)
+def _actor_key(name: str, country: Optional[str], sector: Optional[str], actor_id: Optional[str]):
+    return actor_key(ActorRef(name=name, country=country, sector=sector, actor_id=actor_id))
 
 
 def _actors_score(a: dict, b: dict, scores: dict, weights: dict, symmetric: bool) -> Optional[tuple[float, bool]]:
@@ -215,6 +222,25 @@ def _intents(e: dict) -> set:
     return {c for c in e.get("contexts") or [] if str(c).startswith("intent-")}
 
 
+def _agreeing_actors(a: dict, b: dict, cfg: dict) -> Optional[tuple[float, bool]]:
+    """The records' weighted actor score and whether one side is known on both and the same;
+    None when their actors rule the link out (they disagree, or none is shared and the
+    configuration requires one)."""
+    ta, tb = (a.get("type") or "").upper(), (b.get("type") or "").upper()
+    symmetric = ta in cfg["symmetric_types"] and tb in cfg["symmetric_types"]
+    actors = _actors_score(a, b, cfg["scores"], cfg["weights"], symmetric)
+    if actors is None or (cfg["require_actor_match"] and not actors[1]):
+        return None
+    return actors
+
+
+def actors_may_link(a: dict, b: dict) -> bool:
+    """Whether two event records' actors (and types, for which sides may be swapped) let them be
+    one happening, whatever their dates and places: event_link_score is None otherwise, even
+    between copies of one text. The store asks it of each candidate before reading the rest of it."""
+    return _agreeing_actors(a, b, config()["events"]) is not None
+
+
 def event_link_score(a: dict, b: dict, same_text: bool = False) -> Optional[float]:
     """How strongly two event records (contract dicts, plus 'published') are one happening, 0..1;
     None when any aspect rules it out. Linked when the score reaches events.min_score.
@@ -231,9 +257,8 @@ def event_link_score(a: dict, b: dict, same_text: bool = False) -> Optional[floa
         return None
     if not _statuses_compatible(a, b) or _intents(a) != _intents(b):
         return None
-    symmetric = ta in cfg["symmetric_types"] and tb in cfg["symmetric_types"]
-    actors = _actors_score(a, b, scores, weights, symmetric)
-    if actors is None or (cfg["require_actor_match"] and not actors[1]):
+    actors = _agreeing_actors(a, b, cfg)
+    if actors is None:
         return None
     date = _date_score(a, b, cfg)
     if date is None:
@@ -447,6 +472,32 @@ def content_words(text: str) -> frozenset[str]:
     """The stems of a claim content's words that carry meaning (no stop words, no short words).
     Cached: the same stored claims are compared with every new article of their weeks."""
     return frozenset(_stem(w) for w in re.findall(r"[^\W\d_]+", _fold(text)) if len(w) > 2 and w not in _STOP)
+
+
+def claim_relations(own: list[dict], others: list[dict]) -> Iterable[tuple[dict, dict, str]]:
+    """(a, b, relation) for each claim a of `own` and b of `others` that claim_relation relates,
+    in the order of own, then of others. A pair must share min_words content words to be
+    related at all, so only the pairs that do (found through an index of others' words) are
+    compared: an article's claims meet thousands of stored ones of its weeks."""
+    need = config()["claims"]["min_words"]
+    words = [content_words(b.get("content") or "") for b in others]
+    holders: dict[str, list[int]] = {}
+    for i, wb in enumerate(words):
+        if len(wb) >= need:
+            for w in wb:
+                holders.setdefault(w, []).append(i)
+    for a in own:
+        wa = content_words(a.get("content") or "")
+        if len(wa) < need:
+            continue
+        shared: dict[int, int] = {}
+        for w in wa:
+            for i in holders.get(w, ()):
+                shared[i] = shared.get(i, 0) + 1
+        for i in sorted(i for i, n in shared.items() if n >= need):
+            relation = claim_relation(a, others[i], wa, words[i])
+            if relation:
+                yield a, others[i], relation
 
 
 def claim_relation(a: dict, b: dict, words_a: Optional[set] = None, words_b: Optional[set] = None) -> Optional[str]:

@@ -265,6 +265,104 @@ def test_documents_stored_before_linking_existed_are_linked_to(db_url, analyses,
         assert all(e["happening"] for e in s.events(limit=None))
 
 
+def _candidates_by_definition(events: list[dict], record: dict, cfg: dict, copies: set) -> list[str]:
+    """What _candidates must give one record, worked out over every stored event: of the events
+    of other documents of a compatible type, within the record's window (a period starting at
+    most longest_period_days before it, or undated and published in it) or from a copy, the
+    max_candidates latest (by period, then id), less those whose actors rule a link out."""
+    from datetime import date, timedelta
+
+    from dragoman.store import date_bounds
+    from dragoman.store.happenings import _window
+
+    span = _window(record, cfg)
+    compatible = linking.compatible_types(record["type"])
+
+    def key(e):
+        first, last = date_bounds(e["date"])
+        return (1, first, last, e["id"]) if first else (0, "", "", e["id"])
+
+    def in_window(e):
+        if span is None:
+            return False
+        first, last = date_bounds(e["date"])
+        if first is None:
+            first, last = date_bounds(e["published"])
+        elif first < (date.fromisoformat(span[0]) - timedelta(days=cfg["dates"]["longest_period_days"])).isoformat():
+            return False
+        return first is not None and first <= span[1] and last >= span[0]
+
+    pool = sorted((e for e in events if e["doc"] != record["doc"] and e["type"] in compatible
+                   and (in_window(e) or e["doc"] in copies)), key=key, reverse=True)
+    return [e["id"] for e in pool[:cfg["max_candidates"]] if linking.actors_may_link(record, e)]
+
+
+@pytest.mark.parametrize("max_candidates", [400, 2])
+def test_the_candidates_read_in_index_order_are_those_of_the_definition(store, analyses, max_candidates):
+    """The candidate search reads each type's window latest first and stops when every record has
+    enough: with the default cap (nothing cut) and with a cap of 2 (most cut, streams left
+    unread) it finds, for every event of every stored article, what the definition gives."""
+    from sqlalchemy.orm import Session
+
+    from dragoman.store.happenings import _candidates, _doc_events
+
+    store.save(analyses["copy-of-" + SHAYRAT[1]])  # a copy: its events are candidates whatever their dates
+    cfg = dict(linking.config()["events"], max_candidates=max_candidates)
+    events = store.events(limit=None)
+    with Session(store.engine) as conn:
+        for doc in [*ALL_DOCS, "copy-of-" + SHAYRAT[1]]:
+            copies = {c["doc"] for c in store.copies(doc)}
+            records = _doc_events(conn, doc)
+            found = [[c["id"] for c in candidates] for candidates in _candidates(conn, records, cfg, copies)]
+            assert found == [_candidates_by_definition(events, r, cfg, copies) for r in records], doc
+            if doc == SHAYRAT[1]:
+                assert copies and any(found), "the copy's events are among the candidates"
+
+
+def test_a_window_is_read_in_the_order_of_an_index(store):
+    """SQLite walks the (type, date_first, date_last, id) index in the search's order: no sort of
+    the window, so a search that stops early reads little of a busy one."""
+    from sqlalchemy import text
+
+    from dragoman.store.happenings import window_queries
+    from dragoman.store.schema import EventRow
+
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("a plan of SQLite's")
+    cfg = linking.config()["events"]
+    for sel in window_queries("x", [EventRow.type == "ASSAULT"], ("2017-04-01", "2017-04-14"), cfg):
+        sql = str(sel.compile(store.engine, compile_kwargs={"literal_binds": True}))
+        with store.engine.connect() as conn:
+            plan = " / ".join(r[-1] for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        assert "ix_events_type_span" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_statistics_are_gathered_as_the_store_grows(db_url, analyses, monkeypatch):
+    """SQLite plans the search well only with table statistics: they are gathered once the store
+    holds enough events and again each time their number has doubled."""
+    import dragoman.store as store_module
+    from sqlalchemy import text
+
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's autovacuum gathers its own")
+    monkeypatch.setattr(store_module, "_STATISTICS_MIN_EVENTS", 5)
+
+    def analysed(s):
+        with s.engine.connect() as conn:
+            return store_module._analysed_rows(conn, "events")
+
+    with Store(db_url) as s:
+        s.save(analyses[ALEPPO_BLAST])
+        assert analysed(s) == 0  # too few events to matter
+        s.save_many([analyses[d] for d in SHAYRAT])
+        first = analysed(s)
+        assert first >= 5
+        s.save_many([analyses[d] for d in HASAKEH])
+        with s.engine.connect() as conn:
+            events = conn.execute(text("SELECT count(*) FROM events")).scalar()
+        assert analysed(s) == (events if events >= 2 * first else first)
+
+
 def test_unrelated_articles_do_not_merge(store):
     aleppo = {e["happening"] for e in store.events(doc=ALEPPO_BLAST, limit=None)}
     shayrat = {e["happening"] for d in SHAYRAT for e in store.events(doc=d, limit=None)}
@@ -332,6 +430,24 @@ def test_one_wire_quote_carried_by_several_outlets_corroborates_across_articles(
         assert link["claim"]["doc"] != link["other"]["doc"]
     claims = store.claims(doc=HASAKEH[1], limit=None)
     assert any(c["corroborated_elsewhere"] for c in claims)
+
+
+def test_indexed_claim_pairs_are_exactly_the_pairs_compared_one_by_one(analyses):
+    """claim_relations compares only the pairs that share enough words: on the real claims of
+    these articles (and a denial and a paraphrase of them) it finds what comparing every pair finds."""
+    claims = [{"id": f"{d}#c{i}", "doc": d, "content": c.content, "stance": c.stance}
+              for d, a in analyses.items() for i, c in enumerate(a.claims)]
+    wire = next(c for c in claims if c["doc"] == HASAKEH[0] and len(linking.content_words(c["content"])) >= 6)
+    claims += [dict(wire, id="x#c0", doc="x", stance="denied"),
+               dict(wire, id="y#c0", doc="y", content="Reportedly, " + wire["content"].lower())]
+    for doc in {c["doc"] for c in claims}:
+        own = [c for c in claims if c["doc"] == doc]
+        others = [c for c in claims if c["doc"] != doc]
+        pairwise = [(a["id"], b["id"], r) for a in own for b in others
+                    if (r := linking.claim_relation(a, b))]
+        assert [(a["id"], b["id"], r) for a, b, r in linking.claim_relations(own, others)] == pairwise
+    related = [r for a, b, r in linking.claim_relations([wire], claims) if b["doc"] in ("x", "y")]
+    assert sorted(related) == ["contradicts", "corroborates"]
 
 
 def test_who_says_it_and_who_denies_it(store, analyses):

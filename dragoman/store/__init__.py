@@ -17,10 +17,12 @@ import os
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -38,6 +40,12 @@ __all__ = ["Store", "StoreError", "default_db_url", "date_bounds", "flatten", "f
 
 ENV_VAR = "DRAGOMAN_DB"
 _CHUNK = 500  # ids per IN (...) clause when fetching children of many rows
+# SQLite's planner needs table statistics (ANALYZE) to use the events' (type, date_first,
+# date_last) index for the linking's candidate query; without them it reads every event of the
+# types asked for, so each document's linking grows with the store. They are gathered once the
+# store holds this many events, and again whenever the events have doubled since.
+_STATISTICS_MIN_EVENTS = 1000
+_STATISTICS_GROWTH = 2
 
 
 log = logging.getLogger(__name__)
@@ -116,6 +124,13 @@ def date_bounds(value: Any) -> tuple[Optional[str], Optional[str]]:
         value = value.isoformat()
     if not value or not isinstance(value, str):
         return None, None
+    return _string_bounds(value)
+
+
+# linking asks for the bounds of every candidate's date, the same few thousand strings again
+# and again: each is parsed once
+@lru_cache(maxsize=16384)
+def _string_bounds(value: str) -> tuple[Optional[str], Optional[str]]:
     bounds = _day_bounds(value)
     if not bounds:
         return None, None
@@ -184,6 +199,7 @@ class Store:
         from dragoman.store.query import setup_fts
 
         self.fts = setup_fts(self.engine)  # SQLite FTS5 index of document text; False: LIKE search
+        self._analysed_events: Optional[int] = None  # events at the last ANALYZE, once known
 
     def __repr__(self) -> str:
         return f"Store({self.display_url!r})"
@@ -276,7 +292,7 @@ class Store:
                         conn.execute(insert(table), batch)  # one executemany per table for the whole batch
                 if self.fts:  # the text index moves with the documents, in the same transaction
                     for doc in docs:
-                        index_text(conn, doc)
+                        index_text(conn, doc, new=doc not in existing)
                 for chunk in _chunks(docs):
                     corrected.update(conn.execute(select(CorrectionRow.doc).where(
                         CorrectionRow.doc.in_(chunk), CorrectionRow.status == "active").distinct()).scalars())
@@ -284,12 +300,32 @@ class Store:
                     self._link(docs, conn)
         except SQLAlchemyError as err:
             raise StoreError(f"cannot write to the store at {self.display_url}: {_first_line(err)}") from err
+        self._refresh_statistics()
         if corrected:  # flag the corrections the new machine output no longer fits
             from dragoman.corrections import reconcile
 
             for doc in docs:
                 if doc in corrected:
                     reconcile(self, doc)
+
+    def _refresh_statistics(self) -> None:
+        """Gather SQLite's table statistics when the events have grown enough to change its plans
+        (see _STATISTICS_MIN_EVENTS). PostgreSQL's autovacuum keeps its own."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.begin() as conn:
+                events = conn.execute(select(func.count()).select_from(EventRow)).scalar_one()
+                if self._analysed_events is None:
+                    self._analysed_events = _analysed_rows(conn, "events")
+                if events < _STATISTICS_MIN_EVENTS or \
+                        (self._analysed_events and events < _STATISTICS_GROWTH * self._analysed_events):
+                    return
+                conn.exec_driver_sql("PRAGMA analysis_limit=1000")  # sampled: milliseconds at any size
+                conn.exec_driver_sql("ANALYZE")
+                self._analysed_events = events
+        except SQLAlchemyError as err:  # the rows are stored; only the planner's hints are stale
+            log.warning("cannot gather statistics in the store at %s: %s", self.display_url, _first_line(err))
 
     def _link(self, docs: Iterable[str], connection=None) -> None:
         """Link saved or corrected documents across articles: copies, happenings, claim links
@@ -460,6 +496,7 @@ class Store:
         """Link every stored document across articles again (after a change of data/linking.yaml)."""
         from dragoman.store.happenings import relink_all
 
+        self._refresh_statistics()  # a store filled by an older version may have none
         return relink_all(self)
 
     def corrected_analysis(self, doc: str, include_deleted: bool = False) -> Optional[dict]:
@@ -555,6 +592,14 @@ class Store:
 
 
 # ---------- rows in, dicts out ----------
+
+def _analysed_rows(conn, table: str) -> int:
+    """The rows `table` had at SQLite's last ANALYZE (the first number of its statistics), 0 if never."""
+    if not conn.execute(sql_text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")).first():
+        return 0
+    stats = conn.execute(sql_text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t"), {"t": table}).scalars().all()
+    return max((int(s.split()[0]) for s in stats if s and s.split()[0].isdigit()), default=0)
+
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor = dbapi_conn.cursor()

@@ -16,15 +16,16 @@ Linking one document, in one transaction:
 """
 from __future__ import annotations
 
+import heapq
 import uuid
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from dragoman import linking
-from dragoman.store import _chunks, _event_dict, _filter_bound, date_bounds, fold
+from dragoman.store import _chunks, _event_dict, _filter_bound, _ref, date_bounds, fold
 from dragoman.store.keys import claim_keys, event_keys
 from dragoman.store.schema import (
     ClaimRow, CorrectionRow, CrossClaimLinkRow, DocumentBandRow, DocumentLinkRow, DocumentRow,
@@ -39,13 +40,24 @@ _LIVE = ("active", "needs_review")
 def _live_corrections(conn, kind: str, docs: Iterable[str]) -> list[dict]:
     from dragoman.corrections import _as_dict
 
+    live = (CorrectionRow.target_kind == kind, CorrectionRow.status.in_(_LIVE))
+    # most stores have no live corrections of a kind: one cheap look saves asking about the
+    # hundreds of candidate documents each linked document brings
+    if not conn.execute(select(CorrectionRow.id).where(*live).limit(1)).first():
+        return []
     docs = sorted(set(docs))
     out: list[dict] = []
     for chunk in _chunks(docs):
-        q = select(CorrectionRow.__table__).where(CorrectionRow.target_kind == kind, CorrectionRow.status.in_(_LIVE),
-                                                  CorrectionRow.doc.in_(chunk)).order_by(CorrectionRow.id)
+        q = select(CorrectionRow.__table__).where(*live, CorrectionRow.doc.in_(chunk)).order_by(CorrectionRow.id)
         out += [_as_dict(r) for r in conn.execute(q).mappings()]
     return sorted(out, key=lambda c: c["id"])
+
+
+def _corrected_docs(conn, kind: str) -> set[str]:
+    """The documents with live corrections of records of this kind (other than added records)."""
+    q = select(CorrectionRow.doc).where(CorrectionRow.target_kind == kind, CorrectionRow.status.in_(_LIVE),
+                                        CorrectionRow.action != "add").distinct()
+    return set(conn.execute(q).scalars())
 
 
 def _corrected(conn, kind: str, records: list[dict]) -> list[dict]:
@@ -92,13 +104,16 @@ def _keys(conn, kind: str, docs: Iterable[str]) -> dict[str, str]:
 
 
 def _event_records(conn, where: list, limit: Optional[int] = None, order=None) -> list[dict]:
-    sel = select(EventRow, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
+    # plain rows of the table, not ORM objects: linking reads hundreds of candidates per document,
+    # and building (and identity-mapping) an object for each cost more than the query
+    sel = select(EventRow.__table__, DocumentRow.title, DocumentRow.outlet, DocumentRow.url, DocumentRow.published) \
         .join(DocumentRow, DocumentRow.doc == EventRow.doc).where(EventRow.origin == MACHINE, *where)
     if order is not None:
         sel = sel.order_by(*order)
     if limit is not None:
         sel = sel.limit(limit)
-    return [_event_dict(row[0], [], *row[1:]) for row in conn.execute(sel).all()]
+    return [_event_dict(row, [], row.title, row.outlet, row.url, row.published)
+            for row in conn.connection().execute(sel)]
 
 
 # ---------- syndication ----------
@@ -197,57 +212,192 @@ def _window(record: dict, cfg: dict) -> Optional[tuple[str, str]]:
 
 
 def _candidates(conn, records: list[dict], cfg: dict, copies: set[str] = frozenset()) -> list[list[dict]]:
-    """For each record, the events of other documents that could report the same happening: a
-    compatible type and a period (or, undated, a publication date) within its window, or any
-    event of a copy of its text. One query for all of a document's records; each candidate
-    carries its happening id."""
-    E = EventRow
+    """For each record, the events of other documents that could report the same happening: of
+    the events of a compatible type and a period (or, undated, a publication date) within its
+    window, or of a copy of its text, the `max_candidates` latest (by period, then id), less
+    those whose actors rule a link out (linking.actors_may_link). Each carries its happening id.
+
+    The stored events are read in that order, a stream per type (_ordered_events), only the
+    columns these choices need, and only while some record still wants more: a busy window
+    (a folder of undated articles given one publication date) holds the whole store. The rest
+    of a record is read only for the events that remain. Events of documents with live
+    corrections are chosen by their corrected values."""
     if not records:  # a document with no events has nothing to link, even to its copies
         return []
-    wanted = []
-    for record in records:
-        span = _window(record, cfg)
-        if span is None:
-            continue
-        lo, hi = span
-        wanted.append(and_(E.type.in_(sorted(linking.compatible_types(record["type"]))),
-                           or_(and_(E.date_last >= lo, E.date_first <= hi),
-                               and_(E.date_first.is_(None), DocumentRow.published >= lo,
-                                    DocumentRow.published <= hi + "\uffff"))))
-    if copies:
-        wanted.append(E.doc.in_(sorted(copies)))
-    if not wanted:
+    limit = cfg["max_candidates"]
+    windows = [_window(record, cfg) for record in records]
+    types = [linking.compatible_types(record["type"]) for record in records]
+    spans: dict[str, tuple[str, str]] = {}  # type -> the union of the windows that want it
+    for span, compatible in zip(windows, types):
+        for t in compatible if span else ():
+            lo, hi = spans.get(t, span)
+            spans[t] = (min(lo, span[0]), max(hi, span[1]))
+    open_records = [i for i in range(len(records)) if windows[i] is not None or copies]
+    if not open_records:
         return [[] for _ in records]
-    found = _event_records(conn, [E.doc != records[0]["doc"], or_(*wanted)],
-                           limit=cfg["max_candidates"] * len(wanted),
-                           order=(E.date_first.desc().nulls_last(), E.doc, E.position))
-    found = _corrected(conn, "event", found)
+    corrected = _CorrectedEvents(conn)
+    chosen: list[list[dict]] = [[] for _ in records]
+    doc = records[0]["doc"]
+    streams = [(_ordered_events(conn, doc, [EventRow.type == t], span, cfg), {t}) for t, span in sorted(spans.items())]
+    if copies:
+        wanted = set().union(*(types[i] for i in open_records))
+        streams.append((_ordered_events(conn, doc, [EventRow.doc.in_(sorted(copies)),
+                                                    EventRow.type.in_(sorted(wanted))], None, cfg), wanted))
+    seen: set[str] = set()
+    try:
+        for row in _merged(streams, lambda stream_types: any(stream_types & types[i] for i in open_records)):
+            if row.id in seen:  # a copy's event inside a window comes twice
+                continue
+            seen.add(row.id)
+            if row.doc in corrected.docs:
+                c = corrected.get(row)
+                if c is None:  # marked wrong by an analyst
+                    continue
+                event_type, event_doc = c["type"], c["doc"]
+                first, last = date_bounds(c.get("date"))
+                if first is None:
+                    first, last = date_bounds(c.get("published"))
+            else:  # the stored bounds are date_bounds(date): no need to build the record yet
+                c, event_type, event_doc, first, last = None, row.type, row.doc, row.date_first, row.date_last
+                if first is None:
+                    first, last = date_bounds(row.published)
+            for i in open_records:
+                span = windows[i]
+                in_window = span is not None and first is not None and first <= span[1] and last >= span[0]
+                if event_type in types[i] and (in_window or event_doc in copies):
+                    if c is None:
+                        c = corrected.get(row)
+                    chosen[i].append(c)
+            if any(len(chosen[i]) >= limit for i in open_records):
+                open_records = [i for i in open_records if len(chosen[i]) < limit]
+                if not open_records:
+                    break
+    finally:
+        for stream, _ in streams:
+            stream.close()
+    # the actors test is the cheapest veto, and needs only the columns read
+    chosen = [[c for c in found if linking.actors_may_link(record, c)] for record, found in zip(records, chosen)]
+    records_by_id = corrected.full({c["id"] for found in chosen for c in found})
+    chosen = [[records_by_id[c["id"]] for c in found] for found in chosen]
+    found = list(records_by_id.values())
     member = {}
     for chunk in _chunks([r["id"] for r in found]):
         q = select(HappeningMemberRow.event_id, HappeningMemberRow.happening_id) \
             .where(HappeningMemberRow.event_id.in_(chunk))
         member.update(dict(conn.execute(q).all()))
-    spans = {}
+    happening_spans = {}
     for chunk in _chunks(sorted(set(member.values()))):
         q = select(HappeningRow.id, HappeningRow.date_first, HappeningRow.date_last).where(HappeningRow.id.in_(chunk))
-        spans.update((h, (first, last)) for h, first, last in conn.execute(q))
+        happening_spans.update((h, (first, last)) for h, first, last in conn.execute(q))
     for r in found:
         r["happening"] = member.get(r["id"])
-        r["happening_span"] = spans.get(r["happening"])
-        r["_window"] = date_bounds(r.get("date"))[0] and date_bounds(r.get("date")) or \
-            date_bounds(r.get("published"))
-    out = []
-    for record in records:
-        span = _window(record, cfg)
-        types = linking.compatible_types(record["type"])
-        mine = []
-        for r in found:
-            first, last = r["_window"]
-            in_window = span is not None and first is not None and first <= span[1] and last >= span[0]
-            if r["type"] in types and (in_window or r["doc"] in copies):
-                mine.append(r)
-        out.append(mine[:cfg["max_candidates"]])
-    return out
+        r["happening_span"] = happening_spans.get(r["happening"])
+    return chosen
+
+
+_LIGHT_COLUMNS = (EventRow.id, EventRow.doc, EventRow.type, EventRow.date, EventRow.date_first, EventRow.date_last,
+                  EventRow.source_name, EventRow.source_country, EventRow.source_sector,
+                  EventRow.source_actor_id, EventRow.target_name, EventRow.target_country, EventRow.target_sector,
+                  EventRow.target_actor_id)
+
+
+class _Latest:
+    """An order key in a heap that pops the greatest first."""
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+    def __lt__(self, other: "_Latest") -> bool:
+        return self.key > other.key
+
+
+def _merged(streams: list, wanted: Callable[[set], bool]) -> Iterator:
+    """The rows of (stream, types) pairs, each stream ordered greatest key first, merged in that
+    order; a stream whose types `wanted` no longer accepts is read no further (a window's
+    records of one type are not read because another type's record still wants more)."""
+    heap = []
+    for index, (stream, stream_types) in enumerate(streams):
+        for key, row in stream:
+            heap.append((_Latest(key), index, row))
+            break
+    heapq.heapify(heap)
+    while heap:
+        _, index, row = heap[0]
+        yield row
+        stream, stream_types = streams[index]
+        nxt = next(stream, None) if wanted(stream_types) else None
+        if nxt is None:
+            heapq.heappop(heap)
+        else:
+            heapq.heapreplace(heap, (_Latest(nxt[0]), index, nxt[1]))
+
+
+def _ordered_events(conn, doc: str, where: list, span: Optional[tuple[str, str]], cfg: dict):
+    """(order key, light row) of the machine events of other documents matching `where`, latest
+    period first (then id, descending), then the undated ones by id; with `span`, only those
+    whose period meets it (starting at most longest_period_days before it) or, undated, whose
+    document was published in it. Rows are fetched as the caller asks for them."""
+    connection = conn.connection()
+    for sel in window_queries(doc, where, span, cfg):
+        result = connection.execute(sel.execution_options(yield_per=256))
+        try:
+            for row in result:
+                yield ((1, row.date_first, row.date_last, row.id) if row.date_first is not None
+                       else (0, "", "", row.id)), row
+        finally:
+            result.close()
+
+
+def window_queries(doc: str, where: list, span: Optional[tuple[str, str]], cfg: dict) -> list:
+    """The two ordered queries of _ordered_events, dated then undated. With `where` naming one
+    type, each walks the events' (type, date_first, date_last, id) index in its order, so a
+    reader that stops early saves the database the rest of the window."""
+    E, D = EventRow, DocumentRow
+    # a dated event is placed by its own bounds: its document (a wide row) is not read
+    base = select(*_LIGHT_COLUMNS, null().label("published")).where(E.origin == MACHINE, E.doc != doc, *where)
+    # an undated event has neither bound: naming both lets its part of the index give the id order
+    base_undated = select(*_LIGHT_COLUMNS, D.published).join(D, D.doc == E.doc) \
+        .where(E.origin == MACHINE, E.doc != doc, E.date_first.is_(None), E.date_last.is_(None), *where)
+    if span is None:
+        dated, undated = base.where(E.date_first.is_not(None)), base_undated
+    else:
+        lo, hi = span
+        earliest = (date.fromisoformat(lo) - timedelta(days=cfg["dates"]["longest_period_days"])).isoformat()
+        dated = base.where(E.date_first <= hi, E.date_first >= earliest, E.date_last >= lo)
+        undated = base_undated.where(D.published >= lo, D.published <= hi + "\uffff")
+    return [dated.order_by(E.date_first.desc(), E.date_last.desc(), E.id.desc()),
+            undated.order_by(E.id.desc())]
+
+
+class _CorrectedEvents:
+    """Candidate events as linking sees them: light rows, replaced by the corrected record when
+    their document has live corrections (None when marked wrong); then whole records, read once
+    per event however many of the document's records chose it."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.docs = _corrected_docs(conn, "event")
+        self.records: dict[str, Optional[dict]] = {}  # id -> corrected record of a corrected document
+
+    def get(self, row) -> Optional[dict]:
+        if row.doc in self.docs:
+            if row.id not in self.records:
+                machine = _event_records(self.conn, [EventRow.doc == row.doc], order=(EventRow.position,))
+                kept = {r["id"]: r for r in _corrected(self.conn, "event", machine)}
+                self.records.update((r["id"], kept.get(r["id"])) for r in machine)
+            return self.records.get(row.id)
+        return {"id": row.id, "doc": row.doc, "type": row.type, "date": row.date, "published": row.published,
+                "source": _ref(row.source_name, row.source_country, row.source_sector, row.source_actor_id),
+                "target": _ref(row.target_name, row.target_country, row.target_sector, row.target_actor_id)}
+
+    def full(self, ids: set[str]) -> dict[str, dict]:
+        """Whole records of these ids, in a stable order."""
+        out = {i: self.records[i] for i in sorted(ids) if self.records.get(i) is not None}
+        rest = sorted(i for i in ids if i not in out)
+        for chunk in _chunks(rest):
+            out.update((r["id"], r) for r in _event_records(self.conn, [EventRow.id.in_(chunk)]))
+        return out
 
 
 def _doc_events(conn, doc: str) -> list[dict]:
@@ -444,16 +594,12 @@ def _link_claims(conn, doc: str, published: Optional[str], copies: set[str]) -> 
                                              DocumentRow.published <= (day + window).isoformat() + "\uffff")
         where.append(C.doc.in_(near))
     others = read(where, cfg["max_candidates"])
-    words = {c["id"]: linking.content_words(c["content"]) for c in own + others}
     rows = []
-    for a in own:
-        for b in others:
-            relation = linking.claim_relation(a, b, words[a["id"]], words[b["id"]])
-            if relation:
-                rows.append({"claim_id": a["id"], "other_claim_id": b["id"], "doc": doc, "other_doc": b["doc"],
-                             "relation": relation})
-                rows.append({"claim_id": b["id"], "other_claim_id": a["id"], "doc": b["doc"], "other_doc": doc,
-                             "relation": relation})
+    for a, b, relation in linking.claim_relations(own, others):
+        rows.append({"claim_id": a["id"], "other_claim_id": b["id"], "doc": doc, "other_doc": b["doc"],
+                     "relation": relation})
+        rows.append({"claim_id": b["id"], "other_claim_id": a["id"], "doc": b["doc"], "other_doc": doc,
+                     "relation": relation})
     if rows:
         conn.execute(insert(CrossClaimLinkRow.__table__), rows)
 

@@ -48,9 +48,13 @@ def setup_fts(engine) -> bool:
         return False
 
 
-def index_text(conn, doc: str) -> None:
-    """Bring one document's entry in the FTS index up to date, in the transaction that saved it."""
-    conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE doc = :doc"), {"doc": doc})
+def index_text(conn, doc: str, new: bool = False) -> None:
+    """Bring one document's entry in the FTS index up to date, in the transaction that saved it.
+    `new`: the document was not stored before, so it has no entry to remove (documents are never
+    deleted); the removal reads the whole index (its doc column is not indexed), which a bulk
+    ingest of new documents must not pay for each one."""
+    if not new:
+        conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE doc = :doc"), {"doc": doc})
     conn.execute(text(f"INSERT INTO {FTS_TABLE}(doc, title, text) SELECT doc, coalesce(title, ''), text "
                       "FROM documents WHERE doc = :doc"), {"doc": doc})
 

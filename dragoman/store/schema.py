@@ -126,11 +126,15 @@ class EventRow(Provenance, Base):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_span", "date_first", "date_last"),
+        # cross-article linking reads the events of one type within a date window, latest first
+        # (dragoman.store.happenings._ordered_events): in this index's order, so it may stop
+        # early; it also serves queries by type alone
+        Index("ix_events_type_span", "type", "date_first", "date_last", "id"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)  # "<doc>#e<position>"
     position: Mapped[int] = mapped_column(Integer)
-    type: Mapped[str] = mapped_column(WORD, index=True)
+    type: Mapped[str] = mapped_column(WORD)
     mode: Mapped[Optional[str]] = mapped_column(WORD)
     source_name: Mapped[Optional[str]] = mapped_column(NAME)
     source_key: Mapped[Optional[str]] = mapped_column(NAME)
