@@ -710,11 +710,15 @@ def _doc_fields(title, outlet, url, published) -> dict:
     return {"title": title, "outlet": outlet, "url": url, "published": published}
 
 
+def _event_place(r) -> Optional[dict]:
+    if r.place_name is None:
+        return None
+    return {"name": r.place_name, "country": r.place_country, "lat": r.place_lat, "lon": r.place_lon,
+            "kind": r.place_kind}
+
+
 def _event_dict(r: EventRow, evidence: list, title, outlet, url, published) -> dict:
-    place = None
-    if r.place_name is not None:
-        place = {"name": r.place_name, "country": r.place_country, "lat": r.place_lat, "lon": r.place_lon,
-                 "kind": r.place_kind}
+    place = _event_place(r)
     return {
         "id": r.id, "doc": r.doc, "type": r.type, "mode": r.mode,
         "source": _ref(r.source_name, r.source_country, r.source_sector, r.source_actor_id),

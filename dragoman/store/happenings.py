@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, insert, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from dragoman import linking
-from dragoman.store import _chunks, _event_dict, _filter_bound, _ref, date_bounds, fold
+from dragoman.store import _chunks, _event_dict, _event_place, _filter_bound, _ref, date_bounds, fold
 from dragoman.store.keys import claim_keys, event_keys
 from dragoman.store.schema import (
     ClaimRow, CorrectionRow, CrossClaimLinkRow, DocumentBandRow, DocumentLinkRow, DocumentRow,
@@ -531,7 +531,22 @@ def summarise(members: list[dict], copies: list[tuple[str, str]]) -> dict:
     }
 
 
-def _member_records(conn, happening_ids: Iterable[str]) -> dict[str, list[dict]]:
+def _summary_records(conn, where: list) -> list[dict]:
+    """Event records holding only what a happening's summary reads (summarise): a busy
+    happening's members, thousands of them, are read again each time one joins."""
+    E, D = EventRow, DocumentRow
+    sel = select(E.id, E.doc, E.type, E.date, E.date_inferred, E.source_name, E.source_country, E.source_sector,
+                 E.source_actor_id, E.target_name, E.target_country, E.target_sector, E.target_actor_id,
+                 E.place_name, E.place_country, E.place_lat, E.place_lon, E.place_kind, D.outlet, D.published) \
+        .join(D, D.doc == E.doc).where(E.origin == MACHINE, *where)
+    return [{"id": r.id, "doc": r.doc, "type": r.type, "date": r.date, "date_inferred": bool(r.date_inferred),
+             "source": _ref(r.source_name, r.source_country, r.source_sector, r.source_actor_id),
+             "target": _ref(r.target_name, r.target_country, r.target_sector, r.target_actor_id),
+             "place": _event_place(r), "outlet": r.outlet, "published": r.published}
+            for r in conn.connection().execute(sel)]
+
+
+def _member_records(conn, happening_ids: Iterable[str], summary_only: bool = False) -> dict[str, list[dict]]:
     ids = sorted(set(happening_ids))
     by_event: dict[str, str] = {}
     scores: dict[str, Optional[float]] = {}
@@ -541,8 +556,9 @@ def _member_records(conn, happening_ids: Iterable[str]) -> dict[str, list[dict]]
         for event_id, happening, score in conn.execute(q):
             by_event[event_id], scores[event_id] = happening, score
     records: list[dict] = []
+    read = _summary_records if summary_only else _event_records
     for chunk in _chunks(sorted(by_event)):
-        records += _event_records(conn, [EventRow.id.in_(chunk)])
+        records += read(conn, [EventRow.id.in_(chunk)])
     records = _corrected(conn, "event", records)
     out: dict[str, list[dict]] = {h: [] for h in ids}
     for r in records:
@@ -556,7 +572,7 @@ def _refresh(conn, happening_ids: Iterable[str]) -> None:
     ids = sorted(set(happening_ids))
     if not ids:
         return
-    grouped = _member_records(conn, ids)
+    grouped = _member_records(conn, ids, summary_only=True)
     now = datetime.now(timezone.utc)
     for h, members in grouped.items():
         if not members:
@@ -626,11 +642,10 @@ def _link_document(conn, doc: str) -> None:
     if d is None:
         return
     copies = _link_copies(conn, doc, d.text, d.content_hash)
+    # a happening's sources count its member documents' copies once: only the happenings this
+    # document joined or left can change (its copy links are the only ones made or undone),
+    # and _link_events returns exactly those, so its copies' other happenings are left alone
     touched = _link_events(conn, doc, copies)
-    # the copies' happenings count their sources anew: this document may now be one of them
-    for chunk in _chunks(sorted(copies)):
-        touched |= set(conn.execute(select(HappeningMemberRow.happening_id)
-                                    .where(HappeningMemberRow.doc.in_(chunk)).distinct()).scalars())
     _refresh(conn, touched)
     _link_claims(conn, doc, d.published, copies)
 
