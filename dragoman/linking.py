@@ -28,7 +28,7 @@ import struct
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from dragoman.datafiles import read_data
 from dragoman.merge import STATUS_FAMILY, _interval, actor_key
@@ -37,8 +37,9 @@ from dragoman.model import PLOVER_TYPES, ActorRef
 DATA_FILE = Path(__file__).parent / "data" / "linking.yaml"
 
 __all__ = [
-    "config", "compatible_types", "actors_may_link", "event_link_score", "best_happening", "shingles", "minhash", "band_keys",
-    "estimate_jaccard", "copy_similarity", "independent_sources", "content_words", "claim_relation", "claim_relations",
+    "config", "compatible_types", "actors_may_link", "actors_test", "event_link_score", "best_happening",
+    "shingles", "minhash", "band_keys", "estimate_jaccard", "copy_similarity", "independent_sources",
+    "content_words", "claim_relation", "claim_relations",
 ]
 
 
@@ -239,6 +240,12 @@ def actors_may_link(a: dict, b: dict) -> bool:
     one happening, whatever their dates and places: event_link_score is None otherwise, even
     between copies of one text. The store asks it of each candidate before reading the rest of it."""
     return _agreeing_actors(a, b, config()["events"]) is not None
+
+
+def actors_test(a: dict) -> Callable[[dict], bool]:
+    """actors_may_link(a, b) as a function of b, for testing many candidates against one record."""
+    cfg = config()["events"]
+    return lambda b: _agreeing_actors(a, b, cfg) is not None
 
 
 def event_link_score(a: dict, b: dict, same_text: bool = False) -> Optional[float]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import uuid
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Iterable, Optional
 
 from sqlalchemy import delete, func, insert, null, or_, select, update
 from sqlalchemy.orm import Session
@@ -238,14 +238,16 @@ def _candidates(conn, records: list[dict], cfg: dict, copies: set[str] = frozens
     corrected = _CorrectedEvents(conn)
     chosen: list[list[dict]] = [[] for _ in records]
     doc = records[0]["doc"]
-    streams = [(_ordered_events(conn, doc, [EventRow.type == t], span, cfg), {t}) for t, span in sorted(spans.items())]
+    # the types some record still wants more of: a stream of another type is read no further
+    wanted = set().union(*(types[i] for i in open_records))
+    streams = [_ordered_events(conn, doc, [EventRow.type == t], span, cfg, n, {t}, wanted)
+               for n, (t, span) in enumerate(sorted(spans.items()))]
     if copies:
-        wanted = set().union(*(types[i] for i in open_records))
-        streams.append((_ordered_events(conn, doc, [EventRow.doc.in_(sorted(copies)),
-                                                    EventRow.type.in_(sorted(wanted))], None, cfg), wanted))
+        streams.append(_ordered_events(conn, doc, [EventRow.doc.in_(sorted(copies)), EventRow.type.in_(sorted(wanted))],
+                                       None, cfg, len(streams), set(wanted), wanted))
     seen: set[str] = set()
     try:
-        for row in _merged(streams, lambda stream_types: any(stream_types & types[i] for i in open_records)):
+        for _, _, row in heapq.merge(*streams, reverse=True):
             if row.id in seen:  # a copy's event inside a window comes twice
                 continue
             seen.add(row.id)
@@ -261,22 +263,26 @@ def _candidates(conn, records: list[dict], cfg: dict, copies: set[str] = frozens
                 c, event_type, event_doc, first, last = None, row.type, row.doc, row.date_first, row.date_last
                 if first is None:
                     first, last = date_bounds(row.published)
+            a_copy, full = event_doc in copies, False
             for i in open_records:
                 span = windows[i]
-                in_window = span is not None and first is not None and first <= span[1] and last >= span[0]
-                if event_type in types[i] and (in_window or event_doc in copies):
+                if event_type in types[i] and (a_copy or (span is not None and first is not None
+                                                          and first <= span[1] and last >= span[0])):
                     if c is None:
                         c = corrected.get(row)
-                    chosen[i].append(c)
-            if any(len(chosen[i]) >= limit for i in open_records):
+                    mine = chosen[i]
+                    mine.append(c)
+                    full = full or len(mine) >= limit
+            if full:
                 open_records = [i for i in open_records if len(chosen[i]) < limit]
                 if not open_records:
                     break
+                wanted.intersection_update(set().union(*(types[i] for i in open_records)))
     finally:
-        for stream, _ in streams:
+        for stream in streams:
             stream.close()
     # the actors test is the cheapest veto, and needs only the columns read
-    chosen = [[c for c in found if linking.actors_may_link(record, c)] for record, found in zip(records, chosen)]
+    chosen = [list(filter(linking.actors_test(record), found)) for record, found in zip(records, chosen)]
     records_by_id = corrected.full({c["id"] for found in chosen for c in found})
     chosen = [[records_by_id[c["id"]] for c in found] for found in chosen]
     found = list(records_by_id.values())
@@ -301,50 +307,24 @@ _LIGHT_COLUMNS = (EventRow.id, EventRow.doc, EventRow.type, EventRow.date, Event
                   EventRow.target_actor_id)
 
 
-class _Latest:
-    """An order key in a heap that pops the greatest first."""
-    __slots__ = ("key",)
-
-    def __init__(self, key):
-        self.key = key
-
-    def __lt__(self, other: "_Latest") -> bool:
-        return self.key > other.key
-
-
-def _merged(streams: list, wanted: Callable[[set], bool]) -> Iterator:
-    """The rows of (stream, types) pairs, each stream ordered greatest key first, merged in that
-    order; a stream whose types `wanted` no longer accepts is read no further (a window's
-    records of one type are not read because another type's record still wants more)."""
-    heap = []
-    for index, (stream, stream_types) in enumerate(streams):
-        for key, row in stream:
-            heap.append((_Latest(key), index, row))
-            break
-    heapq.heapify(heap)
-    while heap:
-        _, index, row = heap[0]
-        yield row
-        stream, stream_types = streams[index]
-        nxt = next(stream, None) if wanted(stream_types) else None
-        if nxt is None:
-            heapq.heappop(heap)
-        else:
-            heapq.heapreplace(heap, (_Latest(nxt[0]), index, nxt[1]))
-
-
-def _ordered_events(conn, doc: str, where: list, span: Optional[tuple[str, str]], cfg: dict):
-    """(order key, light row) of the machine events of other documents matching `where`, latest
-    period first (then id, descending), then the undated ones by id; with `span`, only those
-    whose period meets it (starting at most longest_period_days before it) or, undated, whose
-    document was published in it. Rows are fetched as the caller asks for them."""
+def _ordered_events(conn, doc: str, where: list, span: Optional[tuple[str, str]], cfg: dict,
+                    stream: int, stream_types: set[str], wanted: set[str]):
+    """(order key, `stream`, light row) of the machine events of other documents matching
+    `where`, latest period first (then id, descending), then the undated ones by id; with
+    `span`, only those whose period meets it (starting at most longest_period_days before it)
+    or, undated, whose document was published in it. Rows are fetched as the caller asks for
+    them, and no more once none of `stream_types` is `wanted` (a set the caller shrinks)."""
     connection = conn.connection()
     for sel in window_queries(doc, where, span, cfg):
+        if wanted.isdisjoint(stream_types):
+            return
         result = connection.execute(sel.execution_options(yield_per=256))
         try:
             for row in result:
-                yield ((1, row.date_first, row.date_last, row.id) if row.date_first is not None
-                       else (0, "", "", row.id)), row
+                first = row.date_first
+                yield ((1, first, row.date_last, row.id) if first is not None else (0, "", "", row.id)), stream, row
+                if wanted.isdisjoint(stream_types):
+                    return
         finally:
             result.close()
 
