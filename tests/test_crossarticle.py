@@ -363,6 +363,26 @@ def test_statistics_are_gathered_as_the_store_grows(db_url, analyses, monkeypatc
         assert analysed(s) == (events if events >= 2 * first else first)
 
 
+def test_the_database_sums_a_happening_up_as_summarise_does(store, analyses):
+    """Happenings without corrected documents are summed up by SQL aggregates; on every
+    happening of these real articles (and a copy of one) they give what summarise() gives
+    from the member records."""
+    from sqlalchemy.orm import Session
+
+    from dragoman.store.happenings import _copy_pairs, _member_records, _summarise_in_store, summarise
+
+    store.save(analyses["copy-of-" + SHAYRAT[1]])
+    ids = [h["id"] for h in store.query_happenings(limit=None)["items"]]
+    assert len(ids) > 5
+    with Session(store.engine) as conn:
+        grouped = _member_records(conn, ids, summary_only=True)
+        for h in ids:
+            members = grouped[h]
+            expected = summarise(members, _copy_pairs(conn, {m["doc"] for m in members}))
+            assert _summarise_in_store(conn, h) == expected, h
+        assert _summarise_in_store(conn, "h-none") is None
+
+
 def test_unrelated_articles_do_not_merge(store):
     aleppo = {e["happening"] for e in store.events(doc=ALEPPO_BLAST, limit=None)}
     shayrat = {e["happening"] for d in SHAYRAT for e in store.events(doc=d, limit=None)}

@@ -8,7 +8,10 @@ Linking one document, in one transaction:
 1. its text's MinHash signature is stored with its LSH band keys; documents sharing a band are
    compared and the copies among them linked (document_links);
 2. its events leave the happenings they were in; each (corrected, not marked wrong) event
-   joins the happening of the best-matching event of another document, or founds a new one;
+   joins the happening of the best-matching event of another document, or founds a new one.
+   It is compared with at most `max_candidates` events of its window (_candidates), read
+   latest first off an index and no further, so the cost of linking a document does not grow
+   with the store;
 3. the summaries of every happening touched are recomputed: member counts, independent
    sources (documents, copies counted once), outlets, first and last publication date;
    happenings left empty are removed;
@@ -21,7 +24,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import delete, func, insert, null, or_, select, update
+from sqlalchemy import Date, and_, case, cast, delete, func, insert, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from dragoman import linking
@@ -487,28 +490,79 @@ def summarise(members: list[dict], copies: list[tuple[str, str]]) -> dict:
     """A happening's summary columns from its member event records (with doc, outlet, published)."""
     from collections import Counter
 
-    best = max(members, key=_precision)
     text_dated = [m for m in members if m.get("date") and not m.get("date_inferred")] or \
         [m for m in members if m.get("date")]
     bounds = [date_bounds(m["date"]) for m in text_dated]
     bounds = [b for b in bounds if b[0]]
-    docs = sorted({m["doc"] for m in members})
     published = sorted(m["published"] for m in members if m.get("published"))
+    return _summary_columns(
+        best=max(members, key=_precision), type_=Counter(m["type"] for m in members).most_common(1)[0][0],
+        first=min(b[0] for b in bounds) if bounds else None, last=max(b[1] for b in bounds) if bounds else None,
+        docs=sorted({m["doc"] for m in members}), copies=copies,
+        outlets=sorted({m["outlet"] for m in members if m.get("outlet")}),
+        first_seen=published[0] if published else None, last_seen=published[-1] if published else None,
+        events=len(members))
+
+
+def _summary_columns(best: dict, type_: str, first, last, docs: list[str], copies, outlets: list[str],
+                     first_seen, last_seen, events: int) -> dict:
     source, target, place = best.get("source") or {}, best.get("target") or {}, best.get("place") or {}
     return {
-        "type": Counter(m["type"] for m in members).most_common(1)[0][0],
-        "date": best.get("date"),
-        "date_first": min(b[0] for b in bounds) if bounds else None,
-        "date_last": max(b[1] for b in bounds) if bounds else None,
+        "type": type_, "date": best.get("date"), "date_first": first, "date_last": last,
         "source_name": source.get("name"), "source_country": source.get("country"),
         "target_name": target.get("name"), "target_country": target.get("country"),
         "place_name": place.get("name"), "place_country": place.get("country"),
         "place_lat": place.get("lat"), "place_lon": place.get("lon"),
-        "events": len(members), "documents": len(docs),
-        "sources": len(linking.independent_sources(docs, copies)),
-        "outlets": sorted({m["outlet"] for m in members if m.get("outlet")}),
-        "first_seen": published[0] if published else None, "last_seen": published[-1] if published else None,
+        "events": events, "documents": len(docs), "sources": len(linking.independent_sources(docs, copies)),
+        "outlets": outlets, "first_seen": first_seen, "last_seen": last_seen,
     }
+
+
+def _summarise_in_store(conn, happening: str) -> Optional[dict]:
+    """summarise() worked out by the database over the members' rows (None: no member left),
+    for a happening none of whose documents carries live corrections: a busy happening's
+    members, thousands of them, are not read into Python each time one joins. The same
+    choices: the member of best _precision (the smallest id among equals), the commonest
+    type (the one met first, by id, among equals), the text dates' bounds (else all dates')."""
+    E, D, M = EventRow, DocumentRow, HappeningMemberRow
+
+    def members(*columns):
+        return select(*columns).select_from(M).join(E, E.id == M.event_id).join(D, D.doc == E.doc) \
+            .where(M.happening_id == happening, E.origin == MACHINE)
+
+    dated = and_(E.date.is_not(None), E.date != "")
+    from_text = and_(dated, E.date_inferred.is_not(True))
+    published = case((D.published != "", D.published))
+    events, text_first, text_last, any_first, any_last, from_texts, first_seen, last_seen = conn.execute(members(
+        func.count(), func.min(case((from_text, E.date_first))), func.max(case((from_text, E.date_last))),
+        func.min(case((dated, E.date_first))), func.max(case((dated, E.date_last))), func.count(case((from_text, 1))),
+        func.min(published), func.max(published))).one()
+    if not events:
+        return None
+    type_ = conn.execute(members(E.type).group_by(E.type).order_by(func.count().desc(), func.min(E.id))
+                         .limit(1)).scalar_one()
+    if conn.get_bind().dialect.name == "sqlite":
+        days = func.julianday(E.date_last) - func.julianday(E.date_first)
+    else:
+        days = cast(E.date_last, Date) - cast(E.date_first, Date)
+    span = case((and_(E.date_first.is_not(None), E.date_last.is_not(None)), days), else_=10**6)
+    best = conn.execute(members(E.date, E.source_name, E.source_country, E.target_name, E.target_country,
+                                E.place_name, E.place_country, E.place_lat, E.place_lon, E.place_kind).order_by(
+        case((and_(E.date_inferred.is_not(True), E.date_first.is_not(None)), 1), else_=0).desc(), span,
+        case((E.source_name.is_not(None), 1), else_=0).desc(), case((E.target_name.is_not(None), 1), else_=0).desc(),
+        case((and_(E.place_name.is_not(None), E.place_lat.is_not(None)), 1), else_=0).desc(), E.id).limit(1)).one()
+    docs = sorted(conn.execute(members(E.doc).distinct()).scalars())
+    outlets = sorted(conn.execute(members(D.outlet).where(D.outlet.is_not(None), D.outlet != "").distinct()).scalars())
+    best_record = {
+        "date": best.date,
+        "source": _ref(best.source_name, best.source_country, None, None),
+        "target": _ref(best.target_name, best.target_country, None, None),
+        "place": _event_place(best),
+    }
+    bounds = (text_first, text_last) if from_texts else (any_first, any_last)
+    return _summary_columns(best=best_record, type_=type_, first=bounds[0], last=bounds[1], docs=docs,
+                            copies=_copy_pairs(conn, docs), outlets=outlets, first_seen=first_seen,
+                            last_seen=last_seen, events=events)
 
 
 def _summary_records(conn, where: list) -> list[dict]:
@@ -548,18 +602,30 @@ def _member_records(conn, happening_ids: Iterable[str], summary_only: bool = Fal
 
 
 def _refresh(conn, happening_ids: Iterable[str]) -> None:
-    """Recompute the summaries of these happenings; remove the empty ones."""
+    """Recompute the summaries of these happenings; remove the empty ones. The database sums up
+    the happenings whose documents carry no live corrections (_summarise_in_store); the others
+    are summed up here from their corrected members."""
     ids = sorted(set(happening_ids))
     if not ids:
         return
-    grouped = _member_records(conn, ids, summary_only=True)
+    corrected_docs = _corrected_docs(conn, "event")
+    in_python: set[str] = set()
+    if corrected_docs:
+        for chunk in _chunks(ids):
+            q = select(HappeningMemberRow.happening_id, HappeningMemberRow.doc) \
+                .where(HappeningMemberRow.happening_id.in_(chunk))
+            in_python.update(h for h, d in conn.execute(q) if d in corrected_docs)
+    grouped = _member_records(conn, sorted(in_python), summary_only=True) if in_python else {}
     now = datetime.now(timezone.utc)
-    for h, members in grouped.items():
-        if not members:
+    for h in ids:
+        if h in in_python:
+            summary = summarise(grouped[h], _copy_pairs(conn, {m["doc"] for m in grouped[h]})) if grouped[h] else None
+        else:
+            summary = _summarise_in_store(conn, h)
+        if summary is None:
             conn.execute(delete(HappeningMemberRow.__table__).where(HappeningMemberRow.happening_id == h))
             conn.execute(delete(HappeningRow.__table__).where(HappeningRow.id == h))
             continue
-        summary = summarise(members, _copy_pairs(conn, {m["doc"] for m in members}))
         conn.execute(update(HappeningRow.__table__).where(HappeningRow.id == h).values(**summary, updated_at=now))
 
 
@@ -573,8 +639,9 @@ def _link_claims(conn, doc: str, published: Optional[str], copies: set[str]) -> 
     def read(where, limit=None):
         sel = select(C.id, C.doc, C.speaker_name, C.content, C.stance).where(C.origin == MACHINE, *where) \
             .order_by(C.doc, C.position)
+        # plain rows (no ORM): a busy month brings up to max_candidates claims per document
         rows = [{"id": r.id, "doc": r.doc, "speaker": {"name": r.speaker_name}, "content": r.content,
-                 "stance": r.stance} for r in conn.execute(sel.limit(limit) if limit else sel)]
+                 "stance": r.stance} for r in conn.connection().execute(sel.limit(limit) if limit else sel)]
         return _corrected(conn, "claim", rows)
 
     own = read([C.doc == doc])
