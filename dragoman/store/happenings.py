@@ -22,9 +22,10 @@ from __future__ import annotations
 import heapq
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Iterable, Optional
 
-from sqlalchemy import Date, and_, case, cast, delete, func, insert, null, or_, select, update
+from sqlalchemy import Date, and_, bindparam, case, cast, delete, func, insert, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from dragoman import linking
@@ -524,45 +525,57 @@ def _summarise_in_store(conn, happening: str) -> Optional[dict]:
     members, thousands of them, are not read into Python each time one joins. The same
     choices: the member of best _precision (the smallest id among equals), the commonest
     type (the one met first, by id, among equals), the text dates' bounds (else all dates')."""
+    connection = conn.connection()  # plain statements, built once (_summary_statements)
+    q = _summary_statements(connection.dialect.name)
+    h = {"happening": happening}
+    events, text_first, text_last, any_first, any_last, from_texts, first_seen, last_seen = \
+        connection.execute(q["totals"], h).one()
+    if not events:
+        return None
+    best = connection.execute(q["best"], h).one()
+    docs = sorted(connection.execute(q["docs"], h).scalars())
+    bounds = (text_first, text_last) if from_texts else (any_first, any_last)
+    return _summary_columns(
+        best={"date": best.date, "source": _ref(best.source_name, best.source_country, None, None),
+              "target": _ref(best.target_name, best.target_country, None, None), "place": _event_place(best)},
+        type_=connection.execute(q["type"], h).scalar_one(), first=bounds[0], last=bounds[1], docs=docs,
+        copies=_copy_pairs(conn, docs), outlets=sorted(connection.execute(q["outlets"], h).scalars()),
+        first_seen=first_seen, last_seen=last_seen, events=events)
+
+
+@lru_cache(maxsize=4)
+def _summary_statements(dialect: str) -> dict:
+    """The queries of _summarise_in_store, for a happening bound as :happening."""
     E, D, M = EventRow, DocumentRow, HappeningMemberRow
 
     def members(*columns):
         return select(*columns).select_from(M).join(E, E.id == M.event_id).join(D, D.doc == E.doc) \
-            .where(M.happening_id == happening, E.origin == MACHINE)
+            .where(M.happening_id == bindparam("happening"), E.origin == MACHINE)
 
     dated = and_(E.date.is_not(None), E.date != "")
     from_text = and_(dated, E.date_inferred.is_not(True))
     published = case((D.published != "", D.published))
-    events, text_first, text_last, any_first, any_last, from_texts, first_seen, last_seen = conn.execute(members(
-        func.count(), func.min(case((from_text, E.date_first))), func.max(case((from_text, E.date_last))),
-        func.min(case((dated, E.date_first))), func.max(case((dated, E.date_last))), func.count(case((from_text, 1))),
-        func.min(published), func.max(published))).one()
-    if not events:
-        return None
-    type_ = conn.execute(members(E.type).group_by(E.type).order_by(func.count().desc(), func.min(E.id))
-                         .limit(1)).scalar_one()
-    if conn.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         days = func.julianday(E.date_last) - func.julianday(E.date_first)
     else:
         days = cast(E.date_last, Date) - cast(E.date_first, Date)
     span = case((and_(E.date_first.is_not(None), E.date_last.is_not(None)), days), else_=10**6)
-    best = conn.execute(members(E.date, E.source_name, E.source_country, E.target_name, E.target_country,
-                                E.place_name, E.place_country, E.place_lat, E.place_lon, E.place_kind).order_by(
-        case((and_(E.date_inferred.is_not(True), E.date_first.is_not(None)), 1), else_=0).desc(), span,
-        case((E.source_name.is_not(None), 1), else_=0).desc(), case((E.target_name.is_not(None), 1), else_=0).desc(),
-        case((and_(E.place_name.is_not(None), E.place_lat.is_not(None)), 1), else_=0).desc(), E.id).limit(1)).one()
-    docs = sorted(conn.execute(members(E.doc).distinct()).scalars())
-    outlets = sorted(conn.execute(members(D.outlet).where(D.outlet.is_not(None), D.outlet != "").distinct()).scalars())
-    best_record = {
-        "date": best.date,
-        "source": _ref(best.source_name, best.source_country, None, None),
-        "target": _ref(best.target_name, best.target_country, None, None),
-        "place": _event_place(best),
+    return {
+        "totals": members(func.count(), func.min(case((from_text, E.date_first))),
+                          func.max(case((from_text, E.date_last))), func.min(case((dated, E.date_first))),
+                          func.max(case((dated, E.date_last))), func.count(case((from_text, 1))),
+                          func.min(published), func.max(published)),
+        "type": members(E.type).group_by(E.type).order_by(func.count().desc(), func.min(E.id)).limit(1),
+        # _precision, greatest first
+        "best": members(E.date, E.source_name, E.source_country, E.target_name, E.target_country, E.place_name,
+                        E.place_country, E.place_lat, E.place_lon, E.place_kind).order_by(
+            case((and_(E.date_inferred.is_not(True), E.date_first.is_not(None)), 1), else_=0).desc(), span,
+            case((E.source_name.is_not(None), 1), else_=0).desc(),
+            case((E.target_name.is_not(None), 1), else_=0).desc(),
+            case((and_(E.place_name.is_not(None), E.place_lat.is_not(None)), 1), else_=0).desc(), E.id).limit(1),
+        "docs": members(E.doc).distinct(),
+        "outlets": members(D.outlet).where(D.outlet.is_not(None), D.outlet != "").distinct(),
     }
-    bounds = (text_first, text_last) if from_texts else (any_first, any_last)
-    return _summary_columns(best=best_record, type_=type_, first=bounds[0], last=bounds[1], docs=docs,
-                            copies=_copy_pairs(conn, docs), outlets=outlets, first_seen=first_seen,
-                            last_seen=last_seen, events=events)
 
 
 def _summary_records(conn, where: list) -> list[dict]:
