@@ -539,18 +539,20 @@ def _summarise_in_store(conn, happening: str) -> Optional[dict]:
         best={"date": best.date, "source": _ref(best.source_name, best.source_country, None, None),
               "target": _ref(best.target_name, best.target_country, None, None), "place": _event_place(best)},
         type_=connection.execute(q["type"], h).scalar_one(), first=bounds[0], last=bounds[1], docs=docs,
-        copies=_copy_pairs(conn, docs), outlets=sorted(connection.execute(q["outlets"], h).scalars()),
+        copies=connection.execute(q["copies"], h).all(), outlets=sorted(connection.execute(q["outlets"], h).scalars()),
         first_seen=first_seen, last_seen=last_seen, events=events)
 
 
 @lru_cache(maxsize=4)
 def _summary_statements(dialect: str) -> dict:
     """The queries of _summarise_in_store, for a happening bound as :happening."""
-    E, D, M = EventRow, DocumentRow, HappeningMemberRow
+    E, D, M, L = EventRow, DocumentRow, HappeningMemberRow, DocumentLinkRow
 
     def members(*columns):
         return select(*columns).select_from(M).join(E, E.id == M.event_id).join(D, D.doc == E.doc) \
             .where(M.happening_id == bindparam("happening"), E.origin == MACHINE)
+
+    member_docs = select(M.doc).where(M.happening_id == bindparam("happening"))
 
     dated = and_(E.date.is_not(None), E.date != "")
     from_text = and_(dated, E.date_inferred.is_not(True))
@@ -574,6 +576,8 @@ def _summary_statements(dialect: str) -> dict:
             case((E.target_name.is_not(None), 1), else_=0).desc(),
             case((and_(E.place_name.is_not(None), E.place_lat.is_not(None)), 1), else_=0).desc(), E.id).limit(1),
         "docs": members(E.doc).distinct(),
+        # the copy links among the member documents (as _copy_pairs, without their ids bound one by one)
+        "copies": select(L.doc, L.other_doc).where(L.doc.in_(member_docs), L.other_doc.in_(member_docs)),
         "outlets": members(D.outlet).where(D.outlet.is_not(None), D.outlet != "").distinct(),
     }
 
