@@ -618,20 +618,28 @@ def _member_records(conn, happening_ids: Iterable[str], summary_only: bool = Fal
     return out
 
 
+_SUMMARY_IN_STORE_MIN_MEMBERS = 50  # below: a happening is summed up here (identical summaries either way)
+
+
 def _refresh(conn, happening_ids: Iterable[str]) -> None:
     """Recompute the summaries of these happenings; remove the empty ones. The database sums up
-    the happenings whose documents carry no live corrections (_summarise_in_store); the others
-    are summed up here from their corrected members."""
+    the big happenings whose documents carry no live corrections (_summarise_in_store); the
+    others are summed up here from their corrected members."""
     ids = sorted(set(happening_ids))
     if not ids:
         return
     corrected_docs = _corrected_docs(conn, "event")
     in_python: set[str] = set()
-    if corrected_docs:
-        for chunk in _chunks(ids):
-            q = select(HappeningMemberRow.happening_id, HappeningMemberRow.doc) \
-                .where(HappeningMemberRow.happening_id.in_(chunk))
-            in_python.update(h for h, d in conn.execute(q) if d in corrected_docs)
+    members: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        q = select(HappeningMemberRow.happening_id, HappeningMemberRow.doc) \
+            .where(HappeningMemberRow.happening_id.in_(chunk))
+        for h, d in conn.execute(q):
+            members[h] = members.get(h, 0) + 1
+            if d in corrected_docs:
+                in_python.add(h)
+    # a small happening costs fewer queries read whole (each query costs a round trip on PostgreSQL)
+    in_python.update(h for h in ids if members.get(h, 0) < _SUMMARY_IN_STORE_MIN_MEMBERS)
     grouped = _member_records(conn, sorted(in_python), summary_only=True) if in_python else {}
     now = datetime.now(timezone.utc)
     for h in ids:
