@@ -159,8 +159,6 @@ def lexicon() -> Lexicon:
             rows.append((_words(opt.get("objects") or [], f"object_senses.{verb}"), actor_object, sense))
         object_senses[verb] = rows
     contexts = read_data(DATA_DIR / "contexts.yaml")
-    if contexts.get("version") != 1:
-        raise ValueError("data/plover/contexts.yaml: unsupported version")
     context_names = _words(contexts["names"], "contexts.names")
     context_cues: dict[str, set] = {}
     for name, words in (contexts.get("cues") or {}).items():
