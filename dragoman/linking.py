@@ -239,7 +239,7 @@ def actors_may_link(a: dict, b: dict) -> bool:
     """Whether two event records' actors (and types, for which sides may be swapped) let them be
     one happening, whatever their dates and places: event_link_score is None otherwise, even
     between copies of one text. The store asks it of each candidate before reading the rest of it."""
-    return _agreeing_actors(a, b, config()["events"]) is not None
+    return actors_test(a)(b)
 
 
 def actors_test(a: dict) -> Callable[[dict], bool]:

@@ -41,7 +41,7 @@ __all__ = ["Store", "StoreError", "default_db_url", "date_bounds", "flatten", "f
 ENV_VAR = "DRAGOMAN_DB"
 _CHUNK = 500  # ids per IN (...) clause when fetching children of many rows
 # SQLite's planner needs table statistics (ANALYZE) to use the events' (type, date_first,
-# date_last) index for the linking's candidate query; without them it reads every event of the
+# date_last, id) index for the linking's candidate queries; without them it reads every event of the
 # types asked for, so each document's linking grows with the store. They are gathered once the
 # store holds this many events, and again whenever the events have doubled since.
 _STATISTICS_MIN_EVENTS = 1000
@@ -710,6 +710,12 @@ def _doc_fields(title, outlet, url, published) -> dict:
     return {"title": title, "outlet": outlet, "url": url, "published": published}
 
 
+def _event_sides(r) -> dict:
+    """The source and target of an event row (a table row or any row with its side columns)."""
+    return {"source": _ref(r.source_name, r.source_country, r.source_sector, r.source_actor_id),
+            "target": _ref(r.target_name, r.target_country, r.target_sector, r.target_actor_id)}
+
+
 def _event_place(r) -> Optional[dict]:
     if r.place_name is None:
         return None
@@ -720,9 +726,7 @@ def _event_place(r) -> Optional[dict]:
 def _event_dict(r: EventRow, evidence: list, title, outlet, url, published) -> dict:
     place = _event_place(r)
     return {
-        "id": r.id, "doc": r.doc, "type": r.type, "mode": r.mode,
-        "source": _ref(r.source_name, r.source_country, r.source_sector, r.source_actor_id),
-        "target": _ref(r.target_name, r.target_country, r.target_sector, r.target_actor_id),
+        "id": r.id, "doc": r.doc, "type": r.type, "mode": r.mode, **_event_sides(r),
         "date": r.date, "date_inferred": bool(r.date_inferred), "place": place, "status": r.status,
         "contexts": list(r.contexts or []), "trigger": r.trigger,
         "evidence": [e.sentence for e in evidence if e.sentence is not None],

@@ -29,7 +29,7 @@ from sqlalchemy import Date, and_, bindparam, case, cast, delete, func, insert, 
 from sqlalchemy.orm import Session
 
 from dragoman import linking
-from dragoman.store import _chunks, _event_dict, _event_place, _filter_bound, _ref, date_bounds, fold
+from dragoman.store import _chunks, _event_dict, _event_place, _event_sides, _filter_bound, date_bounds, fold
 from dragoman.store.keys import claim_keys, event_keys
 from dragoman.store.schema import (
     ClaimRow, CorrectionRow, CrossClaimLinkRow, DocumentBandRow, DocumentLinkRow, DocumentRow,
@@ -372,8 +372,7 @@ class _CorrectedEvents:
                 self.records.update((r["id"], kept.get(r["id"])) for r in machine)
             return self.records.get(row.id)
         return {"id": row.id, "doc": row.doc, "type": row.type, "date": row.date, "published": row.published,
-                "source": _ref(row.source_name, row.source_country, row.source_sector, row.source_actor_id),
-                "target": _ref(row.target_name, row.target_country, row.target_sector, row.target_actor_id)}
+                **_event_sides(row)}
 
     def full(self, ids: set[str]) -> dict[str, dict]:
         """Whole records of these ids, in a stable order."""
@@ -536,8 +535,7 @@ def _summarise_in_store(conn, happening: str) -> Optional[dict]:
     docs = sorted(connection.execute(q["docs"], h).scalars())
     bounds = (text_first, text_last) if from_texts else (any_first, any_last)
     return _summary_columns(
-        best={"date": best.date, "source": _ref(best.source_name, best.source_country, None, None),
-              "target": _ref(best.target_name, best.target_country, None, None), "place": _event_place(best)},
+        best={"date": best.date, **_event_sides(best), "place": _event_place(best)},
         type_=connection.execute(q["type"], h).scalar_one(), first=bounds[0], last=bounds[1], docs=docs,
         copies=connection.execute(q["copies"], h).all(), outlets=sorted(connection.execute(q["outlets"], h).scalars()),
         first_seen=first_seen, last_seen=last_seen, events=events)
@@ -569,8 +567,9 @@ def _summary_statements(dialect: str) -> dict:
                           func.min(published), func.max(published)),
         "type": members(E.type).group_by(E.type).order_by(func.count().desc(), func.min(E.id)).limit(1),
         # _precision, greatest first
-        "best": members(E.date, E.source_name, E.source_country, E.target_name, E.target_country, E.place_name,
-                        E.place_country, E.place_lat, E.place_lon, E.place_kind).order_by(
+        "best": members(E.date, E.source_name, E.source_country, E.source_sector, E.source_actor_id, E.target_name,
+                        E.target_country, E.target_sector, E.target_actor_id, E.place_name, E.place_country,
+                        E.place_lat, E.place_lon, E.place_kind).order_by(
             case((and_(E.date_inferred.is_not(True), E.date_first.is_not(None)), 1), else_=0).desc(), span,
             case((E.source_name.is_not(None), 1), else_=0).desc(),
             case((E.target_name.is_not(None), 1), else_=0).desc(),
@@ -591,9 +590,7 @@ def _summary_records(conn, where: list) -> list[dict]:
                  E.place_name, E.place_country, E.place_lat, E.place_lon, E.place_kind, D.outlet, D.published) \
         .join(D, D.doc == E.doc).where(E.origin == MACHINE, *where)
     return [{"id": r.id, "doc": r.doc, "type": r.type, "date": r.date, "date_inferred": bool(r.date_inferred),
-             "source": _ref(r.source_name, r.source_country, r.source_sector, r.source_actor_id),
-             "target": _ref(r.target_name, r.target_country, r.target_sector, r.target_actor_id),
-             "place": _event_place(r), "outlet": r.outlet, "published": r.published}
+             **_event_sides(r), "place": _event_place(r), "outlet": r.outlet, "published": r.published}
             for r in conn.connection().execute(sel)]
 
 
@@ -628,16 +625,16 @@ def _refresh(conn, happening_ids: Iterable[str]) -> None:
     ids = sorted(set(happening_ids))
     if not ids:
         return
-    corrected_docs = _corrected_docs(conn, "event")
+    M = HappeningMemberRow
+    corrected_docs = sorted(_corrected_docs(conn, "event"))
     in_python: set[str] = set()
     members: dict[str, int] = {}
-    for chunk in _chunks(ids):
-        q = select(HappeningMemberRow.happening_id, HappeningMemberRow.doc) \
-            .where(HappeningMemberRow.happening_id.in_(chunk))
-        for h, d in conn.execute(q):
-            members[h] = members.get(h, 0) + 1
-            if d in corrected_docs:
-                in_python.add(h)
+    for chunk in _chunks(ids):  # counted by the database: a busy happening's members are not read here either
+        members.update(conn.execute(select(M.happening_id, func.count()).where(M.happening_id.in_(chunk))
+                                    .group_by(M.happening_id)).all())
+        for docs in _chunks(corrected_docs):
+            in_python.update(conn.execute(select(M.happening_id).where(M.happening_id.in_(chunk), M.doc.in_(docs))
+                                          .distinct()).scalars())
     # a small happening costs fewer queries read whole (each query costs a round trip on PostgreSQL)
     in_python.update(h for h in ids if members.get(h, 0) < _SUMMARY_IN_STORE_MIN_MEMBERS)
     grouped = _member_records(conn, sorted(in_python), summary_only=True) if in_python else {}
